@@ -1,0 +1,67 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from core.models import AccessLog, Division, Household, HouseholdMember, ImportJob, Person, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "first_name", "role", "township", "is_active", "last_login"]
+    list_filter = ["role", "township", "is_active"]
+    fieldsets = [*BaseUserAdmin.fieldsets, ("角色", {"fields": ["role", "township"]})]
+
+
+@admin.register(Division)
+class DivisionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "level", "kind", "parent", "in_plan", "is_active"]
+    list_filter = ["level", "kind", "in_plan"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Person)
+class PersonAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "township", "village", "sex", "birth_date", "date_of_death"]
+    list_filter = ["township", "hukou", "sex"]
+    search_fields = ["name", "id_number"]
+    raw_id_fields = ["township", "village"]
+    readonly_fields = ["birth_date", "sex", "id_note", "created_at", "updated_at"]
+    show_full_result_count = False
+
+
+class MemberInline(admin.TabularInline):
+    model = HouseholdMember
+    raw_id_fields = ["person"]
+    extra = 0
+
+
+@admin.register(Household)
+class HouseholdAdmin(SimpleHistoryAdmin):
+    list_display = ["id", "head", "township", "village"]
+    list_filter = ["township"]
+    raw_id_fields = ["head", "township", "village"]
+    inlines = [MemberInline]
+    show_full_result_count = False
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(admin.ModelAdmin):
+    list_display = ["at", "user", "action", "object_type", "detail", "ip_address"]
+    list_filter = ["action", "object_type"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "kind", "original_name", "state", "total_rows", "created_rows", "created_by"]
+    list_filter = ["kind", "state"]
+    readonly_fields = [f.name for f in ImportJob._meta.fields]

@@ -1,0 +1,91 @@
+"""Serializers check types and shapes only; every rule lives in core.services."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from core.identifiers import mask_id_number, mask_phone
+from core.models import Division, Household, HouseholdMember, Person
+from core.roles import VIEW_FULL_ID
+
+
+class DivisionSerializer(serializers.ModelSerializer):
+    parent = serializers.CharField(source="parent_id", allow_null=True, read_only=True)
+
+    class Meta:
+        model = Division
+        fields = ["code", "name", "level", "kind", "parent", "in_plan", "is_active"]
+
+
+def _can_see_full(context) -> bool:
+    request = context.get("request")
+    return bool(request and request.user.has_perm(VIEW_FULL_ID))
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    township = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Division.objects.filter(level=Division.Level.TOWNSHIP),
+        allow_null=True,
+        required=False,
+    )
+    village = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Division.objects.filter(level=Division.Level.VILLAGE),
+        allow_null=True,
+        required=False,
+    )
+    id_number = serializers.CharField(max_length=32, allow_blank=True, allow_null=True, required=False)
+    identity_unknown = serializers.BooleanField(write_only=True, default=False, help_text=_("身份不明时为真"))
+    household = serializers.IntegerField(source="membership.household_id", read_only=True, default=None)
+
+    class Meta:
+        model = Person
+        fields = [
+            "id", "name", "id_number", "identity_unknown", "id_note", "birth_date", "sex", "phone",
+            "township", "village", "hukou", "disability_category", "disability_grade", "date_of_death",
+            "household", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = ["id_note", "birth_date", "sex", "created_at", "updated_at"]
+        # The service decides validity (ID check digit, jurisdiction, uniqueness).
+        extra_kwargs = {"name": {"validators": []}}
+
+    def get_validators(self):
+        return []
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not _can_see_full(self.context):
+            data["id_number"] = mask_id_number(instance.id_number)
+            data["phone"] = mask_phone(instance.phone)
+        return data
+
+
+class HouseholdMemberSerializer(serializers.ModelSerializer):
+    person = serializers.PrimaryKeyRelatedField(read_only=True)
+    name = serializers.CharField(source="person.name", read_only=True)
+    id_number = serializers.SerializerMethodField()
+
+    class Meta:
+        model = HouseholdMember
+        fields = ["person", "name", "id_number", "relation"]
+
+    def get_id_number(self, member) -> str:
+        value = member.person.id_number
+        return value if _can_see_full(self.context) else mask_id_number(value)
+
+
+class HouseholdSerializer(serializers.ModelSerializer):
+    head = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all())
+    township = serializers.CharField(source="township_id", read_only=True)
+    village = serializers.CharField(source="village_id", read_only=True, allow_null=True)
+    members = HouseholdMemberSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Household
+        fields = ["id", "head", "township", "village", "address", "members", "created_at"]
+        read_only_fields = ["created_at"]
+
+
+class HouseholdMemberAddSerializer(serializers.Serializer):
+    person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all())
+    relation = serializers.ChoiceField(choices=Household.Relation.choices)

@@ -1,0 +1,135 @@
+from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+
+from core.api import serializers as s
+from core.jurisdiction import JurisdictionMixin
+from core.models import AccessLog, Division, Household, HouseholdMember, Person
+from core.roles import VIEW_FULL_ID
+from core.services.access import access_log_record
+from core.services.people import household_create, household_member_add, person_create, person_update
+
+
+class TokenView(ObtainAuthToken):
+    """POST {"username", "password"} → {"token"}. Failures count toward the login lockout."""
+
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth"
+
+    @extend_schema(
+        request=inline_serializer(
+            "TokenRequest", {"username": serializers.CharField(), "password": serializers.CharField()}
+        ),
+        responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+    )
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
+
+
+class DivisionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Divisions are public reference data for every signed-in role (city > township > village)."""
+
+    serializer_class = s.DivisionSerializer
+    queryset = Division.objects.all()
+    filterset_fields = ["level", "parent", "in_plan"]
+    ordering_fields = ["code", "name"]
+    lookup_field = "code"
+
+
+class _LogsFullIds:
+    """Every response that carries full ID numbers is written to the access log."""
+
+    def _log_full_ids(self, objects):
+        user = self.request.user
+        if not user.has_perm(VIEW_FULL_ID):
+            return
+        ids = [o.pk for o in objects]
+        if ids:
+            access_log_record(
+                user=user, action=AccessLog.Action.VIEW_FULL_ID, object_type=self.log_object_type,
+                object_ids=ids, detail=f"API {self.request.method} {self.request.path}", request=self.request,
+            )  # fmt: skip
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        rows = page if page is not None else list(queryset)
+        self._log_full_ids(rows)
+        data = self.get_serializer(rows, many=True).data
+        return self.get_paginated_response(data) if page is not None else Response(data)
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        self._log_full_ids([instance])
+        return Response(self.get_serializer(instance).data)
+
+
+class PersonViewSet(
+    _LogsFullIds, JurisdictionMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
+):
+    serializer_class = s.PersonSerializer
+    queryset = Person.objects.select_related("township", "village", "membership")
+    filterset_fields = {
+        "township": ["exact"],
+        "village": ["exact"],
+        "hukou": ["exact"],
+        "sex": ["exact"],
+        "name": ["exact", "startswith"],
+    }
+    ordering_fields = ["id", "name", "birth_date"]
+    ordering = ["-id"]
+    log_object_type = "person"
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        identity_unknown = data.pop("identity_unknown", False)
+        data.pop("membership", None)
+        serializer.instance = person_create(user=self.request.user, identity_unknown=identity_unknown, **data)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("identity_unknown", None)
+        serializer.instance = person_update(user=self.request.user, person=serializer.instance, **data)
+
+
+class HouseholdViewSet(_LogsFullIds, JurisdictionMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.HouseholdSerializer
+    queryset = Household.objects.select_related("head", "township", "village").prefetch_related(
+        Prefetch("members", queryset=HouseholdMember.objects.select_related("person").order_by("id"))
+    )
+    filterset_fields = ["township", "village"]
+    ordering_fields = ["id"]
+    ordering = ["-id"]
+    log_object_type = "household"
+
+    def perform_create(self, serializer):
+        head = serializer.validated_data["head"]
+        if not Person.objects.for_user(self.request.user).filter(pk=head.pk).exists():
+            raise serializers.ValidationError({"head": [_("找不到该人员。")]})
+        serializer.instance = household_create(
+            user=self.request.user, head=head, address=serializer.validated_data.get("address", "")
+        )
+
+    @extend_schema(request=s.HouseholdMemberAddSerializer, responses=s.HouseholdSerializer)
+    @action(detail=True, methods=["post"], url_path="members")
+    def add_member(self, request, pk=None):
+        household = self.get_object()
+        if not request.user.has_perm("core.add_householdmember"):
+            self.permission_denied(request)
+        payload = s.HouseholdMemberAddSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        person = payload.validated_data["person"]
+        if not Person.objects.for_user(request.user).filter(pk=person.pk).exists():
+            raise serializers.ValidationError({"person": [_("找不到该人员。")]})
+        household_member_add(
+            user=request.user, household=household, person=person, relation=payload.validated_data["relation"]
+        )
+        household = self.get_queryset().get(pk=household.pk)
+        return Response(self.get_serializer(household).data, status=status.HTTP_201_CREATED)

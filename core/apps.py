@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "core"
+    verbose_name = _("基础数据")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # An app's permissions exist only once its post_migrate has run, and later apps extend
+        # the roles: re-sync the role groups after each app (cheap and idempotent).
+        post_migrate.connect(_sync_role_groups, dispatch_uid="core.sync_role_groups")
+
+
+def _sync_role_groups(sender, **kwargs):
+    from .roles import sync_role_groups
+
+    sync_role_groups()

@@ -1,0 +1,151 @@
+"""Resident ID numbers (GB 11643) and unified social credit codes (GB 32100).
+
+`stdnum.cn.ric.validate` also refuses a region code that was not in force in the birth year. Late
+registrations (children registered years after birth, the 2016 drive to register the unregistered)
+carry the code in force at registration with the real, older birth date: such numbers are real and
+are accepted here, with a note for the record.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from stdnum import numdb
+from stdnum.cn import ric, uscc
+from stdnum.exceptions import InvalidChecksum
+from stdnum.exceptions import ValidationError as StdnumValidationError
+
+_ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
+
+
+@dataclass(frozen=True)
+class IdNumberInfo:
+    number: str
+    birth_date: datetime.date
+    sex: str  # "M" or "F": the 17th digit, odd for men
+    region_code: str
+    region_name: str
+    #: Set when the region code was not in force in the birth year (a late registration).
+    note: str = ""
+
+
+def normalize_id_number(value: str) -> str:
+    return (value or "").strip().replace(" ", "").upper()
+
+
+def _region_counties(code: str) -> list[tuple[int | None, int | None, str]]:
+    """Every county name a region code has had, with its years in force."""
+    results = numdb.get("cn/loc").info(code)
+    info = {k: v for _part, props in results for k, v in props.items()}
+    counties = []
+    for county in info.get("county", "").split(","):
+        if not county:
+            continue
+        if county.startswith("["):
+            years, name = county[1:].split("]", 1)
+            start, end = years.split("-")
+            counties.append((int(start) if start else None, int(end) if end else None, name))
+        else:
+            counties.append((None, None, county))
+    return counties
+
+
+def parse_id_number(value: str) -> IdNumberInfo:
+    """Validate a resident ID number and return what it says; raise ValidationError with a reason
+    a clerk can act on."""
+    number = normalize_id_number(value)
+    if len(number) != 18:
+        raise ValidationError(_("身份证号应为18位，当前为%(n)d位。") % {"n": len(number)}, code="id_length")
+    if not _ID_SHAPE.match(number):
+        raise ValidationError(_("身份证号只能由数字组成，最后一位可以是X。"), code="id_format")
+    try:
+        birth_date = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        raise ValidationError(
+            _("身份证号中的出生日期 %(d)s 不存在。") % {"d": number[6:14]}, code="id_birth_date"
+        ) from None
+    if birth_date > timezone.localdate() or birth_date.year < 1880:
+        raise ValidationError(_("身份证号中的出生日期 %(d)s 不可能。") % {"d": number[6:14]}, code="id_birth_date")
+    if ric.calc_check_digit(number) != number[-1]:
+        raise ValidationError(
+            _("身份证号校验位错误：按前17位应为 %(c)s。") % {"c": ric.calc_check_digit(number)},
+            code="id_checksum",
+        )
+    counties = _region_counties(number[:6])
+    if not counties:
+        raise ValidationError(_("身份证号前6位 %(r)s 不是已知的行政区划代码。") % {"r": number[:6]}, code="id_region")
+    year = birth_date.year
+    in_force = [
+        name for start, end, name in counties if (start is None or year >= start) and (end is None or year <= end)
+    ]
+    note = ""
+    if in_force:
+        region_name = in_force[0]
+    else:
+        region_name = counties[-1][2]
+        note = _("区划代码 %(r)s（%(name)s）在出生年份 %(y)d 尚未启用或已撤销：按补登记（晚登记）号码接受。") % {
+            "r": number[:6],
+            "name": region_name,
+            "y": year,
+        }
+    sex = "M" if int(number[16]) % 2 == 1 else "F"
+    return IdNumberInfo(number, birth_date, sex, number[:6], region_name, note)
+
+
+def validate_id_number(value: str) -> None:
+    """Field validator form of parse_id_number."""
+    parse_id_number(value)
+
+
+def id_number_with_check_digit(first17: str) -> str:
+    """Complete 17 digits with their GB 11643 check digit (used by demo data and tests)."""
+    return first17 + ric.calc_check_digit(first17 + "0")
+
+
+def mask_id_number(value: str | None) -> str:
+    """350583********123X: region kept, birth date and sequence hidden."""
+    if not value:
+        return ""
+    if len(value) < 10:
+        return "*" * len(value)
+    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+
+
+def mask_phone(value: str | None) -> str:
+    if not value:
+        return ""
+    if len(value) < 7:
+        return "*" * len(value)
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+def mask_name(value: str | None) -> str:
+    """张*明 for public notices: first and last character kept."""
+    if not value:
+        return ""
+    if len(value) == 1:
+        return value
+    if len(value) == 2:
+        return value[0] + "*"
+    return value[0] + "*" * (len(value) - 2) + value[-1]
+
+
+def validate_credit_code(value: str) -> None:
+    number = (value or "").strip().upper()
+    if len(number) != 18:
+        raise ValidationError(_("统一社会信用代码应为18位，当前为%(n)d位。") % {"n": len(number)}, code="uscc_length")
+    try:
+        uscc.validate(number)
+    except InvalidChecksum:
+        raise ValidationError(
+            _("统一社会信用代码校验位错误：按前17位应为 %(c)s。") % {"c": uscc.calc_check_digit(number)},
+            code="uscc_checksum",
+        ) from None
+    except StdnumValidationError:
+        raise ValidationError(
+            _("统一社会信用代码格式错误：前8位为数字，其余为数字或除I、O、Z、S、V以外的大写字母。"),
+            code="uscc_format",
+        ) from None

@@ -1,0 +1,215 @@
+"""People and households from one sheet: a row per person; the head's ID number groups the rows
+into households (the way the townships keep them today)."""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from core.identifiers import normalize_id_number
+from core.imports import Column, Importer, RowError, register, validation_messages
+from core.models import Division, Household, HouseholdMember, Person
+from core.roles import IMPORT_DATA
+from core.services.people import person_build, person_validate
+
+COLUMNS = [
+    Column("姓名", "name", required=True),
+    Column("身份证号", "id_number", required=True, text=True, help="18位，末位可为X；请将单元格设为文本格式"),
+    Column("联系电话", "phone", text=True),
+    Column("乡镇（街道）", "township", required=True, help="名称或9位区划代码，如 洪濑镇 或 350583113"),
+    Column("村（社区）", "village", help="名称或12位区划代码；须属于所填乡镇（街道）"),
+    Column("户籍类型", "hukou", help="城镇 或 农村（默认农村）"),
+    Column(
+        "残疾类别", "disability_category", help="视力残疾、听力残疾、言语残疾、肢体残疾、智力残疾、精神残疾、多重残疾"
+    ),
+    Column("残疾等级", "disability_grade", help="1–4，与残疾类别同时填写"),
+    Column("户主身份证号", "head_id_number", text=True, help="本人为户主时填本人身份证号；留空则不建家庭"),
+    Column("与户主关系", "relation", help="户主、配偶、子女、父母、孙子女、祖父母、兄弟姐妹、儿媳/女婿、其他"),
+    Column("住址", "address", help="户主行填写即可"),
+]
+_BY_KEY = {c.key: c for c in COLUMNS}
+
+
+def _labels(choices) -> dict[str, str]:
+    out = {}
+    for value, label in choices:
+        out[str(label)] = value
+        out[str(value)] = value
+    return out
+
+
+def _division_lookup():
+    townships, villages = {}, {}
+    for d in Division.objects.filter(level__in=[Division.Level.TOWNSHIP, Division.Level.VILLAGE]):
+        if d.level == Division.Level.TOWNSHIP:
+            townships[d.code] = d
+            townships[d.name] = d
+        else:
+            villages[(d.parent_id, d.code)] = d
+            villages[(d.parent_id, d.name)] = d
+    return townships, villages
+
+
+def validate_people(rows, *, user, progress):
+    townships, villages = _division_lookup()
+    hukou = _labels(Person.Hukou.choices)
+    disability = _labels(Person.Disability.choices)
+    relations = _labels(Household.Relation.choices)
+    errors: list[RowError] = []
+    prepared = []
+    seen: dict[str, int] = {}
+
+    ids = [normalize_id_number(r.values.get("id_number") or "") for r in rows]
+    in_db = set(Person.objects.filter(id_number__in=[i for i in ids if i]).values_list("id_number", flat=True))
+    heads_in_file = {
+        normalize_id_number(r.values.get("id_number") or "")
+        for r in rows
+        if r.values.get("head_id_number")
+        and normalize_id_number(r.values["head_id_number"]) == normalize_id_number(r.values.get("id_number") or "")
+    }
+    head_ids = {normalize_id_number(r.values.get("head_id_number") or "") for r in rows} - heads_in_file - {""}
+    households_in_db = {
+        h.head.id_number: h
+        for h in Household.objects.for_user(user).filter(head__id_number__in=head_ids).select_related("head")
+    }
+
+    for n, row in enumerate(rows, start=1):
+        v = row.values
+        row_errors: list[RowError] = []
+
+        def err(key, message, _row=row, _errs=row_errors):
+            _errs.append(RowError(_row.number, _BY_KEY[key].header if key in _BY_KEY else key, message))
+
+        township = townships.get(v.get("township") or "")
+        if v.get("township") and township is None:
+            err("township", _("未知的乡镇（街道）：%(v)s") % {"v": v["township"]})
+        village = None
+        if v.get("village") and township is not None:
+            village = villages.get((township.code, v["village"]))
+            if village is None:
+                err("village", _("%(t)s 下没有村（社区）：%(v)s") % {"t": township.name, "v": v["village"]})
+        data = {
+            "name": v.get("name") or "",
+            "id_number": v.get("id_number") or "",
+            "phone": v.get("phone") or "",
+            "township": township,
+            "village": village,
+        }
+        if v.get("hukou"):
+            if v["hukou"] not in hukou:
+                err("hukou", _("户籍类型应为“城镇”或“农村”。"))
+            else:
+                data["hukou"] = hukou[v["hukou"]]
+        if v.get("disability_category"):
+            if v["disability_category"] not in disability:
+                err("disability_category", _("未知的残疾类别：%(v)s") % {"v": v["disability_category"]})
+            else:
+                data["disability_category"] = disability[v["disability_category"]]
+        if v.get("disability_grade"):
+            grade = v["disability_grade"].rstrip("级")
+            if grade not in {"1", "2", "3", "4"}:
+                err("disability_grade", _("残疾等级应为1–4。"))
+            else:
+                data["disability_grade"] = int(grade)
+        person = person_build(**data)
+        try:
+            person_validate(person, user=user, check_unique=False)
+        except ValidationError as exc:
+            for header, message in validation_messages(exc, _BY_KEY):
+                row_errors.append(RowError(row.number, header, message))
+
+        number = person.id_number
+        if number:
+            if number in seen:
+                err("id_number", _("与第 %(r)d 行的身份证号重复。") % {"r": seen[number]})
+            else:
+                seen[number] = row.number
+            if number in in_db:
+                err("id_number", _("系统中已有此身份证号的人员。"))
+
+        head_number = normalize_id_number(v.get("head_id_number") or "")
+        relation = None
+        if head_number:
+            relation = relations.get(v.get("relation") or ("户主" if head_number == number else ""))
+            if relation is None:
+                err("relation", _("请填写与户主关系（户主、配偶、子女……）。"))
+            elif (head_number == number) != (relation == Household.Relation.HEAD):
+                err("relation", _("户主身份证号与本人相同时关系应为“户主”，反之亦然。"))
+            elif head_number != number and head_number not in heads_in_file and head_number not in households_in_db:
+                err(
+                    "head_id_number",
+                    _("找不到户主 %(h)s：户主须在本文件中（关系为户主）或已在系统中建户。") % {"h": head_number},
+                )
+        elif v.get("relation"):
+            err("head_id_number", _("填写了与户主关系，但没有填写户主身份证号。"))
+
+        errors.extend(row_errors)
+        if not row_errors:
+            prepared.append((person, head_number, relation, (v.get("address") or "").strip()))
+        if n % 500 == 0:
+            progress(n)
+    progress(len(rows))
+    return prepared, (errors if errors else [])
+
+
+def save_people(prepared, *, user) -> int:
+    people = [p for p, *_ in prepared]
+    bulk_create_with_history(people, Person, batch_size=2000, default_user=user)
+    # bulk_create_with_history returns the objects with PKs on PostgreSQL; fetch them to be sure.
+    by_id = {p.id_number: p for p in Person.objects.filter(id_number__in=[p.id_number for p in people])}
+    households = []
+    for person, head_number, relation, address in prepared:
+        if head_number and relation == Household.Relation.HEAD:
+            head = by_id[person.id_number]
+            households.append(
+                Household(head=head, township_id=head.township_id, village_id=head.village_id, address=address)
+            )
+    bulk_create_with_history(households, Household, batch_size=2000, default_user=user)
+    household_by_head = {
+        h.head.id_number: h
+        for h in Household.objects.filter(head__id_number__in={hn for _p, hn, _r, _a in prepared if hn}).select_related(
+            "head"
+        )
+    }
+    members = []
+    for person, head_number, relation, _address in prepared:
+        if head_number:
+            members.append(
+                HouseholdMember(
+                    household=household_by_head[head_number], person=by_id[person.id_number], relation=relation
+                )
+            )
+    bulk_create_with_history(members, HouseholdMember, batch_size=2000, default_user=user)
+    return len(people)
+
+
+PEOPLE_IMPORTER = register(
+    Importer(
+        kind="people",
+        label="人员与家庭",
+        columns=COLUMNS,
+        permission=IMPORT_DATA,
+        validate=validate_people,
+        save=save_people,
+        example=[
+            [
+                "陈志明",
+                "350523198805120017",
+                "13905951234",
+                "洪濑镇",
+                "",
+                "农村",
+                "",
+                "",
+                "350523198805120017",
+                "户主",
+                "洪濑镇示例路1号",
+            ],
+            ["林秀英", "350523199003150024", "", "洪濑镇", "", "农村", "", "", "350523198805120017", "配偶", ""],
+        ],
+        notes=[
+            "一行一人。户主行的“户主身份证号”填本人身份证号、关系填“户主”；家庭成员填户主的身份证号。",
+            "整份文件一起检查：任何一行有错，整份文件都不导入，并列出每一行的错误。",
+            "示例行的身份证号仅作格式示例，请删除后再填写。",
+        ],
+    )
+)

@@ -1,0 +1,332 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .identifiers import validate_id_number
+from .jurisdiction import JurisdictionQuerySet
+from .roles import TOWNSHIP_ROLES, Role
+
+NANAN_CITY_CODE = "350583"
+
+
+class Division(models.Model):
+    """GB/T 2260 and statistical division codes: city (6 digits) > township (9) > village (12)."""
+
+    class Level(models.TextChoices):
+        CITY = "city", _("市")
+        TOWNSHIP = "township", _("乡镇（街道）")
+        VILLAGE = "village", _("村（社区）")
+
+    class Kind(models.TextChoices):
+        CITY = "city", _("县级市")
+        STREET = "street", _("街道")
+        TOWN = "town", _("镇")
+        TOWNSHIP = "township", _("乡")
+        DEVELOPMENT_ZONE = "development_zone", _("开发区")
+        VILLAGE = "village", _("村")
+        COMMUNITY = "community", _("社区")
+
+    code = models.CharField(_("区划代码"), max_length=12, primary_key=True)
+    name = models.CharField(_("名称"), max_length=50)
+    level = models.CharField(_("层级"), max_length=10, choices=Level.choices, db_index=True)
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("上级")
+    )
+    #: The plan counts 26 township-level divisions; the development zone is a statistical unit only.
+    in_plan = models.BooleanField(_("计入规划26个乡镇（街道）"), default=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("行政区划")
+        verbose_name_plural = _("行政区划")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(level="city", parent__isnull=True)
+                    | Q(level="township", parent__isnull=False)
+                    | Q(level="village", parent__isnull=False)
+                ),
+                name="division_parent_by_level",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        lengths = {self.Level.CITY: 6, self.Level.TOWNSHIP: 9, self.Level.VILLAGE: 12}
+        expected = lengths.get(self.level)
+        if expected and (len(self.code) != expected or not self.code.isdigit()):
+            raise ValidationError(
+                {"code": _("%(level)s代码应为%(n)d位数字。") % {"level": self.get_level_display(), "n": expected}}
+            )
+        if self.parent_id and not self.code.startswith(self.parent_id):
+            raise ValidationError({"code": _("代码应以上级代码 %(p)s 开头。") % {"p": self.parent_id}})
+
+
+class User(AbstractUser):
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices, db_index=True)
+    township = models.ForeignKey(
+        Division,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"level": Division.Level.TOWNSHIP},
+        verbose_name=_("所属乡镇（街道）"),
+    )
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        permissions = [
+            ("view_full_id_number", _("查看完整身份证号")),
+            ("export_personal_data", _("导出个人信息")),
+            ("import_data", _("导入数据")),
+            ("manage_users", _("管理用户")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role__in=[r.value for r in TOWNSHIP_ROLES]) | Q(township__isnull=False),
+                name="user_township_role_has_township",
+            ),
+        ]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    def clean(self):
+        super().clean()
+        if self.role in TOWNSHIP_ROLES and not self.township_id:
+            raise ValidationError({"township": _("乡镇（街道）经办人和村（居）协理员必须指定所属乡镇（街道）。")})
+
+    @property
+    def is_city_level(self) -> bool:
+        """Sees the whole city: admins, bureau staff, leaders, and API clients without a township."""
+        if self.is_superuser:
+            return True
+        if self.role in TOWNSHIP_ROLES:
+            return False
+        return self.township_id is None
+
+
+class Person(models.Model):
+    class Sex(models.TextChoices):
+        MALE = "M", _("男")
+        FEMALE = "F", _("女")
+
+    class Hukou(models.TextChoices):
+        URBAN = "urban", _("城镇")
+        RURAL = "rural", _("农村")
+
+    class Disability(models.TextChoices):
+        NONE = "", _("无")
+        VISUAL = "visual", _("视力残疾")
+        HEARING = "hearing", _("听力残疾")
+        SPEECH = "speech", _("言语残疾")
+        PHYSICAL = "physical", _("肢体残疾")
+        INTELLECTUAL = "intellectual", _("智力残疾")
+        MENTAL = "mental", _("精神残疾")
+        MULTIPLE = "multiple", _("多重残疾")
+
+    name = models.CharField(_("姓名"), max_length=50)
+    #: Null only for a person whose identity is not (yet) known: a rescued vagrant, an unknown deceased.
+    id_number = models.CharField(
+        _("身份证号"), max_length=18, unique=True, null=True, blank=True, validators=[validate_id_number]
+    )
+    id_note = models.CharField(_("身份证号备注"), max_length=200, blank=True)
+    birth_date = models.DateField(_("出生日期"), null=True, blank=True)
+    sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    township = models.ForeignKey(
+        Division,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("户籍乡镇（街道）"),
+        null=True,
+        blank=True,
+    )
+    village = models.ForeignKey(
+        Division, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("户籍村（社区）")
+    )
+    hukou = models.CharField(_("户籍类型"), max_length=10, choices=Hukou.choices, default=Hukou.RURAL)
+    disability_category = models.CharField(
+        _("残疾类别"), max_length=20, choices=Disability.choices, blank=True, default=Disability.NONE
+    )
+    disability_grade = models.PositiveSmallIntegerField(
+        _("残疾等级"), null=True, blank=True, choices=[(g, _("%d级") % g) for g in range(1, 5)]
+    )
+    date_of_death = models.DateField(_("死亡日期"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = JurisdictionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("人员")
+        verbose_name_plural = _("人员")
+        indexes = [
+            models.Index(fields=["township", "-id"], name="person_township_recent"),
+            # Name and ID searches are prefix searches (surname first; ID from the left). The
+            # pattern opclasses let PostgreSQL use the index for LIKE 'x%' under any collation.
+            models.Index(
+                fields=["township", "name"],
+                name="person_township_name",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+            ),
+            models.Index(fields=["name"], name="person_name_prefix", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["id_number"], name="person_id_prefix", opclasses=["varchar_pattern_ops"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(disability_grade__isnull=True) | Q(disability_grade__gte=1, disability_grade__lte=4),
+                name="person_disability_grade_1_4",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_deceased(self) -> bool:
+        return self.date_of_death is not None
+
+
+class Household(models.Model):
+    class Relation(models.TextChoices):
+        HEAD = "head", _("户主")
+        SPOUSE = "spouse", _("配偶")
+        CHILD = "child", _("子女")
+        PARENT = "parent", _("父母")
+        GRANDCHILD = "grandchild", _("孙子女")
+        GRANDPARENT = "grandparent", _("祖父母")
+        SIBLING = "sibling", _("兄弟姐妹")
+        CHILD_IN_LAW = "child_in_law", _("儿媳/女婿")
+        OTHER = "other", _("其他")
+
+    head = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("户主"))
+    township = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="+", verbose_name=_("乡镇（街道）"))
+    village = models.ForeignKey(
+        Division, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("村（社区）")
+    )
+    address = models.CharField(_("住址"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = JurisdictionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("家庭")
+        verbose_name_plural = _("家庭")
+        indexes = [models.Index(fields=["township", "-id"], name="household_township_recent")]
+
+    def __str__(self):
+        return _("%(name)s户") % {"name": self.head.name}
+
+
+class HouseholdMember(models.Model):
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members", verbose_name=_("家庭"))
+    #: A person belongs to one household at a time.
+    person = models.OneToOneField(Person, on_delete=models.PROTECT, related_name="membership", verbose_name=_("成员"))
+    relation = models.CharField(_("与户主关系"), max_length=20, choices=Household.Relation.choices)
+
+    history = HistoricalRecords()
+    objects = JurisdictionQuerySet.as_manager()
+    jurisdiction_field = "household__township"
+
+    class Meta:
+        verbose_name = _("家庭成员")
+        verbose_name_plural = _("家庭成员")
+        constraints = [
+            models.UniqueConstraint(fields=["household"], condition=Q(relation="head"), name="household_one_head"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} ({self.get_relation_display()})"
+
+
+class AccessLog(models.Model):
+    """Who saw a full ID number or exported personal data, and when."""
+
+    class Action(models.TextChoices):
+        VIEW_FULL_ID = "view_full_id", _("查看完整身份证号")
+        EXPORT = "export", _("导出个人信息")
+        IMPORT = "import", _("导入数据")
+
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("用户")
+    )
+    action = models.CharField(_("操作"), max_length=20, choices=Action.choices, db_index=True)
+    object_type = models.CharField(_("对象类型"), max_length=50)
+    object_ids = models.JSONField(_("对象ID"), default=list, blank=True)
+    detail = models.CharField(_("说明"), max_length=300, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP地址"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("个人信息访问日志")
+        verbose_name_plural = _("个人信息访问日志")
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["user", "-at"], name="accesslog_user_recent")]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.get_action_display()}"
+
+
+class ImportJob(models.Model):
+    """One uploaded spreadsheet: its rows are validated together and saved all or none."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("处理中")
+        DONE = "done", _("已导入")
+        REJECTED = "rejected", _("有错误，未导入")
+        FAILED = "failed", _("失败")
+
+    kind = models.CharField(_("导入类型"), max_length=50)
+    file = models.FileField(_("文件"), upload_to="imports/%Y/%m/")
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.QUEUED, db_index=True)
+    total_rows = models.PositiveIntegerField(_("数据行数"), default=0)
+    processed_rows = models.PositiveIntegerField(_("已检查行数"), default=0)
+    created_rows = models.PositiveIntegerField(_("新增行数"), default=0)
+    errors = models.JSONField(_("错误"), default=list, blank=True)
+    message = models.CharField(_("结果说明"), max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("上传人")
+    )
+    township = models.ForeignKey(
+        Division, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("乡镇（街道）")
+    )
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    objects = JurisdictionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("导入任务")
+        verbose_name_plural = _("导入任务")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.original_name} ({self.get_state_display()})"
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.total_rows:
+            return 100 if self.state in {self.State.DONE, self.State.REJECTED, self.State.FAILED} else 0
+        return min(100, round(100 * self.processed_rows / self.total_rows))
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in {self.State.DONE, self.State.REJECTED, self.State.FAILED}

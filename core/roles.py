@@ -1,0 +1,81 @@
+"""Roles of the architecture note, as groups with their permissions.
+
+The group names are the role codes. `sync_role_groups` runs after every migrate so that a role
+picks up the permissions of models added by later apps (their issues extend ROLE_PERMISSIONS).
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("系统管理员")
+    STAFF = "staff", _("局业务人员")
+    TOWNSHIP_OFFICER = "township_officer", _("乡镇（街道）经办人")
+    VILLAGE_ASSISTANT = "village_assistant", _("村（居）协理员")
+    LEADER = "leader", _("领导")
+    API_CLIENT = "api_client", _("接口用户")
+
+
+#: Roles whose users belong to one township and see only it.
+TOWNSHIP_ROLES = frozenset({Role.TOWNSHIP_OFFICER, Role.VILLAGE_ASSISTANT})
+
+# Custom permissions, defined on core.User's Meta.
+VIEW_FULL_ID = "core.view_full_id_number"
+EXPORT_PERSONAL_DATA = "core.export_personal_data"
+IMPORT_DATA = "core.import_data"
+MANAGE_USERS = "core.manage_users"
+
+_PEOPLE_READ = ["core.view_person", "core.view_household", "core.view_householdmember", "core.view_division"]
+_PEOPLE_WRITE = [
+    "core.add_person",
+    "core.change_person",
+    "core.add_household",
+    "core.change_household",
+    "core.add_householdmember",
+    "core.change_householdmember",
+    "core.delete_householdmember",
+]
+
+#: "app_label.codename" per role. Admin holds every permission (superuser).
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.ADMIN: [],
+    Role.STAFF: [
+        *_PEOPLE_READ,
+        *_PEOPLE_WRITE,
+        "core.add_division",
+        "core.change_division",
+        VIEW_FULL_ID,
+        EXPORT_PERSONAL_DATA,
+        IMPORT_DATA,
+        "core.view_importjob",
+    ],
+    Role.TOWNSHIP_OFFICER: [
+        *_PEOPLE_READ,
+        *_PEOPLE_WRITE,
+        VIEW_FULL_ID,
+        EXPORT_PERSONAL_DATA,
+        IMPORT_DATA,
+        "core.view_importjob",
+    ],
+    Role.VILLAGE_ASSISTANT: [*_PEOPLE_READ, *_PEOPLE_WRITE, VIEW_FULL_ID],
+    Role.LEADER: [*_PEOPLE_READ],
+    Role.API_CLIENT: [*_PEOPLE_READ],
+}
+
+
+def sync_role_groups(apps=None, **kwargs) -> None:
+    """Create one group per role and set exactly its permissions (idempotent)."""
+    if apps is None:
+        from django.apps import apps as global_apps
+
+        apps = global_apps
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=str(role))
+        wanted = []
+        for perm in perms:
+            app_label, codename = perm.split(".")
+            wanted.extend(Permission.objects.filter(content_type__app_label=app_label, codename=codename))
+        group.permissions.set(wanted)

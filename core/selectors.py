@@ -1,0 +1,61 @@
+"""Reads. Every one starts from the user's jurisdiction."""
+
+import re
+
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+
+from core.models import Division, Household, HouseholdMember, Person
+
+_ID_PREFIX = re.compile(r"^\d{4,17}[\dXx]?$")
+
+
+def _search(qs, q: str, *, name_field: str, id_field: str):
+    q = (q or "").strip()
+    if not q:
+        return qs
+    if _ID_PREFIX.match(q):
+        return qs.filter(**{f"{id_field}__startswith": q.upper()})
+    return qs.filter(**{f"{name_field}__startswith": q})
+
+
+def township_choices(user):
+    qs = Division.objects.filter(level=Division.Level.TOWNSHIP).order_by("code")
+    if not user.is_city_level:
+        qs = qs.filter(code=user.township_id)
+    return qs
+
+
+def person_list(*, user, q: str = "", township: str | None = None):
+    qs = Person.objects.for_user(user).select_related("township", "village")
+    if township:
+        qs = qs.filter(township_id=township)
+    return _search(qs, q, name_field="name", id_field="id_number").order_by("-id")
+
+
+def person_detail_queryset(*, user):
+    return Person.objects.for_user(user).select_related("township", "village", "membership__household__head")
+
+
+def household_list(*, user, q: str = "", township: str | None = None):
+    qs = Household.objects.for_user(user).select_related("head", "township", "village")
+    if township:
+        qs = qs.filter(township_id=township)
+    qs = _search(qs, q, name_field="head__name", id_field="head__id_number")
+    # A correlated subquery is evaluated for the page's rows only, not the whole township.
+    members = (
+        HouseholdMember.objects.filter(household=OuterRef("pk"))
+        .order_by()
+        .values("household")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return qs.annotate(member_count=Subquery(members)).order_by("-id")
+
+
+def household_detail_queryset(*, user):
+    members = HouseholdMember.objects.select_related("person").order_by("id")
+    return (
+        Household.objects.for_user(user)
+        .select_related("head", "township", "village")
+        .prefetch_related(Prefetch("members", queryset=members))
+    )

@@ -1,0 +1,181 @@
+"""Writes to people and households. Forms, the API and the Excel import all come through here, so
+one rule gives one error whichever door the data came through."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.identifiers import normalize_id_number, parse_id_number
+from core.jurisdiction import user_can_act_in
+from core.models import Division, Household, HouseholdMember, Person
+
+PERSON_FIELDS = (
+    "name",
+    "id_number",
+    "phone",
+    "township",
+    "village",
+    "hukou",
+    "disability_category",
+    "disability_grade",
+    "date_of_death",
+)
+# Mobile (11 digits from 1) or a landline with or without the 0595 area code and extension.
+_PHONE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8}(-\d{1,6})?|\d{7,8})$")
+
+
+def person_build(*, person: Person | None = None, identity_unknown: bool = False, **data) -> Person:
+    """Apply data to a (new) person and derive birth date and sex from the ID number. Does not
+    validate or save."""
+    person = person or Person()
+    unknown = set(data) - set(PERSON_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown person fields: {sorted(unknown)}")
+    for field, value in data.items():
+        setattr(person, field, value)
+    person.name = (person.name or "").strip()
+    person.phone = (person.phone or "").strip()
+    person.id_number = normalize_id_number(person.id_number) or None
+    person._identity_unknown = identity_unknown
+    person.id_note = ""
+    if person.id_number:
+        try:
+            info = parse_id_number(person.id_number)
+        except ValidationError:
+            pass  # full_clean reports it against the field
+        else:
+            person.birth_date, person.sex, person.id_note = info.birth_date, info.sex, info.note
+    return person
+
+
+def person_validate(person: Person, *, user, check_unique: bool = True) -> None:
+    """Every rule for a person; raises ValidationError keyed by field."""
+    errors: dict[str, list[str]] = {}
+    try:
+        person.full_clean(validate_unique=check_unique)
+    except ValidationError as exc:
+        errors = exc.message_dict
+    if not person.id_number and not getattr(person, "_identity_unknown", False):
+        errors.setdefault("id_number", []).append(_("请填写身份证号。"))
+    if person.phone and not _PHONE.match(person.phone):
+        errors.setdefault("phone", []).append(_("联系电话格式不正确：手机11位，座机如 0595-86383000。"))
+    township = person.township if person.township_id else None
+    if township is not None and township.level != Division.Level.TOWNSHIP:
+        errors.setdefault("township", []).append(_("请选择乡镇（街道）。"))
+    if not person.township_id and not getattr(person, "_identity_unknown", False):
+        errors.setdefault("township", []).append(_("请选择户籍乡镇（街道）。"))
+    if person.village_id:
+        village = person.village
+        if village.level != Division.Level.VILLAGE or village.parent_id != person.township_id:
+            errors.setdefault("village", []).append(_("该村（社区）不属于所选乡镇（街道）。"))
+    if bool(person.disability_category) != bool(person.disability_grade):
+        errors.setdefault("disability_grade", []).append(_("残疾类别和残疾等级应同时填写或同时留空。"))
+    if person.date_of_death:
+        if person.date_of_death > timezone.localdate():
+            errors.setdefault("date_of_death", []).append(_("死亡日期不能晚于今天。"))
+        elif person.birth_date and person.date_of_death < person.birth_date:
+            errors.setdefault("date_of_death", []).append(_("死亡日期不能早于出生日期。"))
+    if person.township_id and not user_can_act_in(user, person.township_id):
+        errors.setdefault("township", []).append(_("您只能登记本乡镇（街道）的人员。"))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _set_history_user(instance, user):
+    instance._history_user = user
+
+
+@transaction.atomic
+def person_create(*, user, identity_unknown: bool = False, **data) -> Person:
+    person = person_build(identity_unknown=identity_unknown, **data)
+    person_validate(person, user=user)
+    _set_history_user(person, user)
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError:  # a concurrent insert of the same ID number
+        raise ValidationError({"id_number": [_("系统中已有此身份证号的人员。")]}) from None
+    return person
+
+
+@transaction.atomic
+def person_update(*, user, person: Person, **data) -> Person:
+    if not user_can_act_in(user, person.township_id):
+        raise ValidationError({"township": [_("您只能修改本乡镇（街道）的人员。")]})
+    person_build(person=person, **data)
+    person_validate(person, user=user)
+    _set_history_user(person, user)
+    person.save()
+    return person
+
+
+def _check_can_act(user, township_id):
+    if not user_can_act_in(user, township_id):
+        raise ValidationError({"township": [_("您只能登记本乡镇（街道）的家庭。")]})
+
+
+def _check_free(person: Person, field: str = "person"):
+    existing = HouseholdMember.objects.filter(person=person).select_related("household__head").first()
+    if existing:
+        raise ValidationError(
+            {
+                field: [
+                    _("%(name)s 已是 %(household)s（家庭编号 %(id)d）的成员。")
+                    % {"name": person.name, "household": existing.household, "id": existing.household_id}
+                ]
+            }
+        )
+
+
+@transaction.atomic
+def household_create(*, user, head: Person, address: str = "", members=()) -> Household:
+    """A household at the head's registered township and village; `members` are (person, relation)."""
+    _check_can_act(user, head.township_id)
+    _check_free(head, "head")
+    household = Household(head=head, township_id=head.township_id, village_id=head.village_id, address=address)
+    household.full_clean()
+    _set_history_user(household, user)
+    household.save()
+    head_member = HouseholdMember(household=household, person=head, relation=Household.Relation.HEAD)
+    _set_history_user(head_member, user)
+    head_member.save()
+    for person, relation in members:
+        household_member_add(user=user, household=household, person=person, relation=relation)
+    return household
+
+
+@transaction.atomic
+def household_update(*, user, household: Household, address: str) -> Household:
+    _check_can_act(user, household.township_id)
+    household.address = address.strip()
+    household.full_clean()
+    _set_history_user(household, user)
+    household.save()
+    return household
+
+
+@transaction.atomic
+def household_member_add(*, user, household: Household, person: Person, relation: str) -> HouseholdMember:
+    _check_can_act(user, household.township_id)
+    if not user_can_act_in(user, person.township_id):
+        raise ValidationError({"person": [_("您只能添加本乡镇（街道）的人员。")]})
+    if relation == Household.Relation.HEAD:
+        raise ValidationError({"relation": [_("一个家庭只有一位户主。")]})
+    _check_free(person)
+    member = HouseholdMember(household=household, person=person, relation=relation)
+    member.full_clean(validate_unique=False)
+    _set_history_user(member, user)
+    member.save()
+    return member
+
+
+@transaction.atomic
+def household_member_remove(*, user, member: HouseholdMember) -> None:
+    _check_can_act(user, member.household.township_id)
+    if member.relation == Household.Relation.HEAD:
+        raise ValidationError({"person": [_("不能移除户主。")]})
+    _set_history_user(member, user)
+    member.delete()

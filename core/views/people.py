@@ -1,0 +1,148 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core import selectors
+from core.forms import HouseholdCreateForm, PersonForm, apply_errors
+from core.identifiers import mask_id_number, mask_phone
+from core.jurisdiction import get_for_user_or_404
+from core.models import AccessLog, Person
+from core.resources import PersonResource
+from core.roles import EXPORT_PERSONAL_DATA, VIEW_FULL_ID
+from core.services.access import access_log_record
+from core.services.people import household_create, person_create, person_update
+from core.views.common import paginate, search
+
+EXPORT_MAX_ROWS = 100_000
+
+
+@login_required
+@permission_required("core.view_person", raise_exception=True)
+def person_list(request):
+    form, qs = search(request, selectors.person_list)
+    page, query = paginate(request, qs)
+    return render(request, "core/person_list.html", {"form": form, "page": page, "query": query})
+
+
+@login_required
+@permission_required("core.view_person", raise_exception=True)
+def person_detail(request, pk):
+    person = get_for_user_or_404(selectors.person_detail_queryset(user=request.user), request.user, pk=pk)
+    full = request.user.has_perm(VIEW_FULL_ID)
+    if full and person.id_number:
+        access_log_record(
+            user=request.user, action=AccessLog.Action.VIEW_FULL_ID, object_type="person",
+            object_ids=[person.pk], detail=_("人员详情页"), request=request,
+        )  # fmt: skip
+    history = list(person.history.select_related("history_user").order_by("-history_date")[:20])
+    changes = []
+    for newer, older in zip(history, [*history[1:], None], strict=False):
+        fields = [] if older is None else [c.field for c in newer.diff_against(older).changes]
+        changes.append({"record": newer, "fields": [Person._meta.get_field(f).verbose_name for f in fields]})
+    membership = getattr(person, "membership", None)
+    return render(
+        request,
+        "core/person_detail.html",
+        {
+            "person": person,
+            "id_number": person.id_number if full else mask_id_number(person.id_number),
+            "phone": person.phone if full else mask_phone(person.phone),
+            "membership": membership,
+            "changes": changes,
+            "household_form": HouseholdCreateForm(),
+        },
+    )
+
+
+@login_required
+@permission_required("core.add_person", raise_exception=True)
+def person_create_view(request):
+    form = PersonForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = person_create(user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("已登记 %(name)s。") % {"name": person.name})
+            return redirect("core:person_detail", pk=person.pk)
+    return render(request, "core/person_form.html", {"form": form, "creating": True})
+
+
+@login_required
+@permission_required("core.change_person", raise_exception=True)
+def person_edit(request, pk):
+    person = get_for_user_or_404(Person.objects, request.user, pk=pk)
+    form = PersonForm(request.POST or None, instance=person, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person_update(user=request.user, person=person, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("core:person_detail", pk=person.pk)
+    return render(request, "core/person_form.html", {"form": form, "person": person, "creating": False})
+
+
+@login_required
+@permission_required("core.add_household", raise_exception=True)
+@require_POST
+def person_household_create(request, pk):
+    person = get_for_user_or_404(Person.objects, request.user, pk=pk)
+    form = HouseholdCreateForm(request.POST)
+    if form.is_valid():
+        try:
+            household = household_create(user=request.user, head=person, address=form.cleaned_data["address"])
+        except ValidationError as exc:
+            for messages_ in exc.message_dict.values():
+                for m in messages_:
+                    messages.error(request, m)
+        else:
+            messages.success(request, _("已建立家庭，户主 %(name)s。") % {"name": person.name})
+            return redirect("core:household_detail", pk=household.pk)
+    return redirect("core:person_detail", pk=person.pk)
+
+
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
+
+
+def export_queryset(request, *, queryset, resource, object_type: str, filename: str, back: str) -> HttpResponse:
+    """Every export of personal data is logged, masked or not."""
+    rows = list(queryset[: EXPORT_MAX_ROWS + 1])
+    if len(rows) > EXPORT_MAX_ROWS:
+        messages.error(request, _("导出结果超过 %(n)d 行，请先按乡镇（街道）或姓名缩小范围。") % {"n": EXPORT_MAX_ROWS})
+        return redirect(f"{reverse(back)}?{request.GET.urlencode()}")
+    dataset = resource.export(queryset=rows)
+    full = resource.full
+    access_log_record(
+        user=request.user, action=AccessLog.Action.EXPORT, object_type=object_type,
+        object_ids=[r.pk for r in rows],
+        detail=(_("导出 %(n)d 行（完整身份证号）") if full else _("导出 %(n)d 行（身份证号已脱敏）")) % {"n": len(rows)},
+        request=request,
+    )  # fmt: skip
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return xlsx_response(dataset.export("xlsx"), f"{filename}-{stamp}.xlsx")
+
+
+@login_required
+@permission_required(EXPORT_PERSONAL_DATA, raise_exception=True)
+def person_export(request):
+    _form, qs = search(request, selectors.person_list)
+    return export_queryset(
+        request,
+        queryset=qs,
+        resource=PersonResource(user=request.user),
+        object_type="person",
+        filename="people",
+        back="core:person_list",
+    )

@@ -1,0 +1,1 @@
+# Models for this plan chapter arrive with its own issue.

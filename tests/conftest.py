@@ -1,0 +1,90 @@
+import pytest
+from django.test import Client
+
+from core.models import Division
+from core.roles import Role
+from core.services.users import user_create
+from tests.factories import HONGLAI, SHUITOU, HouseholdFactory, PersonFactory
+
+PASSWORD = "Correct-horse-9"
+
+
+@pytest.fixture
+def make_user(db):
+    counter = iter(range(1, 10_000))
+
+    def make(role: str, township: str | None = None, username: str | None = None):
+        return user_create(
+            username=username or f"{role}{next(counter)}", password=PASSWORD, role=role, township_code=township
+        )
+
+    return make
+
+
+@pytest.fixture
+def staff(make_user):
+    return make_user(Role.STAFF)
+
+
+@pytest.fixture
+def admin_user(make_user):
+    return make_user(Role.ADMIN)
+
+
+@pytest.fixture
+def leader(make_user):
+    return make_user(Role.LEADER)
+
+
+@pytest.fixture
+def officer(make_user):
+    """A township officer of 洪濑镇."""
+    return make_user(Role.TOWNSHIP_OFFICER, HONGLAI)
+
+
+@pytest.fixture
+def assistant(make_user):
+    """A village assistant of 洪濑镇."""
+    return make_user(Role.VILLAGE_ASSISTANT, HONGLAI)
+
+
+@pytest.fixture
+def api_client_user(make_user):
+    return make_user(Role.API_CLIENT)
+
+
+@pytest.fixture
+def client_for():
+    def login(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return login
+
+
+@pytest.fixture
+def honglai(db):
+    return Division.objects.get(code=HONGLAI)
+
+
+@pytest.fixture
+def shuitou(db):
+    return Division.objects.get(code=SHUITOU)
+
+
+@pytest.fixture
+def honglai_household(honglai):
+    return HouseholdFactory(head=PersonFactory(township=honglai, name="陈志明"))
+
+
+@pytest.fixture
+def shuitou_household(shuitou):
+    return HouseholdFactory(head=PersonFactory(township=shuitou, name="林建国"))
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    # WhiteNoise looks for STATIC_ROOT at start-up; tests serve static files from the finders.
+    settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,67 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from tests.conftest import PASSWORD
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_login_locks_after_repeated_failures(officer):
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        response = client.post(reverse("login"), {"username": officer.username, "password": "wrong"})
+    # Locked: even the right password is refused now.
+    response = client.post(reverse("login"), {"username": officer.username, "password": PASSWORD})
+    assert response.status_code == 429
+    assert "账号已锁定" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_token_endpoint_returns_a_token_that_authenticates(officer):
+    client = Client()
+    response = client.post(
+        "/api/v1/auth/token/", {"username": officer.username, "password": PASSWORD}, content_type="application/json"
+    )
+    assert response.status_code == 200
+    token = response.json()["token"]
+    listed = Client().get("/api/v1/people/", HTTP_AUTHORIZATION=f"Token {token}")
+    assert listed.status_code == 200
+    bad = Client().post(
+        "/api/v1/auth/token/", {"username": officer.username, "password": "nope"}, content_type="application/json"
+    )
+    assert bad.status_code == 400
+
+
+def test_session_expires_after_inactivity_setting():
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_SETTINGS_MODULE", "FAST_PASSWORD_HASHER"}}
+    env.update(
+        SECRET_KEY="x" * 20 + "-a-long-random-production-secret-9f8e7d6c5b4a",
+        ALLOWED_HOSTS="mz.nanan.gov.cn",
+        DEBUG="0",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_settings_refuse_to_start_without_a_secret():
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr

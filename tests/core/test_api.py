@@ -1,0 +1,113 @@
+from core.models import Household, Person
+from tests.factories import PersonFactory, make_id_number
+
+
+def test_people_contract_fields_and_township_filter(staff, client_for, honglai_household, shuitou_household):
+    client = client_for(staff)
+    data = client.get("/api/v1/people/", {"township": "350583113"}).json()
+    assert data["count"] == 1
+    person = data["results"][0]
+    assert {"id", "name", "id_number", "township", "village"} <= set(person)
+    assert person["township"] == "350583113"
+    assert person["id_number"] == honglai_household.head.id_number  # staff may see it in full
+
+
+def test_api_client_sees_masked_ids(api_client_user, client_for, honglai_household):
+    person = client_for(api_client_user).get(f"/api/v1/people/{honglai_household.head_id}/").json()
+    assert "********" in person["id_number"]
+
+
+def test_bad_id_number_answers_400_naming_the_field_and_saves_nothing(officer, client_for):
+    number = make_id_number()
+    wrong = number[:-1] + ("0" if number[-1] != "0" else "1")
+    response = client_for(officer).post(
+        "/api/v1/people/",
+        {"name": "陈某", "id_number": wrong, "township": "350583113"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "id_number" in response.json()
+    assert "校验位" in response.json()["id_number"][0]
+    assert not Person.objects.exists()
+
+
+def test_create_person_derives_birth_date_and_sex(officer, client_for):
+    number = make_id_number(male=False)
+    response = client_for(officer).post(
+        "/api/v1/people/",
+        {"name": "林秀英", "id_number": number, "township": "350583113"},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["sex"] == "F" and body["birth_date"] == f"{number[6:10]}-{number[10:12]}-{number[12:14]}"
+
+
+def test_duplicate_id_number_is_refused(officer, client_for, honglai):
+    existing = PersonFactory(township=honglai)
+    response = client_for(officer).post(
+        "/api/v1/people/",
+        {"name": "重复", "id_number": existing.id_number, "township": "350583113"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and "id_number" in response.json()
+
+
+def test_page_size_is_capped_at_200(staff, client_for, honglai):
+    PersonFactory.create_batch(3, township=honglai)
+    data = client_for(staff).get("/api/v1/people/", {"page_size": 1000}).json()
+    assert data["count"] == 3 and len(data["results"]) == 3
+    one = client_for(staff).get("/api/v1/people/", {"page_size": 1, "page": 2}).json()
+    assert len(one["results"]) == 1 and one["next"] and one["previous"]
+
+
+def test_divisions_list_levels_and_parents(leader, client_for):
+    data = client_for(leader).get("/api/v1/divisions/", {"level": "township", "page_size": 200}).json()
+    assert data["count"] == 27
+    honglai = next(d for d in data["results"] if d["code"] == "350583113")
+    assert honglai == {
+        "code": "350583113",
+        "name": "洪濑镇",
+        "level": "township",
+        "kind": "town",
+        "parent": "350583",
+        "in_plan": True,
+        "is_active": True,
+    }
+    zone = next(d for d in data["results"] if d["code"] == "350583400")
+    assert zone["in_plan"] is False
+
+
+def test_household_create_and_member_add_through_the_api(officer, client_for, honglai):
+    client = client_for(officer)
+    head, child = PersonFactory(township=honglai), PersonFactory(township=honglai)
+    created = client.post(
+        "/api/v1/households/", {"head": head.pk, "address": "洪濑镇1号"}, content_type="application/json"
+    )
+    assert created.status_code == 201, created.json()
+    hid = created.json()["id"]
+    added = client.post(
+        f"/api/v1/households/{hid}/members/", {"person": child.pk, "relation": "child"}, content_type="application/json"
+    )
+    assert added.status_code == 201
+    assert [m["relation"] for m in added.json()["members"]] == ["head", "child"]
+    again = client.post(
+        f"/api/v1/households/{hid}/members/", {"person": child.pk, "relation": "child"}, content_type="application/json"
+    )
+    assert again.status_code == 400
+    assert "已是" in str(again.json())
+    assert Household.objects.get().members.count() == 2
+
+
+def test_schema_and_docs_are_served_offline(staff, client_for):
+    client = client_for(staff)
+    schema = client.get("/api/schema/")
+    assert schema.status_code == 200 and b"/api/v1/people/" in schema.content
+    docs = client.get("/api/docs/").content.decode()
+    assert "swagger" in docs.lower()
+    assert "cdn" not in docs and "unpkg" not in docs
+
+
+def test_errors_are_json(officer, client_for):
+    response = client_for(officer).get("/api/v1/people/999999/")
+    assert response.status_code == 404 and response["Content-Type"].startswith("application/json")

@@ -1,0 +1,161 @@
+import io
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from core.importers import COLUMNS
+from core.imports import REASON_HEADER
+from core.models import AccessLog, Household, HouseholdMember, ImportJob, Person
+from tests.factories import PersonFactory, make_id_number
+
+HEADERS = [c.header for c in COLUMNS]
+
+
+def xlsx(rows, headers=HEADERS) -> SimpleUploadedFile:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(headers)
+    for row in rows:
+        ws.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return SimpleUploadedFile(
+        "people.xlsx", buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+
+
+def row(name, id_number, township="洪濑镇", head="", relation="", **extra):
+    values = {
+        "姓名": name,
+        "身份证号": id_number,
+        "乡镇（街道）": township,
+        "户主身份证号": head,
+        "与户主关系": relation,
+    }
+    values.update(extra)
+    return [values.get(h, "") for h in HEADERS]
+
+
+def upload(client, file):
+    return client.post(reverse("core:import_upload", args=["people"]), {"file": file}, follow=True)
+
+
+def test_three_good_rows_and_two_bad_saves_nothing_and_names_both(officer, client_for):
+    head, spouse, child = make_id_number(), make_id_number(male=False), make_id_number()
+    bad_check = make_id_number()
+    bad_check = bad_check[:-1] + ("0" if bad_check[-1] != "0" else "1")
+    rows = [
+        row("陈志明", head, head=head, relation="户主"),
+        row("林秀英", spouse, head=head, relation="配偶"),
+        row("错号码", bad_check),
+        row("陈小明", child, head=head, relation="子女"),
+        row("外乡人", make_id_number(), township="不存在镇"),
+    ]
+    response = upload(client_for(officer), xlsx(rows))
+    job = ImportJob.objects.get()
+    assert job.state == ImportJob.State.REJECTED
+    assert Person.objects.count() == 0 and Household.objects.count() == 0
+    by_row = {(e["row"], e["column"]) for e in job.errors}
+    assert (4, "身份证号") in by_row  # spreadsheet row 4: the wrong check digit
+    assert (6, "乡镇（街道）") in by_row  # row 6: the unknown township
+    assert {e["row"] for e in job.errors} == {4, 6}
+    html = response.content.decode()
+    assert "校验位错误" in html and "未知的乡镇（街道）：不存在镇" in html
+    assert "2 行有错误" in html
+
+
+def test_bad_rows_download_has_the_rows_and_a_reason_column(officer, client_for):
+    good = make_id_number()
+    client = client_for(officer)
+    upload(client, xlsx([row("好人", good), row("重复", good), row("短号", "3505831")]))
+    job = ImportJob.objects.get()
+    response = client.get(reverse("core:import_bad_rows", args=[job.pk]))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    values = list(sheet.iter_rows(values_only=True))
+    assert values[0][-1] == REASON_HEADER
+    assert [v[0] for v in values[1:]] == ["重复", "短号"]
+    assert "与第 2 行的身份证号重复" in values[1][-1]
+    assert "18位" in values[2][-1]
+
+
+def test_good_file_creates_people_households_and_history(officer, client_for):
+    head, spouse = make_id_number(), make_id_number(male=False)
+    upload(
+        client_for(officer),
+        xlsx([row("陈志明", head, head=head, relation="户主"), row("林秀英", spouse, head=head, relation="配偶")]),
+    )
+    job = ImportJob.objects.get()
+    assert (job.state, job.created_rows) == (ImportJob.State.DONE, 2)
+    household = Household.objects.get()
+    assert household.head.id_number == head
+    assert set(HouseholdMember.objects.values_list("relation", flat=True)) == {"head", "spouse"}
+    spouse_person = Person.objects.get(id_number=spouse)
+    assert spouse_person.sex == "F" and spouse_person.birth_date is not None
+    assert spouse_person.history.get().history_user == officer
+    assert AccessLog.objects.filter(action=AccessLog.Action.IMPORT).count() == 1
+
+
+def test_duplicate_of_a_person_already_in_the_database_is_refused(officer, client_for, honglai):
+    existing = PersonFactory(township=honglai)
+    upload(client_for(officer), xlsx([row("重名", existing.id_number)]))
+    job = ImportJob.objects.get()
+    assert job.errors == [{"row": 2, "column": "身份证号", "message": "系统中已有此身份证号的人员。"}]
+
+
+def test_officer_cannot_import_into_another_township(officer, client_for):
+    upload(client_for(officer), xlsx([row("外乡", make_id_number(), township="水头镇")]))
+    job = ImportJob.objects.get()
+    assert job.state == ImportJob.State.REJECTED
+    assert "本乡镇" in job.errors[0]["message"]
+    assert not Person.objects.exists()
+
+
+def test_file_over_the_size_limit_is_refused_before_parsing(officer, client_for, settings):
+    settings.IMPORT_MAX_BYTES = 100
+    response = upload(client_for(officer), SimpleUploadedFile("big.xlsx", b"x" * 500))
+    assert "文件过大" in response.content.decode()
+    assert not ImportJob.objects.exists()
+
+
+def test_missing_required_column_is_explained(officer, client_for):
+    upload(client_for(officer), xlsx([["陈", "1"]], headers=["姓名", "电话"]))
+    job = ImportJob.objects.get()
+    assert job.state == ImportJob.State.REJECTED
+    assert "缺少必填列" in job.message and "身份证号" in job.message
+
+
+def test_template_has_the_headers_and_valid_examples(officer, client_for):
+    response = client_for(officer).get(reverse("core:import_template", args=["people"]))
+    wb = openpyxl.load_workbook(io.BytesIO(response.content))
+    rows = list(wb.active.iter_rows(values_only=True))
+    assert list(rows[0]) == HEADERS
+    from core.identifiers import parse_id_number
+
+    examples = [r for r in rows[1:] if any(r)]
+    assert len(examples) == 2
+    for example in examples:
+        parse_id_number(example[1])  # the examples themselves pass the ID check
+
+
+def test_large_file_goes_to_the_background_and_imports(
+    officer, client_for, settings, django_capture_on_commit_callbacks
+):
+    settings.IMPORT_BACKGROUND_ROWS = 2  # eager Celery in unit tests: the task runs on commit
+    rows = [row(f"人{i}", make_id_number()) for i in range(5)]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client_for(officer), xlsx(rows))
+    assert "后台" in response.content.decode()
+    job = ImportJob.objects.get()
+    assert (job.state, job.created_rows) == (ImportJob.State.DONE, 5)
+
+
+def test_village_assistant_cannot_import(assistant, client_for):
+    assert client_for(assistant).get(reverse("core:import_upload", args=["people"])).status_code == 403
+
+
+@pytest.mark.parametrize("value", ["350583", 3.505831988051e17])
+def test_id_number_typed_as_a_number_is_caught(officer, client_for, value):
+    upload(client_for(officer), xlsx([row("数字", value)]))
+    assert ImportJob.objects.get().errors[0]["column"] == "身份证号"

@@ -9,6 +9,8 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from . import importers  # noqa: F401 (registers the people importer in every process)
+
         # An app's permissions exist only once its post_migrate has run, and later apps extend
         # the roles: re-sync the role groups after each app (cheap and idempotent).
         post_migrate.connect(_sync_role_groups, dispatch_uid="core.sync_role_groups")

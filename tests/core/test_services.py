@@ -1,0 +1,66 @@
+import pytest
+from django.core.exceptions import ValidationError
+
+from core.models import Person
+from core.services.people import household_create, household_member_add, person_create, person_update
+from tests.factories import PersonFactory, make_id_number
+
+
+def test_person_create_records_history_with_the_user(officer, honglai):
+    person = person_create(user=officer, name="陈志明", id_number=make_id_number(), township=honglai)
+    person_update(
+        user=officer, person=person, name="陈志明", id_number=person.id_number, township=honglai, phone="13905951234"
+    )
+    records = list(person.history.order_by("history_date"))
+    assert [r.history_type for r in records] == ["+", "~"]
+    assert {r.history_user for r in records} == {officer}
+    assert [c.field for c in records[1].diff_against(records[0]).changes] == ["phone"]
+
+
+def test_late_registered_id_is_saved_with_a_note(officer, honglai):
+    from core.identifiers import id_number_with_check_digit
+
+    person = person_create(
+        user=officer, name="补登", id_number=id_number_with_check_digit("35058319880512001"), township=honglai
+    )
+    assert person.birth_date.year == 1988 and "补登记" in person.id_note
+
+
+def test_village_must_belong_to_the_township(staff, honglai, shuitou):
+    from core.models import Division
+
+    village = Division.objects.create(
+        code="350583119201", name="水头村", level="village", kind="village", parent=shuitou
+    )
+    with pytest.raises(ValidationError) as exc:
+        person_create(user=staff, name="错村", id_number=make_id_number(), township=honglai, village=village)
+    assert "village" in exc.value.message_dict
+
+
+def test_bad_phone_and_half_disability_are_refused(staff, honglai):
+    with pytest.raises(ValidationError) as exc:
+        person_create(
+            user=staff,
+            name="某",
+            id_number=make_id_number(),
+            township=honglai,
+            phone="12",
+            disability_category="physical",
+        )
+    assert {"phone", "disability_grade"} <= set(exc.value.message_dict)
+    assert not Person.objects.exists()
+
+
+def test_a_person_cannot_join_two_households(officer, honglai):
+    a, b, child = (PersonFactory(township=honglai) for _ in range(3))
+    first = household_create(user=officer, head=a)
+    household_member_add(user=officer, household=first, person=child, relation="child")
+    second = household_create(user=officer, head=b)
+    with pytest.raises(ValidationError) as exc:
+        household_member_add(user=officer, household=second, person=child, relation="child")
+    assert f"家庭编号 {first.pk}" in exc.value.message_dict["person"][0]
+
+
+def test_identity_unknown_person_needs_no_id_number(staff):
+    person = person_create(user=staff, identity_unknown=True, name="无名氏")
+    assert person.id_number is None and person.township_id is None

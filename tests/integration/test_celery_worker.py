@@ -1,0 +1,40 @@
+import io
+
+import openpyxl
+import pytest
+from django.core.files.base import ContentFile
+
+from core.importers import COLUMNS
+from core.models import ImportJob, Person
+from core.roles import Role
+from core.services.users import user_create
+from core.tasks import ping, run_import_job
+from tests.factories import make_id_number
+
+pytestmark = pytest.mark.integration
+
+
+def test_task_round_trip_on_a_real_worker(celery_worker):
+    result = ping.delay()
+    assert result.get(timeout=30) == "pong"
+    assert celery_worker.poll() is None  # the worker, not this process, answered
+
+
+def test_import_job_runs_on_the_worker_and_saves_rows(celery_worker):
+    user = user_create(username="bg", password="Correct-horse-9", role=Role.STAFF)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append([c.header for c in COLUMNS])
+    numbers = [make_id_number() for _ in range(3)]
+    for i, number in enumerate(numbers):
+        ws.append([f"后台{i}", number, "", "洪濑镇"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    job = ImportJob(kind="people", original_name="bg.xlsx", created_by=user, total_rows=3)
+    job.file.save("bg.xlsx", ContentFile(buf.getvalue()), save=True)
+
+    state = run_import_job.delay(job.pk).get(timeout=60)
+    job.refresh_from_db()
+    assert state == ImportJob.State.DONE, (job.message, job.errors)
+    assert (job.state, job.created_rows, job.processed_rows) == (ImportJob.State.DONE, 3, 3)
+    assert set(Person.objects.values_list("id_number", flat=True)) == set(numbers)

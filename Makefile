@@ -53,6 +53,7 @@ lint: dev-deps
 test: dev-deps services lint
 	DEBUG=1 DATABASE_URL=$(TEST_DATABASE_URL) $(PY) manage.py makemigrations --check --dry-run
 	DEBUG=1 DATABASE_URL=$(TEST_DATABASE_URL) TEST_BROKER_URL=$(TEST_BROKER_URL) FAST_PASSWORD_HASHER=1 \
+		CELERY_RESULT_BACKEND=$(TEST_BROKER_URL) \
 		$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: dev-deps

@@ -12,11 +12,14 @@ class CoreConfig(AppConfig):
         from . import importers  # noqa: F401 (registers the people importer in every process)
 
         # An app's permissions exist only once its post_migrate has run, and later apps extend
-        # the roles: re-sync the role groups after each app (cheap and idempotent).
+        # the roles: re-sync the role groups after each app (cheap and idempotent), and make sure
+        # the statutory divisions exist (a flushed test database loses what migrations loaded).
         post_migrate.connect(_sync_role_groups, dispatch_uid="core.sync_role_groups")
 
 
 def _sync_role_groups(sender, **kwargs):
+    from .reference import ensure_divisions
     from .roles import sync_role_groups
 
+    ensure_divisions()
     sync_role_groups()

@@ -44,7 +44,11 @@ def test_session_expires_after_inactivity_setting():
 
 
 def test_check_deploy_is_clean_with_production_settings():
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_SETTINGS_MODULE", "FAST_PASSWORD_HASHER"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "DJANGO_SETTINGS_MODULE", "FAST_PASSWORD_HASHER", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     env.update(
         SECRET_KEY="x" * 20 + "-a-long-random-production-secret-9f8e7d6c5b4a",
         ALLOWED_HOSTS="mz.nanan.gov.cn",

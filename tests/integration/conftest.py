@@ -15,10 +15,15 @@ from config.celery import app
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _forget_connections():
+    """The app caches its result backend and producer pool on first use: drop them so the new
+    broker and backend settings take effect."""
+    app._local.__dict__.pop("backend", None)
+    app.close()
+
+
 @pytest.fixture
-def celery_worker(transactional_db, django_db_serialized_rollback):
-    # serialized_rollback: the flush after a transactional test would otherwise wipe the
-    # divisions and role groups that data migrations load.
+def celery_worker(transactional_db):
     broker = os.environ.get("TEST_BROKER_URL", "redis://127.0.0.1:6379/15")
     queue = f"test-{uuid.uuid4().hex[:8]}"
     db = connection.settings_dict
@@ -50,6 +55,7 @@ def celery_worker(transactional_db, django_db_serialized_rollback):
     )
     saved = {k: app.conf[k] for k in ("task_always_eager", "broker_url", "result_backend", "task_default_queue")}
     app.conf.update(task_always_eager=False, broker_url=broker, result_backend=broker, task_default_queue=queue)
+    _forget_connections()
     try:
         deadline = time.monotonic() + 30
         while "ready." not in (log.seek(0) or log.read()):
@@ -59,6 +65,7 @@ def celery_worker(transactional_db, django_db_serialized_rollback):
         yield worker
     finally:
         app.conf.update(saved)
+        _forget_connections()
         worker.terminate()  # warm shutdown
         try:
             worker.wait(timeout=15)

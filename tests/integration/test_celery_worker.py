@@ -11,7 +11,9 @@ from core.services.users import user_create
 from core.tasks import ping, run_import_job
 from tests.factories import make_id_number
 
-pytestmark = pytest.mark.integration
+# The worker reads committed rows: a transactional test (the flush after it is followed by
+# post_migrate, which restores the divisions and role groups).
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 
 def test_task_round_trip_on_a_real_worker(celery_worker):

@@ -14,3 +14,17 @@ def test_english_is_selectable(db):
     assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
     html = client.get("/accounts/login/").content.decode()
     assert 'lang="en"' in html and "Log in" in html
+
+
+def test_every_message_has_an_english_translation():
+    import re
+    from pathlib import Path
+
+    po = (Path(settings.BASE_DIR) / "locale/en/LC_MESSAGES/django.po").read_text(encoding="utf-8")
+    entries = re.findall(r'\nmsgid ((?:"[^\n]*"\n)+)msgstr ((?:"[^\n]*"\n)+)', po)
+    untranslated = [
+        i for i, s in entries if "".join(re.findall(r'"(.*)"', i)) and not "".join(re.findall(r'"(.*)"', s))
+    ]
+    assert len(entries) > 200 and untranslated == []
+    mo = Path(settings.BASE_DIR) / "locale/en/LC_MESSAGES/django.mo"
+    assert mo.stat().st_size > 10_000  # compiled and committed (no gettext needed at run time)

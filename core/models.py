@@ -95,7 +95,7 @@ class User(AbstractUser):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(role__in=[r.value for r in TOWNSHIP_ROLES]) | Q(township__isnull=False),
+                condition=~Q(role__in=sorted(r.value for r in TOWNSHIP_ROLES)) | Q(township__isnull=False),
                 name="user_township_role_has_township",
             ),
         ]

@@ -717,7 +717,7 @@ class Migration(migrations.Migration):
             model_name="user",
             constraint=models.CheckConstraint(
                 condition=models.Q(
-                    models.Q(("role__in", ["village_assistant", "township_officer"]), _negated=True),
+                    models.Q(("role__in", ["township_officer", "village_assistant"]), _negated=True),
                     ("township__isnull", False),
                     _connector="OR",
                 ),

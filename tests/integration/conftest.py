@@ -19,6 +19,7 @@ def _forget_connections():
     """The app caches its result backend and producer pool on first use: drop them so the new
     broker and backend settings take effect."""
     app._local.__dict__.pop("backend", None)
+    app.__dict__.pop("amqp", None)  # holds the queues and routes built from the old settings
     app.close()
 
 

@@ -213,3 +213,62 @@ PEOPLE_IMPORTER = register(
         ],
     )
 )
+
+
+VILLAGE_COLUMNS = [
+    Column("区划代码", "code", required=True, text=True, help="12位统计用区划代码，前9位为所属乡镇（街道）代码"),
+    Column("名称", "name", required=True, help="如 东园村、新街社区"),
+    Column("类型", "kind", help="村 或 社区（默认按名称末字判断）"),
+]
+_VILLAGE_BY_KEY = {c.key: c for c in VILLAGE_COLUMNS}
+
+
+def validate_villages(rows, *, user, progress):
+    townships = {d.code: d for d in Division.objects.filter(level=Division.Level.TOWNSHIP)}
+    existing = set(Division.objects.filter(level=Division.Level.VILLAGE).values_list("code", flat=True))
+    kinds = {"村": Division.Kind.VILLAGE, "社区": Division.Kind.COMMUNITY}
+    errors, prepared, seen = [], [], {}
+    for row in rows:
+        v = row.values
+        code, name = v.get("code") or "", (v.get("name") or "").strip()
+        row_errors = []
+        kind = kinds.get(v.get("kind") or ("社区" if name.endswith("社区") else "村"))
+        if kind is None:
+            row_errors.append(RowError(row.number, "类型", _("类型应为“村”或“社区”。")))
+        township = townships.get(code[:9])
+        village = Division(code=code, name=name, level=Division.Level.VILLAGE, kind=kind or "", parent=township)
+        try:
+            if township is None:
+                raise ValidationError({"code": [_("前9位 %(c)s 不是南安市的乡镇（街道）代码。") % {"c": code[:9]}]})
+            village.full_clean(validate_unique=False)
+        except ValidationError as exc:
+            row_errors.extend(RowError(row.number, h, m) for h, m in validation_messages(exc, _VILLAGE_BY_KEY))
+        if code in seen:
+            row_errors.append(RowError(row.number, "区划代码", _("与第 %(r)d 行的区划代码重复。") % {"r": seen[code]}))
+        seen.setdefault(code, row.number)
+        if code in existing:
+            row_errors.append(RowError(row.number, "区划代码", _("系统中已有此区划代码。")))
+        errors.extend(row_errors)
+        if not row_errors:
+            prepared.append(village)
+    progress(len(rows))
+    return prepared, errors
+
+
+def save_villages(prepared, *, user) -> int:
+    Division.objects.bulk_create(prepared)
+    return len(prepared)
+
+
+VILLAGE_IMPORTER = register(
+    Importer(
+        kind="villages",
+        label="村（社区）",
+        columns=VILLAGE_COLUMNS,
+        permission="core.add_division",
+        validate=validate_villages,
+        save=save_villages,
+        example=[["350583113201", "示例村", "村"]],
+        notes=["区划代码为国家统计用区划代码（12位）。示例行请删除后再填写。"],
+    )
+)

@@ -39,7 +39,7 @@ def row(name, id_number, township="洪濑镇", head="", relation="", **extra):
 
 
 def upload(client, file):
-    return client.post(reverse("core:import_upload", args=["people"]), {"file": file}, follow=True)
+    return upload_kind(client, "people", file)
 
 
 def test_three_good_rows_and_two_bad_saves_nothing_and_names_both(officer, client_for):
@@ -159,3 +159,38 @@ def test_village_assistant_cannot_import(assistant, client_for):
 def test_id_number_typed_as_a_number_is_caught(officer, client_for, value):
     upload(client_for(officer), xlsx([row("数字", value)]))
     assert ImportJob.objects.get().errors[0]["column"] == "身份证号"
+
+
+def test_staff_imports_villages_and_bad_codes_are_named(staff, client_for):
+    from core.models import Division
+
+    headers = ["区划代码", "名称", "类型"]
+    client = client_for(staff)
+    bad = upload_kind(
+        client,
+        "villages",
+        xlsx(
+            [["350583113201", "东园村", ""], ["350583999201", "错乡村", ""], ["35058311320", "短码村", ""]],
+            headers=headers,
+        ),
+    )
+    job = ImportJob.objects.get()
+    assert job.state == ImportJob.State.REJECTED and {e["row"] for e in job.errors} == {3, 4}
+    assert not Division.objects.filter(level="village").exists()
+    assert bad.status_code == 200
+    upload_kind(
+        client, "villages", xlsx([["350583113201", "东园村", ""], ["350583113001", "新街社区", ""]], headers=headers)
+    )
+    villages = Division.objects.filter(level="village").order_by("code")
+    assert [(v.code, v.kind, v.parent_id) for v in villages] == [
+        ("350583113001", "community", "350583113"),
+        ("350583113201", "village", "350583113"),
+    ]
+
+
+def test_township_officer_cannot_import_villages(officer, client_for):
+    assert client_for(officer).get(reverse("core:import_upload", args=["villages"])).status_code == 403
+
+
+def upload_kind(client, kind, file):
+    return client.post(reverse("core:import_upload", args=[kind]), {"file": file}, follow=True)

@@ -38,9 +38,22 @@ def test_token_endpoint_returns_a_token_that_authenticates(officer):
     assert bad.status_code == 400
 
 
-def test_session_expires_after_inactivity_setting():
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
-    assert settings.SESSION_COOKIE_AGE == 30 * 60
+def test_session_expires_after_inactivity_and_activity_extends_it(officer, client):
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    client.force_login(officer)
+    session = Session.objects.get()
+    session.expire_date = timezone.now() + timedelta(minutes=1)
+    session.save()
+    assert client.get("/").status_code == 200
+    # Each request slides the idle window to the full 30 minutes again.
+    assert Session.objects.get().expire_date > timezone.now() + timedelta(minutes=29)
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
 
 
 def test_check_deploy_is_clean_with_production_settings():
@@ -69,3 +82,16 @@ def test_production_settings_refuse_to_start_without_a_secret():
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_token_endpoint_failures_count_toward_the_lockout(officer):
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(
+            "/api/v1/auth/token/", {"username": officer.username, "password": "wrong"}, content_type="application/json"
+        )
+    locked = client.post(
+        "/api/v1/auth/token/", {"username": officer.username, "password": PASSWORD}, content_type="application/json"
+    )
+    # The right password is refused while the account is locked.
+    assert locked.status_code == 400 and "token" not in locked.json()

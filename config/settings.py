@@ -65,12 +65,23 @@ def database_from_url(url: str) -> dict:
     raise ImproperlyConfigured(f"DATABASE_URL scheme {parsed.scheme!r} is not supported")
 
 
+def installation_secret_key(var_dir: Path) -> str:
+    """No secret has a default in code: without SECRET_KEY, each installation generates its own
+    random key once, in var/secret_key (mode 600). Several hosts serving one portal must share
+    SECRET_KEY through the environment instead."""
+    path = var_dir / "secret_key"
+    if not path.exists():
+        import secrets
+
+        var_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
-    SECRET_KEY = "insecure-development-only-key"  # noqa: S105 (only ever with DEBUG on)
+SECRET_KEY = os.environ.get("SECRET_KEY", "") or installation_secret_key(VAR_DIR)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 

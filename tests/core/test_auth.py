@@ -75,13 +75,21 @@ def test_check_deploy_is_clean_with_production_settings():
     assert "no issues" in result.stdout
 
 
-def test_production_settings_refuse_to_start_without_a_secret():
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
-    assert result.returncode != 0
-    assert "SECRET_KEY must be set" in result.stderr
+def test_without_secret_key_each_installation_generates_its_own(tmp_path):
+    def key(var_dir):
+        env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+        env["NANAN_VAR_DIR"] = str(var_dir)
+        code = "from django.conf import settings; print(settings.SECRET_KEY)"
+        result = subprocess.run(
+            [sys.executable, "-c", f"import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings'); django.setup(); {code}"],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip()
+
+    first, again, other = key(tmp_path / "a"), key(tmp_path / "a"), key(tmp_path / "b")
+    assert first == again and first != other and len(first) >= 50
+    assert oct((tmp_path / "a" / "secret_key").stat().st_mode & 0o777) == "0o600"
 
 
 def test_token_endpoint_failures_count_toward_the_lockout(officer):

@@ -27,6 +27,8 @@ IMPORT_DATA = "core.import_data"
 MANAGE_USERS = "core.manage_users"
 
 _PEOPLE_READ = ["core.view_person", "core.view_household", "core.view_householdmember", "core.view_division"]
+#: The plan's indicators and key projects are read by every role.
+_PLAN_READ = ["indicators.view_indicator", "indicators.view_keyproject", "indicators.view_previousplanresult"]
 _PEOPLE_WRITE = [
     "core.add_person",
     "core.change_person",
@@ -42,6 +44,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.ADMIN: [],
     Role.STAFF: [
         *_PEOPLE_READ,
+        *_PLAN_READ,
         *_PEOPLE_WRITE,
         "core.add_division",
         "core.change_division",
@@ -52,15 +55,16 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     Role.TOWNSHIP_OFFICER: [
         *_PEOPLE_READ,
+        *_PLAN_READ,
         *_PEOPLE_WRITE,
         VIEW_FULL_ID,
         EXPORT_PERSONAL_DATA,
         IMPORT_DATA,
         "core.view_importjob",
     ],
-    Role.VILLAGE_ASSISTANT: [*_PEOPLE_READ, *_PEOPLE_WRITE, VIEW_FULL_ID],
-    Role.LEADER: [*_PEOPLE_READ],
-    Role.API_CLIENT: [*_PEOPLE_READ],
+    Role.VILLAGE_ASSISTANT: [*_PEOPLE_READ, *_PLAN_READ, *_PEOPLE_WRITE, VIEW_FULL_ID],
+    Role.LEADER: [*_PEOPLE_READ, *_PLAN_READ],
+    Role.API_CLIENT: [*_PEOPLE_READ, *_PLAN_READ],
 }
 
 

@@ -1,1 +1,89 @@
-# Models for this plan chapter arrive with its own issue.
+"""The plan's indicators (专栏2, Table 2), the previous plan's results (专栏1, Table 1) and the key
+projects (专栏3, Table 3), loaded verbatim from indicators/data/*.csv by a data migration.
+
+Computed actuals, snapshots, approvals and the dashboard build on these (the indicators issue)."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+PLAN_YEARS = range(2021, 2026)
+
+
+class Indicator(models.Model):
+    class Attribute(models.TextChoices):
+        BINDING = "binding", _("约束性")
+        EXPECTED = "expected", _("预期性")
+
+    no = models.PositiveSmallIntegerField(_("序号"), primary_key=True)
+    name_zh = models.CharField(_("指标名称"), max_length=100)
+    name_en = models.CharField(_("英文名称"), max_length=200)
+    unit = models.CharField(_("单位"), max_length=10)
+    #: Blank where the plan prints "—".
+    baseline_2020 = models.DecimalField(_("2020年基数"), max_digits=10, decimal_places=2, null=True, blank=True)
+    attribute = models.CharField(_("属性"), max_length=10, choices=Attribute.choices, db_index=True)
+    owner_app = models.CharField(_("责任模块"), max_length=20)
+    derivation = models.TextField(_("计算口径"), blank=True)
+
+    class Meta:
+        verbose_name = _("规划指标")
+        verbose_name_plural = _("规划指标")
+        ordering = ["no"]
+
+    def __str__(self):
+        return f"{self.no}. {self.name_zh}"
+
+
+class Target(models.Model):
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets", verbose_name=_("指标"))
+    year = models.PositiveSmallIntegerField(_("年份"))
+    #: Null where the plan sets no value for the year (indicator 13 has only 2025).
+    value = models.DecimalField(_("目标值"), max_digits=10, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("年度目标")
+        verbose_name_plural = _("年度目标")
+        ordering = ["indicator", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year"], name="target_one_per_year"),
+            models.CheckConstraint(condition=Q(year__gte=2021, year__lte=2025), name="target_plan_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator_id} {self.year}: {self.value}"
+
+
+class PreviousPlanResult(models.Model):
+    """Table 1 as printed: its cells mix figures and sentences, so they are kept as text."""
+
+    no = models.CharField(_("序号"), max_length=5, primary_key=True)
+    name_zh = models.CharField(_("指标名称"), max_length=100)
+    unit = models.CharField(_("单位"), max_length=20)
+    value_2015 = models.CharField(_("2015年"), max_length=100, blank=True)
+    target_2020 = models.CharField(_("2020年目标"), max_length=200, blank=True)
+    actual_2020 = models.CharField(_("2020年完成"), max_length=100, blank=True)
+    #: Where the plan disagrees with itself (eco-burial 89 vs 98; social workers 181 vs 323).
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("“十三五”主要指标完成情况")
+        verbose_name_plural = _("“十三五”主要指标完成情况")
+
+    def __str__(self):
+        return f"{self.no}. {self.name_zh}"
+
+
+class KeyProject(models.Model):
+    no = models.PositiveSmallIntegerField(_("序号"), primary_key=True)
+    category = models.CharField(_("类别"), max_length=20)
+    name = models.CharField(_("项目名称"), max_length=100)
+    content = models.TextField(_("建设内容"))
+    measurable_target = models.CharField(_("可衡量目标"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("重点项目")
+        verbose_name_plural = _("重点项目")
+        ordering = ["no"]
+
+    def __str__(self):
+        return f"{self.no}. {self.name}"

@@ -1,0 +1,26 @@
+from django.contrib import admin
+
+from indicators.models import Indicator, KeyProject, PreviousPlanResult, Target
+
+
+class TargetInline(admin.TabularInline):
+    model = Target
+    extra = 0
+    can_delete = False
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["no", "name_zh", "unit", "baseline_2020", "attribute", "owner_app"]
+    list_filter = ["attribute", "owner_app"]
+    inlines = [TargetInline]
+
+
+@admin.register(PreviousPlanResult)
+class PreviousPlanResultAdmin(admin.ModelAdmin):
+    list_display = ["no", "name_zh", "unit", "value_2015", "target_2020", "actual_2020", "note"]
+
+
+@admin.register(KeyProject)
+class KeyProjectAdmin(admin.ModelAdmin):
+    list_display = ["no", "category", "name", "measurable_target"]

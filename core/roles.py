@@ -28,7 +28,12 @@ MANAGE_USERS = "core.manage_users"
 
 _PEOPLE_READ = ["core.view_person", "core.view_household", "core.view_householdmember", "core.view_division"]
 #: The plan's indicators and key projects are read by every role.
-_PLAN_READ = ["indicators.view_indicator", "indicators.view_keyproject", "indicators.view_previousplanresult"]
+_PLAN_READ = [
+    "indicators.view_indicator",
+    "indicators.view_keyproject",
+    "indicators.view_previousplanresult",
+    "indicators.view_basestatistic",
+]
 _PEOPLE_WRITE = [
     "core.add_person",
     "core.change_person",
@@ -52,6 +57,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         EXPORT_PERSONAL_DATA,
         IMPORT_DATA,
         "core.view_importjob",
+        "indicators.add_basestatistic",
+        "indicators.change_basestatistic",
     ],
     Role.TOWNSHIP_OFFICER: [
         *_PEOPLE_READ,

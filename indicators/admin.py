@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from indicators.models import Indicator, KeyProject, PreviousPlanResult, Target
+from indicators.models import BaseStatistic, Indicator, KeyProject, PreviousPlanResult, Target
 
 
 class TargetInline(admin.TabularInline):
@@ -24,3 +24,9 @@ class PreviousPlanResultAdmin(admin.ModelAdmin):
 @admin.register(KeyProject)
 class KeyProjectAdmin(admin.ModelAdmin):
     list_display = ["no", "category", "name", "measurable_target"]
+
+
+@admin.register(BaseStatistic)
+class BaseStatisticAdmin(admin.ModelAdmin):
+    list_display = ["year", "township", "resident_population", "population_60_plus", "households", "source"]
+    list_filter = ["year"]

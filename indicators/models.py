@@ -87,3 +87,47 @@ class KeyProject(models.Model):
 
     def __str__(self):
         return f"{self.no}. {self.name}"
+
+
+class BaseStatistic(models.Model):
+    """Population figures the providers divide by, entered or imported by bureau staff: city-wide
+    (no township) and per township where known."""
+
+    year = models.PositiveSmallIntegerField(_("年份"), db_index=True)
+    township = models.ForeignKey(
+        "core.Division",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"level": "township"},
+        verbose_name=_("乡镇（街道）"),
+    )
+    resident_population = models.PositiveIntegerField(_("常住人口"), null=True, blank=True)
+    population_60_plus = models.PositiveIntegerField(_("60岁及以上人口"), null=True, blank=True)
+    households = models.PositiveIntegerField(_("户数"), null=True, blank=True)
+    source = models.CharField(_("数据来源"), max_length=200, blank=True)
+    updated_by = models.ForeignKey(
+        "core.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("填报人")
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("基础统计数据")
+        verbose_name_plural = _("基础统计数据")
+        ordering = ["-year", "township"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "township"], name="basestat_one_per_township_year"),
+            models.UniqueConstraint(
+                fields=["year"], condition=Q(township__isnull=True), name="basestat_one_citywide_per_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(population_60_plus__isnull=True)
+                | Q(resident_population__isnull=True)
+                | Q(population_60_plus__lte=models.F("resident_population")),
+                name="basestat_60_plus_within_population",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year} {self.township or _('全市')}"

@@ -2,13 +2,14 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from core.api import views
-from indicators.api import IndicatorViewSet, KeyProjectViewSet
+from indicators.api import BaseStatisticViewSet, IndicatorViewSet, KeyProjectViewSet
 
 router = DefaultRouter()
 router.register("divisions", views.DivisionViewSet, basename="division")
 router.register("people", views.PersonViewSet, basename="person")
 router.register("households", views.HouseholdViewSet, basename="household")
 router.register("indicators/projects", KeyProjectViewSet, basename="keyproject")
+router.register("indicators/base-statistics", BaseStatisticViewSet, basename="basestatistic")
 router.register("indicators", IndicatorViewSet, basename="indicator")
 
 urlpatterns = [

@@ -1,0 +1,44 @@
+from indicators.models import BaseStatistic
+
+
+def test_2020_census_figures_are_loaded(db):
+    stat = BaseStatistic.objects.get(year=2020, township=None)
+    assert (stat.resident_population, stat.population_60_plus) == (1517514, 216397)
+
+
+def test_staff_posts_a_year_twice_and_the_row_is_updated_not_duplicated(staff, client_for):
+    client = client_for(staff)
+    url = "/api/v1/indicators/base-statistics/"
+    first = client.post(
+        url,
+        {"year": 2024, "resident_population": 1520000, "population_60_plus": 230000},
+        content_type="application/json",
+    )
+    assert first.status_code == 201, first.json()
+    again = client.post(url, {"year": 2024, "households": 480000}, content_type="application/json")
+    assert again.status_code == 201
+    stat = BaseStatistic.objects.get(year=2024, township=None)
+    assert (stat.resident_population, stat.households, stat.updated_by) == (1520000, 480000, staff)
+    township = client.post(
+        url, {"year": 2024, "township": "350583113", "resident_population": 80000}, content_type="application/json"
+    )
+    assert township.status_code == 201 and BaseStatistic.objects.filter(year=2024).count() == 2
+
+
+def test_more_older_people_than_residents_is_refused(staff, client_for):
+    response = client_for(staff).post(
+        "/api/v1/indicators/base-statistics/",
+        {"year": 2023, "resident_population": 100, "population_60_plus": 200},
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and "population_60_plus" in response.json()
+    assert not BaseStatistic.objects.filter(year=2023).exists()
+
+
+def test_leader_reads_but_cannot_write(leader, client_for):
+    client = client_for(leader)
+    assert client.get("/api/v1/indicators/base-statistics/", {"year": 2020}).json()["count"] == 1
+    assert (
+        client.post("/api/v1/indicators/base-statistics/", {"year": 2024}, content_type="application/json").status_code
+        == 403
+    )

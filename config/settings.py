@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlparse
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -297,6 +298,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 60 * 60
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE = {
+    # The leaders' dashboard reads snapshots: recompute the current year every night.
+    "recompute-indicators-nightly": {
+        "task": "indicators.recompute_current_year",
+        "schedule": crontab(hour=2, minute=0),
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -59,6 +59,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "core.view_importjob",
         "indicators.add_basestatistic",
         "indicators.change_basestatistic",
+        "indicators.add_recomputerun",
+        "indicators.view_recomputerun",
     ],
     Role.TOWNSHIP_OFFICER: [
         *_PEOPLE_READ,

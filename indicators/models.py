@@ -131,3 +131,63 @@ class BaseStatistic(models.Model):
 
     def __str__(self):
         return f"{self.year} {self.township or _('全市')}"
+
+
+class RecomputeRun(models.Model):
+    """One recompute of every indicator for a year. Its snapshots are written in one transaction:
+    a crash leaves the previous complete run, never half a run."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("计算中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    year = models.PositiveSmallIntegerField(_("年份"))
+    as_of = models.DateField(_("截至日期"))
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.QUEUED, db_index=True)
+    requested_by = models.ForeignKey(
+        "core.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("发起人")
+    )
+    requested_at = models.DateTimeField(_("发起时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    error = models.TextField(_("错误"), blank=True)
+
+    class Meta:
+        verbose_name = _("指标计算")
+        verbose_name_plural = _("指标计算")
+        ordering = ["-requested_at"]
+        constraints = [
+            # The same request twice while one is under way does not start a second run.
+            models.UniqueConstraint(
+                fields=["year"], condition=Q(state__in=["queued", "running"]), name="recompute_one_active_per_year"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year} #{self.pk} {self.get_state_display()}"
+
+
+class Snapshot(models.Model):
+    """One indicator's computed actual in one run; a provider that failed records its error here."""
+
+    run = models.ForeignKey(RecomputeRun, on_delete=models.CASCADE, related_name="snapshots", verbose_name=_("计算"))
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="snapshots", verbose_name=_("指标"))
+    year = models.PositiveSmallIntegerField(_("年份"))
+    value = models.DecimalField(_("实际值"), max_digits=14, decimal_places=2, null=True, blank=True)
+    numerator = models.DecimalField(_("分子"), max_digits=16, decimal_places=2, null=True, blank=True)
+    denominator = models.DecimalField(_("分母"), max_digits=16, decimal_places=2, null=True, blank=True)
+    note = models.TextField(_("计算说明"), blank=True)
+    detail = models.JSONField(_("明细"), default=dict, blank=True)
+    error = models.TextField(_("错误"), blank=True)
+    computed_at = models.DateTimeField(_("计算时间"))
+
+    class Meta:
+        verbose_name = _("指标快照")
+        verbose_name_plural = _("指标快照")
+        constraints = [models.UniqueConstraint(fields=["run", "indicator"], name="snapshot_one_per_run")]
+        indexes = [models.Index(fields=["indicator", "year", "-computed_at"], name="snapshot_latest")]
+
+    def __str__(self):
+        return f"{self.indicator_id}/{self.year}: {self.value}"

@@ -2,7 +2,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from core.api import views
-from indicators.api import BaseStatisticViewSet, IndicatorViewSet, KeyProjectViewSet
+from indicators.api import BaseStatisticViewSet, IndicatorViewSet, KeyProjectViewSet, RecomputeViewSet
 
 router = DefaultRouter()
 router.register("divisions", views.DivisionViewSet, basename="division")
@@ -10,6 +10,7 @@ router.register("people", views.PersonViewSet, basename="person")
 router.register("households", views.HouseholdViewSet, basename="household")
 router.register("indicators/projects", KeyProjectViewSet, basename="keyproject")
 router.register("indicators/base-statistics", BaseStatisticViewSet, basename="basestatistic")
+router.register("indicators/recompute", RecomputeViewSet, basename="recompute")
 router.register("indicators", IndicatorViewSet, basename="indicator")
 
 urlpatterns = [

@@ -40,3 +40,14 @@ def test_import_job_runs_on_the_worker_and_saves_rows(celery_worker):
     assert state == ImportJob.State.DONE, (job.message, job.errors)
     assert (job.state, job.created_rows, job.processed_rows) == (ImportJob.State.DONE, 3, 3)
     assert set(Person.objects.values_list("id_number", flat=True)) == set(numbers)
+
+
+def test_indicator_recompute_runs_on_the_worker(celery_worker):
+    from indicators.models import RecomputeRun
+    from indicators.tasks import recompute_indicators
+
+    user = user_create(username="rc", password="Correct-horse-9", role=Role.STAFF)
+    run = RecomputeRun.objects.create(year=2021, as_of="2021-12-31", requested_by=user)
+    assert recompute_indicators.delay(run.pk).get(timeout=60) == RecomputeRun.State.DONE
+    run.refresh_from_db()
+    assert run.state == RecomputeRun.State.DONE and run.snapshots.count() == 13

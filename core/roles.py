@@ -61,6 +61,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "indicators.change_basestatistic",
         "indicators.add_recomputerun",
         "indicators.view_recomputerun",
+        "indicators.add_manualvalue",
+        "indicators.add_valuechoice",
     ],
     Role.TOWNSHIP_OFFICER: [
         *_PEOPLE_READ,

@@ -191,3 +191,51 @@ class Snapshot(models.Model):
 
     def __str__(self):
         return f"{self.indicator_id}/{self.year}: {self.value}"
+
+
+class ManualValue(models.Model):
+    """A value entered by hand, with its source and reason (indicator 13, or a provider lacking
+    data). It never silently overrides a computed value: see ValueChoice."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="manual_values", verbose_name=_("指标")
+    )
+    year = models.PositiveSmallIntegerField(_("年份"))
+    value = models.DecimalField(_("数值"), max_digits=14, decimal_places=2)
+    source = models.CharField(_("数据来源"), max_length=200)
+    reason = models.CharField(_("录入原因"), max_length=300)
+    entered_by = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("录入人"))
+    entered_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("人工录入值")
+        verbose_name_plural = _("人工录入值")
+        ordering = ["-entered_at"]
+        indexes = [models.Index(fields=["indicator", "year", "-entered_at"], name="manual_latest")]
+
+    def __str__(self):
+        return f"{self.indicator_id}/{self.year}: {self.value}"
+
+
+class ValueChoice(models.Model):
+    """Which value counts for an indicator and year: an explicit, logged choice (append-only; the
+    latest row is in force)."""
+
+    class Source(models.TextChoices):
+        COMPUTED = "computed", _("系统计算值")
+        MANUAL = "manual", _("人工录入值")
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+", verbose_name=_("指标"))
+    year = models.PositiveSmallIntegerField(_("年份"))
+    source = models.CharField(_("采用"), max_length=10, choices=Source.choices)
+    reason = models.CharField(_("理由"), max_length=300)
+    chosen_by = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("选择人"))
+    chosen_at = models.DateTimeField(_("选择时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("采用值选择")
+        verbose_name_plural = _("采用值选择")
+        ordering = ["-chosen_at"]
+
+    def __str__(self):
+        return f"{self.indicator_id}/{self.year}: {self.source}"

@@ -1,0 +1,83 @@
+from django.utils import timezone
+
+from indicators.models import Indicator, ManualValue, RecomputeRun, Snapshot, ValueChoice
+from indicators.status import FINAL_YEAR, status_for
+
+VALUE_YEARS = range(2020, FINAL_YEAR + 1)
+
+
+def indicator_values(indicator: Indicator, *, today=None) -> list[dict]:
+    """Per year 2020–2025: target, the latest computed and manual values, which one counts (and
+    why), the status, and the provenance. Reads snapshots, never the owning app's tables."""
+    current_year = (today or timezone.localdate()).year
+    targets = {t.year: t.value for t in indicator.targets.all()}
+    computed: dict[int, Snapshot] = {}
+    for snap in (
+        Snapshot.objects.filter(indicator=indicator, run__state=RecomputeRun.State.DONE)
+        .order_by("year", "-computed_at", "-pk")
+        .only("year", "value", "numerator", "denominator", "note", "detail", "error", "computed_at", "run_id")
+    ):
+        computed.setdefault(snap.year, snap)
+    manual: dict[int, ManualValue] = {}
+    for value in ManualValue.objects.filter(indicator=indicator).order_by("year", "-entered_at", "-pk"):
+        manual.setdefault(value.year, value)
+    choices: dict[int, ValueChoice] = {}
+    for choice in ValueChoice.objects.filter(indicator=indicator).order_by("year", "-chosen_at", "-pk"):
+        choices.setdefault(choice.year, choice)
+
+    rows, history = [], {}
+    if indicator.baseline_2020 is not None:
+        history[2020] = indicator.baseline_2020
+    for year in VALUE_YEARS:
+        snap, hand, choice = computed.get(year), manual.get(year), choices.get(year)
+        computed_value = snap.value if snap else None
+        if choice is not None:
+            source = choice.source
+        elif computed_value is not None:
+            source = ValueChoice.Source.COMPUTED
+        elif hand is not None:
+            source = ValueChoice.Source.MANUAL
+        else:
+            source = None
+        actual = computed_value if source == ValueChoice.Source.COMPUTED else (hand.value if hand and source else None)
+        if year == 2020 and actual is None:
+            actual, source = indicator.baseline_2020, "baseline" if indicator.baseline_2020 is not None else None
+        target = targets.get(year)
+        status = (
+            None
+            if year == 2020 or year > current_year
+            else status_for(
+                year=year,
+                current_year=current_year,
+                actual=actual,
+                target=target,
+                history={y: v for y, v in history.items() if y < year},
+                final_target=targets.get(FINAL_YEAR),
+            )
+        )
+        if actual is not None and year > 2020:
+            history[year] = actual
+        rows.append(
+            {
+                "year": year,
+                "target": target,
+                "actual": actual,
+                "source": source,
+                "status": status,
+                "computed": computed_value,
+                "computed_error": snap.error if snap else "",
+                "manual": hand.value if hand else None,
+                "manual_source": hand.source if hand else "",
+                "numerator": snap.numerator if snap and source == ValueChoice.Source.COMPUTED else None,
+                "denominator": snap.denominator if snap and source == ValueChoice.Source.COMPUTED else None,
+                "provenance": (
+                    snap.note
+                    if source == ValueChoice.Source.COMPUTED and snap
+                    else (hand.reason if hand and source == ValueChoice.Source.MANUAL else "")
+                ),
+                "detail": snap.detail if snap else {},
+                "computed_at": snap.computed_at if snap else None,
+                "choice_reason": choice.reason if choice else "",
+            }
+        )
+    return rows

@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/password/", auth_views.PasswordChangeView.as_view(success_url="/"), name="password_change"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("core/", include("core.urls")),
+    path("indicators/", include("indicators.urls")),
     path("api/v1/", include("core.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -1,0 +1,95 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from indicators.models import Indicator, RecomputeRun
+from indicators.selectors import indicator_values
+from indicators.services import recompute_request
+from indicators.status import BEHIND, MISSED
+
+PLAN_YEARS = range(2021, 2026)
+
+
+def _year(request) -> int:
+    default = min(timezone.localdate().year, 2025)
+    try:
+        year = int(request.GET.get("year", default))
+    except ValueError:
+        year = default
+    return year if year in PLAN_YEARS else default
+
+
+@login_required
+@permission_required("indicators.view_indicator", raise_exception=True)
+def dashboard(request):
+    year = _year(request)
+    tiles = []
+    for indicator in Indicator.objects.prefetch_related("targets"):
+        rows = {r["year"]: r for r in indicator_values(indicator)}
+        row, previous = rows[year], rows.get(year - 1)
+        trend = None
+        if row["actual"] is not None and previous and previous["actual"] is not None:
+            trend = (
+                "up" if row["actual"] > previous["actual"] else "down" if row["actual"] < previous["actual"] else "flat"
+            )
+        tiles.append({"indicator": indicator, "row": row, "trend": trend})
+    # Binding indicators first, and among them the ones that miss or fall behind.
+    tiles.sort(
+        key=lambda t: (
+            t["indicator"].attribute != Indicator.Attribute.BINDING,
+            t["row"]["status"] not in {MISSED, BEHIND},
+            t["indicator"].no,
+        )
+    )
+    latest_run = RecomputeRun.objects.filter(year=year).first()
+    return render(
+        request,
+        "indicators/dashboard.html",
+        {"tiles": tiles, "year": year, "years": PLAN_YEARS, "latest_run": latest_run},
+    )
+
+
+@login_required
+@permission_required("indicators.view_indicator", raise_exception=True)
+def indicator_detail(request, no):
+    indicator = get_object_or_404(Indicator.objects.prefetch_related("targets"), no=no)
+    rows = indicator_values(indicator)
+    chart = {
+        "years": [str(r["year"]) for r in rows],
+        "targets": [None if r["target"] is None else float(r["target"]) for r in rows],
+        "actuals": [None if r["actual"] is None else float(r["actual"]) for r in rows],
+        "unit": indicator.unit,
+        "labels": {"target": _("目标值"), "actual": _("实际值")},
+    }
+    return render(request, "indicators/indicator_detail.html", {"indicator": indicator, "rows": rows, "chart": chart})
+
+
+@login_required
+@permission_required("indicators.add_recomputerun", raise_exception=True)
+@require_POST
+def recompute(request):
+    year = _year(request)
+    try:
+        _run, created = recompute_request(user=request.user, year=year)
+    except ValidationError as exc:
+        for m in exc.messages:
+            messages.error(request, m)
+    else:
+        messages.info(
+            request,
+            _("已开始重新计算 %(y)d 年指标。") % {"y": year}
+            if created
+            else _("%(y)d 年指标正在计算中。") % {"y": year},
+        )
+    return redirect(f"{request.path.rsplit('recompute/', 1)[0]}?year={year}")
+
+
+@login_required
+@permission_required("indicators.view_indicator", raise_exception=True)
+def run_status(request, pk):
+    run = get_object_or_404(RecomputeRun, pk=pk)
+    return render(request, "indicators/_run_status.html", {"latest_run": run})

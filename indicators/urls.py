@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from indicators import views
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("recompute/", views.recompute, name="recompute"),
     path("runs/<int:pk>/", views.run_status, name="run_status"),
     path("<int:no>/", views.indicator_detail, name="detail"),
+    re_path(r"^reports/(?P<year>\d{4})\.(?P<fmt>pdf|xlsx)$", views.report, name="report"),
 ]

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -93,3 +94,21 @@ def recompute(request):
 def run_status(request, pk):
     run = get_object_or_404(RecomputeRun, pk=pk)
     return render(request, "indicators/_run_status.html", {"latest_run": run})
+
+
+@login_required
+@permission_required("indicators.view_indicator", raise_exception=True)
+def report(request, year, fmt):
+    from indicators.reports import report_pdf, report_xlsx
+
+    year = int(year)
+    if year not in PLAN_YEARS:
+        raise Http404
+    if fmt == "pdf":
+        response = HttpResponse(report_pdf(year), content_type="application/pdf")
+    else:
+        response = HttpResponse(
+            report_xlsx(year), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    response["Content-Disposition"] = f"attachment; filename=nanan-plan-evaluation-{year}.{fmt}"
+    return response

@@ -33,6 +33,7 @@ _PLAN_READ = [
     "indicators.view_keyproject",
     "indicators.view_previousplanresult",
     "indicators.view_basestatistic",
+    "indicators.view_yearapproval",
 ]
 _PEOPLE_WRITE = [
     "core.add_person",
@@ -63,6 +64,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "indicators.view_recomputerun",
         "indicators.add_manualvalue",
         "indicators.add_valuechoice",
+        "indicators.add_yearapproval",
+        "indicators.view_yearapproval",
     ],
     Role.TOWNSHIP_OFFICER: [
         *_PEOPLE_READ,

@@ -5,10 +5,10 @@ from rest_framework.response import Response
 
 from core.api.permissions import HasPermission
 from core.models import Division
-from indicators.models import BaseStatistic, Indicator, KeyProject, RecomputeRun
+from indicators.models import BaseStatistic, Indicator, KeyProject, RecomputeRun, YearApproval
 from indicators.plan_data import YEARS
 from indicators.selectors import indicator_values
-from indicators.services import base_statistic_save, manual_value_enter, recompute_request, value_choose
+from indicators.services import base_statistic_save, manual_value_enter, recompute_request, value_choose, year_approve
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
@@ -41,6 +41,9 @@ class IndicatorValueSerializer(serializers.Serializer):
     denominator = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True, coerce_to_string=False)
     provenance = serializers.CharField()
     computed_at = serializers.DateTimeField(allow_null=True)
+    approved_by = serializers.CharField()
+    approved_at = serializers.DateTimeField(allow_null=True)
+    draft = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True, coerce_to_string=False)
 
 
 class ManualValueSerializer(serializers.Serializer):
@@ -172,3 +175,26 @@ class RecomputeViewSet(viewsets.GenericViewSet, mixins.RetrieveModelMixin):
         run, _created = recompute_request(user=request.user, year=payload.validated_data["year"])
         url = request.build_absolute_uri(reverse("recompute-detail", args=[run.pk]))
         return Response({"job": str(run.pk), "status_url": url, "status": run.state}, status=status.HTTP_202_ACCEPTED)
+
+
+class YearApprovalSerializer(serializers.ModelSerializer):
+    approved_by = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = YearApproval
+        fields = ["id", "year", "run", "approved_by", "approved_at"]
+        read_only_fields = ["run", "approved_at"]
+
+
+class YearApprovalViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """POST {"year"} approves the year's latest complete run (who and when are recorded)."""
+
+    serializer_class = YearApprovalSerializer
+    queryset = YearApproval.objects.select_related("approved_by")
+    filterset_fields = ["year"]
+
+    def create(self, request, *args, **kwargs):
+        payload = RecomputeRequestSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        approval = year_approve(user=request.user, year=payload.validated_data["year"])
+        return Response(self.get_serializer(approval).data, status=status.HTTP_201_CREATED)

@@ -239,3 +239,22 @@ class ValueChoice(models.Model):
 
     def __str__(self):
         return f"{self.indicator_id}/{self.year}: {self.source}"
+
+
+class YearApproval(models.Model):
+    """Bureau staff approve a year's figures: the approved run is what reports and the dashboard
+    show for that year. A later recompute is a draft beside it until approved again. Append-only:
+    the latest approval of a year is in force."""
+
+    year = models.PositiveSmallIntegerField(_("年份"), db_index=True)
+    run = models.ForeignKey(RecomputeRun, on_delete=models.PROTECT, related_name="+", verbose_name=_("计算"))
+    approved_by = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("批准人"))
+    approved_at = models.DateTimeField(_("批准时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("年度数据批准")
+        verbose_name_plural = _("年度数据批准")
+        ordering = ["-approved_at"]
+
+    def __str__(self):
+        return f"{self.year} #{self.run_id}"

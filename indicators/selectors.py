@@ -1,6 +1,6 @@
 from django.utils import timezone
 
-from indicators.models import Indicator, ManualValue, RecomputeRun, Snapshot, ValueChoice
+from indicators.models import Indicator, ManualValue, RecomputeRun, Snapshot, ValueChoice, YearApproval
 from indicators.status import FINAL_YEAR, status_for
 
 VALUE_YEARS = range(2020, FINAL_YEAR + 1)
@@ -11,13 +11,22 @@ def indicator_values(indicator: Indicator, *, today=None) -> list[dict]:
     why), the status, and the provenance. Reads snapshots, never the owning app's tables."""
     current_year = (today or timezone.localdate()).year
     targets = {t.year: t.value for t in indicator.targets.all()}
-    computed: dict[int, Snapshot] = {}
+    approved_runs: dict[int, YearApproval] = {}
+    for approval in YearApproval.objects.select_related("approved_by").order_by("year", "-approved_at", "-pk"):
+        approved_runs.setdefault(approval.year, approval)
+    latest: dict[int, Snapshot] = {}
+    approved: dict[int, Snapshot] = {}
     for snap in (
         Snapshot.objects.filter(indicator=indicator, run__state=RecomputeRun.State.DONE)
         .order_by("year", "-computed_at", "-pk")
         .only("year", "value", "numerator", "denominator", "note", "detail", "error", "computed_at", "run_id")
     ):
-        computed.setdefault(snap.year, snap)
+        latest.setdefault(snap.year, snap)
+        approval = approved_runs.get(snap.year)
+        if approval and snap.run_id == approval.run_id:
+            approved[snap.year] = snap
+    # An approved year shows its approved run; a newer run is a draft beside it.
+    computed = {**latest, **approved}
     manual: dict[int, ManualValue] = {}
     for value in ManualValue.objects.filter(indicator=indicator).order_by("year", "-entered_at", "-pk"):
         manual.setdefault(value.year, value)
@@ -78,6 +87,11 @@ def indicator_values(indicator: Indicator, *, today=None) -> list[dict]:
                 "detail": snap.detail if snap else {},
                 "computed_at": snap.computed_at if snap else None,
                 "choice_reason": choice.reason if choice else "",
+                "approved_by": str(approved_runs[year].approved_by) if year in approved_runs else "",
+                "approved_at": approved_runs[year].approved_at if year in approved_runs else None,
+                "draft": (
+                    latest[year].value if year in approved and latest[year].run_id != approved[year].run_id else None
+                ),
             }
         )
     return rows

@@ -7,7 +7,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import Division
-from indicators.models import BaseStatistic, Indicator, ManualValue, RecomputeRun, Snapshot, ValueChoice
+from indicators.models import (
+    BaseStatistic,
+    Indicator,
+    ManualValue,
+    RecomputeRun,
+    Snapshot,
+    ValueChoice,
+    YearApproval,
+)
 from indicators.providers import PROVIDERS, NoData
 
 logger = logging.getLogger(__name__)
@@ -136,3 +144,11 @@ def value_choose(*, user, indicator: Indicator, year: int, source: str, reason: 
     return ValueChoice.objects.create(
         indicator=indicator, year=year, source=source, reason=reason.strip(), chosen_by=user
     )
+
+
+def year_approve(*, user, year: int) -> YearApproval:
+    """Approve the latest complete run of a year."""
+    run = RecomputeRun.objects.filter(year=year, state=RecomputeRun.State.DONE).order_by("-finished_at", "-pk").first()
+    if run is None:
+        raise ValidationError({"year": [_("该年度还没有完成的计算，无法批准。")]})
+    return YearApproval.objects.create(year=year, run=run, approved_by=user)

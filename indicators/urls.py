@@ -7,6 +7,7 @@ app_name = "indicators"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("recompute/", views.recompute, name="recompute"),
+    path("approve/", views.approve, name="approve"),
     path("runs/<int:pk>/", views.run_status, name="run_status"),
     path("<int:no>/", views.indicator_detail, name="detail"),
     re_path(r"^reports/(?P<year>\d{4})\.(?P<fmt>pdf|xlsx)$", views.report, name="report"),

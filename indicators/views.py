@@ -7,9 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from indicators.models import Indicator, RecomputeRun
+from indicators.models import Indicator, RecomputeRun, YearApproval
 from indicators.selectors import indicator_values
-from indicators.services import recompute_request
+from indicators.services import recompute_request, year_approve
 from indicators.status import BEHIND, MISSED
 
 PLAN_YEARS = range(2021, 2026)
@@ -47,10 +47,11 @@ def dashboard(request):
         )
     )
     latest_run = RecomputeRun.objects.filter(year=year).first()
+    approval = YearApproval.objects.filter(year=year).select_related("approved_by").first()
     return render(
         request,
         "indicators/dashboard.html",
-        {"tiles": tiles, "year": year, "years": PLAN_YEARS, "latest_run": latest_run},
+        {"tiles": tiles, "year": year, "years": PLAN_YEARS, "latest_run": latest_run, "approval": approval},
     )
 
 
@@ -112,3 +113,18 @@ def report(request, year, fmt):
         )
     response["Content-Disposition"] = f"attachment; filename=nanan-plan-evaluation-{year}.{fmt}"
     return response
+
+
+@login_required
+@permission_required("indicators.add_yearapproval", raise_exception=True)
+@require_POST
+def approve(request):
+    year = _year(request)
+    try:
+        year_approve(user=request.user, year=year)
+    except ValidationError as exc:
+        for m in exc.messages:
+            messages.error(request, m)
+    else:
+        messages.success(request, _("已批准 %(y)d 年指标数据。") % {"y": year})
+    return redirect(f"{request.path.rsplit('approve/', 1)[0]}?year={year}")

@@ -40,3 +40,12 @@ def test_staff_button_starts_a_recompute_and_leaders_have_none(
     run = RecomputeRun.objects.get()
     assert (run.year, run.state, run.snapshots.count()) == (2024, "done", Indicator.objects.count())
     assert client_for(leader).post(reverse("indicators:recompute")).status_code == 403
+
+
+def test_staff_approves_a_year_from_the_dashboard(staff, client_for):
+    run = RecomputeRun.objects.create(year=2024, as_of=date(2024, 12, 31), state=RecomputeRun.State.DONE)
+    client = client_for(staff)
+    response = client.post(reverse("indicators:approve") + "?year=2024")
+    assert response.status_code == 302
+    page = client.get(reverse("indicators:dashboard"), {"year": 2024})
+    assert page.context["approval"].run == run and page.context["approval"].approved_by == staff

@@ -65,6 +65,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "indicators.add_manualvalue",
         "indicators.add_valuechoice",
         "indicators.add_yearapproval",
+        "indicators.change_keyproject",
         "indicators.view_yearapproval",
     ],
     Role.TOWNSHIP_OFFICER: [

@@ -8,7 +8,14 @@ from core.models import Division
 from indicators.models import BaseStatistic, Indicator, KeyProject, RecomputeRun, YearApproval
 from indicators.plan_data import YEARS
 from indicators.selectors import indicator_values
-from indicators.services import base_statistic_save, manual_value_enter, recompute_request, value_choose, year_approve
+from indicators.services import (
+    base_statistic_save,
+    key_project_update,
+    manual_value_enter,
+    recompute_request,
+    value_choose,
+    year_approve,
+)
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
@@ -97,15 +104,29 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class KeyProjectSerializer(serializers.ModelSerializer):
+    updated_by = serializers.CharField(read_only=True, allow_null=True)
+
     class Meta:
         model = KeyProject
-        fields = ["no", "category", "name", "content", "measurable_target"]
+        fields = [
+            "no", "category", "name", "content", "measurable_target", "status", "progress", "milestones", "notes",
+            "updated_by", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = ["no", "category", "name", "content", "measurable_target", "updated_at"]
+        extra_kwargs = {"progress": {"validators": []}}
 
 
-class KeyProjectViewSet(viewsets.ReadOnlyModelViewSet):
+class KeyProjectViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Table 3's key projects; staff PATCH status, progress, milestones and notes."""
+
     serializer_class = KeyProjectSerializer
-    queryset = KeyProject.objects.all()
+    queryset = KeyProject.objects.select_related("updated_by")
     pagination_class = None
+
+    def perform_update(self, serializer):
+        serializer.instance = key_project_update(
+            user=self.request.user, project=serializer.instance, **serializer.validated_data
+        )
 
 
 class BaseStatisticSerializer(serializers.ModelSerializer):

@@ -74,16 +74,31 @@ class PreviousPlanResult(models.Model):
 
 
 class KeyProject(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("未开工")
+        IN_PROGRESS = "in_progress", _("推进中")
+        COMPLETED = "completed", _("已完成")
+        DELAYED = "delayed", _("滞后")
+
     no = models.PositiveSmallIntegerField(_("序号"), primary_key=True)
     category = models.CharField(_("类别"), max_length=20)
     name = models.CharField(_("项目名称"), max_length=100)
     content = models.TextField(_("建设内容"))
     measurable_target = models.CharField(_("可衡量目标"), max_length=200, blank=True)
+    status = models.CharField(_("进展状态"), max_length=12, choices=Status.choices, default=Status.PLANNED)
+    progress = models.PositiveSmallIntegerField(_("完成进度（%）"), default=0)
+    milestones = models.TextField(_("里程碑"), blank=True)
+    notes = models.TextField(_("备注"), blank=True)
+    updated_by = models.ForeignKey(
+        "core.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("更新人")
+    )
+    updated_at = models.DateTimeField(_("更新时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("重点项目")
         verbose_name_plural = _("重点项目")
         ordering = ["no"]
+        constraints = [models.CheckConstraint(condition=Q(progress__lte=100), name="keyproject_progress_0_100")]
 
     def __str__(self):
         return f"{self.no}. {self.name}"

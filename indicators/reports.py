@@ -21,6 +21,7 @@ from indicators.models import Indicator, KeyProject
 from indicators.selectors import indicator_values
 
 FONT = "STSong-Light"
+PROJECT_HEADERS = ["序号", "类别", "项目", "可衡量目标", "进展状态", "进度", "里程碑", "建设内容"]
 STATUS_ZH = {"met": "已达标", "on_track": "进度正常", "behind": "进度滞后", "missed": "未达标", None: "暂无数据"}
 HEADERS = [
     "序号",
@@ -89,7 +90,19 @@ def report_rows(year: int) -> list[list[str]]:
 
 
 def project_rows() -> list[list[str]]:
-    return [[str(p.no), p.category, p.name, p.measurable_target, p.content] for p in KeyProject.objects.all()]
+    return [
+        [
+            str(p.no),
+            p.category,
+            p.name,
+            p.measurable_target,
+            p.get_status_display(),
+            f"{p.progress}%",
+            p.milestones,
+            p.content,
+        ]
+        for p in KeyProject.objects.all()
+    ]
 
 
 def report_xlsx(year: int) -> bytes:
@@ -108,7 +121,7 @@ def report_xlsx(year: int) -> bytes:
     for col, width in zip("ABCDEFGHIJKLM", [6, 40, 8, 8, 9, 8, 8, 8, 8, 8, 9, 10, 50], strict=True):
         ws.column_dimensions[col].width = width
     projects = wb.create_sheet("重点项目")
-    projects.append(["序号", "类别", "项目", "可衡量目标", "建设内容"])
+    projects.append(PROJECT_HEADERS)
     for row in project_rows():
         projects.append(row)
     buf = io.BytesIO()
@@ -146,10 +159,10 @@ def report_pdf(year: int) -> bytes:
     )
     projects = Table(
         [
-            [cell(h) for h in ["序号", "类别", "项目", "可衡量目标", "建设内容"]],
+            [cell(h) for h in PROJECT_HEADERS],
             *[[cell(v) for v in row] for row in project_rows()],
         ],
-        colWidths=[10 * mm, 22 * mm, 45 * mm, 50 * mm, 140 * mm],
+        colWidths=[10 * mm, 20 * mm, 40 * mm, 40 * mm, 16 * mm, 14 * mm, 45 * mm, 82 * mm],
         repeatRows=1,
     )
     table.setStyle(grid)

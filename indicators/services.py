@@ -10,6 +10,7 @@ from core.models import Division
 from indicators.models import (
     BaseStatistic,
     Indicator,
+    KeyProject,
     ManualValue,
     RecomputeRun,
     Snapshot,
@@ -152,3 +153,20 @@ def year_approve(*, user, year: int) -> YearApproval:
     if run is None:
         raise ValidationError({"year": [_("该年度还没有完成的计算，无法批准。")]})
     return YearApproval.objects.create(year=year, run=run, approved_by=user)
+
+
+@transaction.atomic
+def key_project_update(*, user, project: KeyProject, **values) -> KeyProject:
+    allowed = {"status", "progress", "milestones", "notes"}
+    if set(values) - allowed:
+        raise TypeError(f"unknown key project fields: {sorted(set(values) - allowed)}")
+    for field, value in values.items():
+        setattr(project, field, value)
+    if project.progress is None or not 0 <= project.progress <= 100:
+        raise ValidationError({"progress": [_("完成进度应在0–100之间。")]})
+    if project.status == KeyProject.Status.COMPLETED and project.progress != 100:
+        raise ValidationError({"progress": [_("已完成的项目进度应为100%。")]})
+    project.updated_by, project.updated_at = user, timezone.now()
+    project.full_clean()
+    project.save()
+    return project

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from indicators.models import Indicator, RecomputeRun, YearApproval
+from indicators.models import Indicator, KeyProject, RecomputeRun, YearApproval
 from indicators.selectors import indicator_values
 from indicators.services import recompute_request, year_approve
 from indicators.status import BEHIND, MISSED
@@ -51,7 +51,14 @@ def dashboard(request):
     return render(
         request,
         "indicators/dashboard.html",
-        {"tiles": tiles, "year": year, "years": PLAN_YEARS, "latest_run": latest_run, "approval": approval},
+        {
+            "tiles": tiles,
+            "year": year,
+            "years": PLAN_YEARS,
+            "latest_run": latest_run,
+            "approval": approval,
+            "projects": KeyProject.objects.all(),
+        },
     )
 
 

@@ -60,3 +60,17 @@ def test_indicators_api_contract(leader, client_for):
 
 def test_indicators_api_needs_login(client, db):
     assert client.get("/api/v1/indicators/").status_code in {401, 403}
+
+
+def test_staff_update_a_key_projects_progress_and_leaders_cannot(staff, leader, client_for):
+    url = "/api/v1/indicators/projects/1/"
+    done = client_for(staff).patch(
+        url, {"status": "in_progress", "progress": 40, "milestones": "2023年主体封顶"}, content_type="application/json"
+    )
+    assert done.status_code == 200, done.json()
+    project = KeyProject.objects.get(no=1)
+    assert (project.status, project.progress, project.updated_by) == ("in_progress", 40, staff)
+    bad = client_for(staff).patch(url, {"status": "completed", "progress": 90}, content_type="application/json")
+    assert bad.status_code == 400 and "progress" in bad.json()
+    assert client_for(leader).patch(url, {"progress": 50}, content_type="application/json").status_code == 403
+    assert KeyProject.objects.get(no=1).progress == 40

@@ -9,6 +9,8 @@ class IndicatorsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from . import importers  # noqa: F401 (registers the base statistics importer)
+
         # The plan's tables are reference data like the divisions: put back after a flush.
         post_migrate.connect(_ensure_plan_tables, sender=self, dispatch_uid="indicators.plan_tables")
 

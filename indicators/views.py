@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
@@ -5,11 +6,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core.forms import BootstrapMixin
 from indicators.models import Indicator, KeyProject, RecomputeRun, YearApproval
 from indicators.selectors import indicator_values
-from indicators.services import recompute_request, year_approve
+from indicators.services import manual_value_enter, recompute_request, value_choose, year_approve
 from indicators.status import BEHIND, MISSED
 
 PLAN_YEARS = range(2021, 2026)
@@ -74,7 +77,48 @@ def indicator_detail(request, no):
         "unit": indicator.unit,
         "labels": {"target": _("目标值"), "actual": _("实际值")},
     }
-    return render(request, "indicators/indicator_detail.html", {"indicator": indicator, "rows": rows, "chart": chart})
+    return render(
+        request,
+        "indicators/indicator_detail.html",
+        {"indicator": indicator, "rows": rows, "chart": chart, "manual_form": ManualValueForm()},
+    )
+
+
+class ManualValueForm(BootstrapMixin, forms.Form):
+    year = forms.TypedChoiceField(label=gettext_lazy("年份"), choices=[(y, y) for y in range(2020, 2026)], coerce=int)
+    value = forms.DecimalField(label=gettext_lazy("数值"), max_digits=14, decimal_places=2)
+    source = forms.CharField(label=gettext_lazy("数据来源"), max_length=200)
+    reason = forms.CharField(label=gettext_lazy("录入原因"), max_length=300)
+    use_it = forms.BooleanField(label=gettext_lazy("采用此人工值（记录在案）"), required=False)
+
+
+@login_required
+@permission_required("indicators.add_manualvalue", raise_exception=True)
+@require_POST
+def manual_value(request, no):
+    indicator = get_object_or_404(Indicator, no=no)
+    form = ManualValueForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            manual_value_enter(
+                user=request.user, indicator=indicator, year=data["year"], value=data["value"],
+                source=data["source"], reason=data["reason"],
+            )  # fmt: skip
+            if data["use_it"]:
+                value_choose(
+                    user=request.user, indicator=indicator, year=data["year"], source="manual", reason=data["reason"]
+                )
+        except ValidationError as exc:
+            for m in exc.messages:
+                messages.error(request, m)
+        else:
+            messages.success(request, _("已录入人工值。"))
+    else:
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(request, e)
+    return redirect("indicators:detail", no=no)
 
 
 @login_required

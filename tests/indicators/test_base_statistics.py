@@ -42,3 +42,34 @@ def test_leader_reads_but_cannot_write(leader, client_for):
         client.post("/api/v1/indicators/base-statistics/", {"year": 2024}, content_type="application/json").status_code
         == 403
     )
+
+
+def test_base_statistics_import_is_all_or_nothing(staff, client_for):
+    from django.urls import reverse
+
+    from core.models import ImportJob
+    from tests.core.test_import import xlsx
+
+    headers = ["年份", "乡镇（街道）", "常住人口", "60岁及以上人口", "户数", "数据来源"]
+    client = client_for(staff)
+    url = reverse("core:import_upload", args=["base-statistics"])
+    client.post(
+        url,
+        {
+            "file": xlsx(
+                [[2024, "", 1520000, 230000, 480000, "年鉴"], [2024, "洪濑镇", 100, 200, "", "x"]], headers=headers
+            )
+        },
+    )
+    job = ImportJob.objects.get()
+    assert job.state == "rejected" and [(e["row"], e["column"]) for e in job.errors] == [(3, "60岁及以上人口")]
+    assert not BaseStatistic.objects.filter(year=2024).exists()
+    client.post(
+        url,
+        {
+            "file": xlsx(
+                [[2024, "", 1520000, 230000, 480000, "年鉴"], [2024, "洪濑镇", 90000, 12000, "", "x"]], headers=headers
+            )
+        },
+    )
+    assert BaseStatistic.objects.filter(year=2024).count() == 2

@@ -49,3 +49,15 @@ def test_staff_approves_a_year_from_the_dashboard(staff, client_for):
     assert response.status_code == 302
     page = client.get(reverse("indicators:dashboard"), {"year": 2024})
     assert page.context["approval"].run == run and page.context["approval"].approved_by == staff
+
+
+def test_staff_enter_a_manual_value_on_the_indicator_page(staff, client_for):
+    client = client_for(staff)
+    response = client.post(
+        reverse("indicators:manual_value", args=[13]),
+        {"year": 2025, "value": "100", "source": "省民政厅通报", "reason": "无系统来源", "use_it": "on"},
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("indicators:detail", args=[13]))
+    row = next(r for r in page.context["rows"] if r["year"] == 2025)
+    assert (row["actual"], row["source"]) == (Decimal("100.00"), "manual")

@@ -6,14 +6,20 @@ from indicators.status import FINAL_YEAR, status_for
 VALUE_YEARS = range(2020, FINAL_YEAR + 1)
 
 
-def indicator_values(indicator: Indicator, *, today=None) -> list[dict]:
+def latest_approvals() -> dict[int, YearApproval]:
+    """The approval in force per year (the latest)."""
+    approvals: dict[int, YearApproval] = {}
+    for approval in YearApproval.objects.select_related("approved_by").order_by("year", "-approved_at", "-pk"):
+        approvals.setdefault(approval.year, approval)
+    return approvals
+
+
+def indicator_values(indicator: Indicator, *, today=None, approvals: dict | None = None) -> list[dict]:
     """Per year 2020–2025: target, the latest computed and manual values, which one counts (and
     why), the status, and the provenance. Reads snapshots, never the owning app's tables."""
     current_year = (today or timezone.localdate()).year
     targets = {t.year: t.value for t in indicator.targets.all()}
-    approved_runs: dict[int, YearApproval] = {}
-    for approval in YearApproval.objects.select_related("approved_by").order_by("year", "-approved_at", "-pk"):
-        approved_runs.setdefault(approval.year, approval)
+    approved_runs = latest_approvals() if approvals is None else approvals
     latest: dict[int, Snapshot] = {}
     approved: dict[int, Snapshot] = {}
     for snap in (

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -139,7 +140,7 @@ def recompute(request):
             if created
             else _("%(y)d 年指标正在计算中。") % {"y": year},
         )
-    return redirect(f"{request.path.rsplit('recompute/', 1)[0]}?year={year}")
+    return redirect(f"{reverse('indicators:dashboard')}?year={year}")
 
 
 @login_required
@@ -179,4 +180,4 @@ def approve(request):
             messages.error(request, m)
     else:
         messages.success(request, _("已批准 %(y)d 年指标数据。") % {"y": year})
-    return redirect(f"{request.path.rsplit('approve/', 1)[0]}?year={year}")
+    return redirect(f"{reverse('indicators:dashboard')}?year={year}")

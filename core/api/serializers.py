@@ -74,8 +74,21 @@ class HouseholdMemberSerializer(serializers.ModelSerializer):
         return value if _can_see_full(self.context) else mask_id_number(value)
 
 
+class PersonInJurisdictionField(serializers.PrimaryKeyRelatedField):
+    """A person the caller may see: another township's person answers exactly like a missing
+    one, so its existence is not disclosed."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", Person.objects.all())  # the model, for the schema
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        return Person.objects.for_user(request.user if request else None)
+
+
 class HouseholdSerializer(serializers.ModelSerializer):
-    head = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all())
+    head = PersonInJurisdictionField()
     township = serializers.CharField(source="township_id", read_only=True)
     village = serializers.CharField(source="village_id", read_only=True, allow_null=True)
     members = HouseholdMemberSerializer(many=True, read_only=True)
@@ -87,5 +100,5 @@ class HouseholdSerializer(serializers.ModelSerializer):
 
 
 class HouseholdMemberAddSerializer(serializers.Serializer):
-    person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all())
+    person = PersonInJurisdictionField()
     relation = serializers.ChoiceField(choices=Household.Relation.choices)

@@ -1,5 +1,4 @@
 from django.db.models import Prefetch
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -110,11 +109,10 @@ class HouseholdViewSet(_LogsFullIds, JurisdictionMixin, mixins.CreateModelMixin,
     log_object_type = "household"
 
     def perform_create(self, serializer):
-        head = serializer.validated_data["head"]
-        if not Person.objects.for_user(self.request.user).filter(pk=head.pk).exists():
-            raise serializers.ValidationError({"head": [_("找不到该人员。")]})
         serializer.instance = household_create(
-            user=self.request.user, head=head, address=serializer.validated_data.get("address", "")
+            user=self.request.user,
+            head=serializer.validated_data["head"],
+            address=serializer.validated_data.get("address", ""),
         )
 
     @extend_schema(request=s.HouseholdMemberAddSerializer, responses=s.HouseholdSerializer)
@@ -123,13 +121,13 @@ class HouseholdViewSet(_LogsFullIds, JurisdictionMixin, mixins.CreateModelMixin,
         household = self.get_object()
         if not request.user.has_perm("core.add_householdmember"):
             self.permission_denied(request)
-        payload = s.HouseholdMemberAddSerializer(data=request.data)
+        payload = s.HouseholdMemberAddSerializer(data=request.data, context=self.get_serializer_context())
         payload.is_valid(raise_exception=True)
-        person = payload.validated_data["person"]
-        if not Person.objects.for_user(request.user).filter(pk=person.pk).exists():
-            raise serializers.ValidationError({"person": [_("找不到该人员。")]})
         household_member_add(
-            user=request.user, household=household, person=person, relation=payload.validated_data["relation"]
+            user=request.user,
+            household=household,
+            person=payload.validated_data["person"],
+            relation=payload.validated_data["relation"],
         )
         household = self.get_queryset().get(pk=household.pk)
         return Response(self.get_serializer(household).data, status=status.HTTP_201_CREATED)

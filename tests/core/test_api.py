@@ -89,7 +89,7 @@ def test_household_create_and_member_add_through_the_api(officer, client_for, ho
     added = client.post(
         f"/api/v1/households/{hid}/members/", {"person": child.pk, "relation": "child"}, content_type="application/json"
     )
-    assert added.status_code == 201
+    assert added.status_code == 201, added.json()
     assert [m["relation"] for m in added.json()["members"]] == ["head", "child"]
     again = client.post(
         f"/api/v1/households/{hid}/members/", {"person": child.pk, "relation": "child"}, content_type="application/json"

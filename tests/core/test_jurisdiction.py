@@ -84,3 +84,21 @@ def test_officer_cannot_register_a_person_in_another_township(officer, client_fo
 def test_unauthenticated_api_is_refused(db, client):
     assert client.get("/api/v1/people/").status_code in {401, 403}
     assert Household.objects.count() == 0
+
+
+def test_api_answers_another_townships_person_exactly_like_a_missing_one(
+    officer, client_for, honglai_household, shuitou
+):
+    client = client_for(officer)
+    other = PersonFactory(township=shuitou)
+    missing_pk = other.pk + 10_000
+
+    def post(url, field, pk, **extra):
+        response = client.post(url, {field: pk, **extra}, content_type="application/json")
+        body = response.json()[field][0].replace(str(pk), "<pk>")
+        return response.status_code, body
+
+    assert post("/api/v1/households/", "head", other.pk) == post("/api/v1/households/", "head", missing_pk)
+    members = f"/api/v1/households/{honglai_household.pk}/members/"
+    assert post(members, "person", other.pk, relation="child") == post(members, "person", missing_pk, relation="child")
+    assert not Household.objects.filter(head=other).exists()

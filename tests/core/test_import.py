@@ -194,3 +194,26 @@ def test_township_officer_cannot_import_villages(officer, client_for):
 
 def upload_kind(client, kind, file):
     return client.post(reverse("core:import_upload", args=[kind]), {"file": file}, follow=True)
+
+
+def test_import_validation_costs_the_same_queries_for_20_or_200_rows(officer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from core.importers import validate_people
+    from core.imports import Row
+    from core.models import Division
+
+    Division.objects.create(code="350583113201", name="东园村", level="village", kind="village", parent_id="350583113")
+
+    def queries(n):
+        rows = [
+            Row(i + 2, {"name": f"人{i}", "id_number": make_id_number(), "township": "洪濑镇", "village": "东园村"})
+            for i in range(n)
+        ]
+        with CaptureQueriesContext(connection) as ctx:
+            _prepared, errors = validate_people(rows, user=officer, progress=lambda done: None)
+        assert errors == []
+        return len(ctx.captured_queries)
+
+    assert queries(20) == queries(200)  # was 5 round trips a row

@@ -64,3 +64,16 @@ def test_a_person_cannot_join_two_households(officer, honglai):
 def test_identity_unknown_person_needs_no_id_number(staff):
     person = person_create(user=staff, identity_unknown=True, name="无名氏")
     assert person.id_number is None and person.township_id is None
+
+
+def test_disability_grade_outside_1_to_4_is_refused_without_the_db_check(staff, honglai):
+    with pytest.raises(ValidationError) as exc:
+        person_create(
+            user=staff,
+            name="某",
+            id_number=make_id_number(),
+            township=honglai,
+            disability_category="physical",
+            disability_grade=7,
+        )
+    assert "disability_grade" in exc.value.message_dict

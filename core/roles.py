@@ -1,8 +1,14 @@
 """Roles of the architecture note, as groups with their permissions.
 
 The group names are the role codes. `sync_role_groups` runs after every migrate so that a role
-picks up the permissions of models added by later apps (their issues extend ROLE_PERMISSIONS).
+picks up the permissions of models added by later apps. An app grants its own permissions in
+`<app>/roles.py` with a `ROLE_PERMISSIONS` dict of the same shape (found like admin modules are,
+so core never names the apps).
 """
+
+from importlib import import_module
+from importlib.util import find_spec
+from pathlib import Path
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -83,6 +89,21 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 }
 
 
+def role_permissions() -> dict[str, list[str]]:
+    """Core's grants plus every installed app's `roles.ROLE_PERMISSIONS`."""
+    from django.apps import apps as global_apps
+    from django.conf import settings
+
+    merged = {role: list(perms) for role, perms in ROLE_PERMISSIONS.items()}
+    for config in global_apps.get_app_configs():
+        local = Path(config.path).parent == Path(settings.BASE_DIR)
+        if config.name == "core" or not local or find_spec(f"{config.name}.roles") is None:
+            continue
+        for role, perms in import_module(f"{config.name}.roles").ROLE_PERMISSIONS.items():
+            merged.setdefault(role, []).extend(perms)
+    return merged
+
+
 def sync_role_groups(apps=None, **kwargs) -> None:
     """Create one group per role and set exactly its permissions (idempotent)."""
     if apps is None:
@@ -91,7 +112,7 @@ def sync_role_groups(apps=None, **kwargs) -> None:
         apps = global_apps
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    for role, perms in ROLE_PERMISSIONS.items():
+    for role, perms in role_permissions().items():
         group, _created = Group.objects.get_or_create(name=str(role))
         wanted = []
         for perm in perms:

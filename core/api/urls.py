@@ -22,5 +22,7 @@ router.register("indicators", IndicatorViewSet, basename="indicator")
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),
+    path("assistance/", include("assistance.api_urls")),
+    path("funeral/", include("funeral.api_urls")),
     path("", include(router.urls)),
 ]

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.events import person_died
 from core.identifiers import normalize_id_number, parse_id_number
 from core.jurisdiction import user_can_act_in
 from core.models import Division, Household, HouseholdMember, Person
@@ -115,10 +116,32 @@ def person_create(*, user, identity_unknown: bool = False, **data) -> Person:
 def person_update(*, user, person: Person, **data) -> Person:
     if not user_can_act_in(user, person.township_id):
         raise ValidationError({"township": [_("您只能修改本乡镇（街道）的人员。")]})
+    died_before = person.date_of_death
     person_build(person=person, **data)
     person_validate(person, user=user)
     _set_history_user(person, user)
     person.save()
+    if person.date_of_death and person.date_of_death != died_before:
+        person_died.send(Person, person=person, date_of_death=person.date_of_death, user=user, source="person_form")
+    return person
+
+
+@transaction.atomic
+def person_record_death(*, user, person: Person, date_of_death, source: str) -> Person:
+    """Record a death once, for every app: assistance stops the person's share of the next payroll
+    and re-checks the household, and so on (receivers of core.events.person_died). Recording the
+    same date again changes nothing and sends nothing; a different date is a correction that
+    every receiver hears about."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.date_of_death == date_of_death:
+        return person
+    if not user_can_act_in(user, person.township_id) and person.township_id is not None:
+        raise ValidationError({"person": [_("您只能登记本乡镇（街道）人员的死亡。")]})
+    person.date_of_death = date_of_death
+    person_validate(person, user=user, check_unique=False)
+    _set_history_user(person, user)
+    person.save()
+    person_died.send(Person, person=person, date_of_death=date_of_death, user=user, source=source)
     return person
 
 

@@ -20,11 +20,20 @@ def test_every_message_has_an_english_translation():
     import re
     from pathlib import Path
 
-    po = (Path(settings.BASE_DIR) / "locale/en/LC_MESSAGES/django.po").read_text(encoding="utf-8")
-    entries = re.findall(r'\nmsgid ((?:"[^\n]*"\n)+)msgstr ((?:"[^\n]*"\n)+)', po)
-    untranslated = [
-        i for i, s in entries if "".join(re.findall(r'"(.*)"', i)) and not "".join(re.findall(r'"(.*)"', s))
-    ]
-    assert len(entries) > 200 and untranslated == []
-    mo = Path(settings.BASE_DIR) / "locale/en/LC_MESSAGES/django.mo"
+    base = Path(settings.BASE_DIR)
+    # The project's catalogue, and one per app that keeps its own (assistance/locale, ...).
+    catalogues = [base / "locale/en/LC_MESSAGES/django.po", *sorted(base.glob("*/locale/en/LC_MESSAGES/django.po"))]
+    total = 0
+    for po_path in catalogues:
+        po = po_path.read_text(encoding="utf-8")
+        entries = re.findall(r'\nmsgid ((?:"[^\n]*"\n)+)msgstr ((?:"[^\n]*"\n)+)', po)
+        untranslated = [
+            i for i, s in entries if "".join(re.findall(r'"(.*)"', i)) and not "".join(re.findall(r'"(.*)"', s))
+        ]
+        assert untranslated == [], po_path
+        assert "#, fuzzy" not in po, po_path
+        assert po_path.with_suffix(".mo").exists(), f"{po_path}: run msgfmt"
+        total += len(entries)
+    assert total > 200
+    mo = base / "locale/en/LC_MESSAGES/django.mo"
     assert mo.stat().st_size > 10_000  # compiled and committed (no gettext needed at run time)

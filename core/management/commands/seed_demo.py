@@ -1,4 +1,6 @@
 import time
+from importlib import import_module
+from importlib.util import find_spec
 
 from django.core.management.base import BaseCommand
 
@@ -7,6 +9,9 @@ from core.models import User
 from core.roles import Role
 from core.services.users import user_create
 
+#: Apps that grow their own demo data, in dependency order: each has `demo.seed(*, scale, log)`,
+#: idempotent, spread over the townships and the years 2020–2025.
+DEMO_APPS = ["assistance", "funeral", "indicators"]
 DEMO_PASSWORD = "Nanan-demo-2025"  # noqa: S105 (demo data, printed on purpose)
 #: username, role, township code, full name
 DEMO_USERS = [
@@ -33,7 +38,11 @@ class Command(BaseCommand):
             if not User.objects.filter(username=username).exists():
                 user_create(username=username, password=password, role=role, township_code=township, full_name=name)
         target = int(scale * 1000)
-        added = seed_households(target, log=lambda m: self.stdout.write(m))
+        log = self.stdout.write
+        added = seed_households(target, log=log)
+        for app in DEMO_APPS:
+            if find_spec(f"{app}.demo") is not None:
+                import_module(f"{app}.demo").seed(scale=scale, log=log)
         elapsed = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready: {target:,} households (+{added:,}) in {elapsed:.1f} s.")

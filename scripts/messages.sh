@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Refresh English catalogues: `scripts/messages.sh` for the project's own (core, indicators,
+# templates/), `scripts/messages.sh assistance` for an app that keeps its own APP/locale. Then fill
+# the empty msgstr lines and run it again with --compile.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+PY=$ROOT/.venv/bin/python
+APP=${1:-}
+COMPILE=${2:-}
+[[ $APP == --compile ]] && { COMPILE=--compile; APP=; }
+if [[ -n $APP ]]; then
+  cd "$APP"
+  DEBUG=1 PYTHONPATH=$ROOT DJANGO_SETTINGS_MODULE=config.settings $PY -m django makemessages -l en --no-obsolete
+  po=$APP/locale/en/LC_MESSAGES/django.po
+else
+  # Apps with their own locale/ are skipped here (their strings live in their own catalogue).
+  ignores=(--ignore=.venv --ignore=var --ignore=tests --ignore=static --ignore=bench)
+  for d in */locale; do ignores+=(--ignore="${d%/locale}"); done
+  DEBUG=1 $PY manage.py makemessages -l en --no-obsolete "${ignores[@]}"
+  po=locale/en/LC_MESSAGES/django.po
+fi
+cd "$ROOT"
+sed -i '/^#, fuzzy$/d' "$po"
+if [[ $COMPILE == --compile ]]; then
+  msgfmt -c -o "${po%.po}.mo" "$po"
+fi
+grep -c '^msgstr ""$' "$po" | xargs echo "empty msgstr lines (incl. header and multi-line):"

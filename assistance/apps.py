@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,19 @@ class AssistanceConfig(AppConfig):
     name = "assistance"
     verbose_name = _("社会救助")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from core.events import person_died
+
+        from . import categories, importers, indicators  # noqa: F401 (registries)
+        from .services import payroll  # noqa: F401 (the payment-list programme)
+        from .services.cases import on_person_died
+
+        person_died.connect(on_person_died, dispatch_uid="assistance.person_died")
+        post_migrate.connect(_ensure_standards, sender=self, dispatch_uid="assistance.standards")
+
+
+def _ensure_standards(sender, **kwargs):
+    from .services.standards import ensure_plan_standards
+
+    ensure_plan_standards()

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
@@ -330,3 +332,82 @@ class ImportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.state in {self.State.DONE, self.State.REJECTED, self.State.FAILED}
+
+
+class PaymentBatch(models.Model):
+    """One programme's payment list for one month (the shared payment-list engine, core/payments.py).
+
+    A draft is rebuilt from the programme's entitlements as often as needed; once approved it is
+    frozen and is what the bank file is made from. (programme, month) is unique, so a month is
+    never paid twice."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        APPROVED = "approved", _("已审定")
+
+    program = models.CharField(_("项目"), max_length=40)
+    month = models.DateField(_("发放月份"), help_text=_("当月第一天"))
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.DRAFT)
+    line_count = models.PositiveIntegerField(_("发放户数"), default=0)
+    people_count = models.PositiveIntegerField(_("保障人数"), default=0)
+    total_amount = models.DecimalField(_("发放总额（元）"), max_digits=14, decimal_places=2, default=Decimal("0"))
+    built_at = models.DateTimeField(_("生成时间"), null=True, blank=True)
+    built_by = models.ForeignKey(
+        "User", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("生成人")
+    )
+    approved_at = models.DateTimeField(_("审定时间"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        "User", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("审定人")
+    )
+
+    class Meta:
+        verbose_name = _("发放批次")
+        verbose_name_plural = _("发放批次")
+        ordering = ["-month", "program"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "month"], name="payment_batch_one_per_month"),
+            models.CheckConstraint(condition=Q(month__day=1), name="payment_batch_month_first_day"),
+            models.CheckConstraint(
+                condition=Q(state="draft") | Q(approved_at__isnull=False), name="payment_batch_approved_has_time"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.program} {self.month:%Y-%m}"
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.state == self.State.APPROVED
+
+
+class PaymentLine(models.Model):
+    """One payee's line in a batch, traceable to the record that entitles it (source) and to the
+    basis of the amount (standard used, members counted, members left out and why)."""
+
+    batch = models.ForeignKey(PaymentBatch, on_delete=models.CASCADE, related_name="lines", verbose_name=_("批次"))
+    source_type = models.CharField(_("来源类型"), max_length=40)
+    source_id = models.BigIntegerField(_("来源编号"))
+    payee = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("收款人"))
+    township = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="+", verbose_name=_("乡镇（街道）"))
+    village = models.ForeignKey(
+        Division, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("村（社区）")
+    )
+    category = models.CharField(_("类别"), max_length=40)
+    members = models.PositiveSmallIntegerField(_("保障人数"))
+    amount = models.DecimalField(_("金额（元）"), max_digits=12, decimal_places=2)
+    bank_account = models.CharField(_("银行账号"), max_length=40, blank=True)
+    basis = models.JSONField(_("计算依据"), default=dict, blank=True)
+
+    objects = JurisdictionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("发放明细")
+        verbose_name_plural = _("发放明细")
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "source_type", "source_id"], name="payment_line_once_per_batch"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_line_amount_positive"),
+        ]
+        indexes = [models.Index(fields=["batch", "township"], name="payment_line_batch_township")]
+
+    def __str__(self):
+        return f"{self.batch} · {self.payee} · {self.amount}"

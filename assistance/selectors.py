@@ -1,0 +1,137 @@
+"""Reads for assistance. Every one starts from the user's jurisdiction."""
+
+from datetime import date, timedelta
+
+from django.db.models import Count, Prefetch, Q, Sum
+from django.utils import timezone
+
+from assistance.models import Case, CaseMember, Decision, Rescue, Standard, Transition
+from assistance.workdays import calendar, working_days_between
+from core.models import PaymentBatch, PaymentLine
+
+#: A pending case is "due soon" when at most this many working days remain.
+DUE_SOON_DAYS = 3
+
+
+def case_list(*, user, kind: str = "", state: str = "", township: str = "", village: str = "", q: str = ""):
+    qs = Case.objects.for_user(user).select_related("applicant", "township", "village", "decision")
+    if kind:
+        qs = qs.filter(kind=kind)
+    if state:
+        qs = qs.filter(state=state)
+    if township:
+        qs = qs.filter(township_id=township)
+    if village:
+        qs = qs.filter(village_id=village)
+    q = (q or "").strip()
+    if q.isdigit() and len(q) < 10:
+        qs = qs.filter(pk=int(q))
+    elif q and q[:4].isdigit():
+        qs = qs.filter(applicant__id_number__startswith=q.upper())
+    elif q:
+        qs = qs.filter(applicant__name__startswith=q)
+    return qs.order_by("-id")
+
+
+def review_queue(*, user, township: str = ""):
+    """The 待办 list: cases waiting for a step, the nearest deadline first."""
+    qs = (
+        Case.objects.for_user(user)
+        .filter(state__in=(Case.State.DRAFT, *Case.PENDING_STATES))
+        .select_related("applicant", "township", "village")
+    )
+    if township:
+        qs = qs.filter(township_id=township)
+    return qs.order_by("decision_due", "id")
+
+
+def deadline_badges(cases, today: date | None = None) -> dict[int, tuple[str, int | None]]:
+    """{case id: (status, working days left)} with status overdue / due_soon / ok / none."""
+    today = today or timezone.localdate()
+    dues = [c.decision_due for c in cases if c.decision_due]
+    if not dues:
+        return {c.pk: ("none", None) for c in cases}
+    exceptions = calendar(min([today, *dues]) - timedelta(days=1), max([today, *dues]))
+    badges = {}
+    for c in cases:
+        if not c.decision_due:
+            badges[c.pk] = ("none", None)
+            continue
+        left = working_days_between(today, c.decision_due, exceptions)
+        status = "overdue" if c.decision_due < today else "due_soon" if left <= DUE_SOON_DAYS else "ok"
+        badges[c.pk] = (status, left)
+    return badges
+
+
+def case_detail_queryset(*, user):
+    return (
+        Case.objects.for_user(user)
+        .select_related("applicant", "township", "village", "household__head", "decision__standard", "investigated_by")
+        .prefetch_related(
+            Prefetch("members", queryset=CaseMember.objects.select_related("person").order_by("id")),
+            Prefetch("transitions", queryset=Transition.objects.select_related("user").order_by("at", "id")),
+            Prefetch(
+                "decisions", queryset=Decision.objects.select_related("decided_by").order_by("-decided_on", "-id")
+            ),
+            "income_items__person",
+            "asset_items",
+            "documents",
+            "objections",
+        )
+    )
+
+
+def rechecks_due(*, user, within_days: int = 30, today: date | None = None):
+    today = today or timezone.localdate()
+    return (
+        Case.objects.for_user(user)
+        .filter(state__in=(Case.State.ACTIVE, Case.State.SUSPENDED, Case.State.GRADUAL_EXIT))
+        .filter(next_recheck__lte=today + timedelta(days=within_days))
+        .select_related("applicant", "township", "village", "decision")
+        .order_by("next_recheck", "id")
+    )
+
+
+def notice_sheet(*, user, village: str):
+    """What a village posts: cases under public notice, and its current recipients (阳光低保)."""
+    base = Case.objects.for_user(user).filter(village_id=village).select_related("applicant", "decision")
+    members = Count("members", filter=Q(members__covered=True))
+    under_notice = base.filter(state=Case.State.NOTICE).annotate(covered=members).order_by("id")
+    recipients = base.filter(
+        state__in=(Case.State.ACTIVE, Case.State.GRADUAL_EXIT), kind__in=Case.EXCLUSIVE_KINDS
+    ).order_by("kind", "id")
+    return under_notice, recipients
+
+
+def standard_list():
+    return Standard.objects.prefetch_related("tiers").order_by("kind", "-effective_from")
+
+
+def payroll_batches(*, program: str = "assistance"):
+    return PaymentBatch.objects.filter(program=program).select_related("built_by", "approved_by").order_by("-month")
+
+
+def payroll_lines(*, user, batch: PaymentBatch):
+    return PaymentLine.objects.for_user(user).filter(batch=batch)
+
+
+def payroll_totals(*, user, batch: PaymentBatch):
+    return (
+        payroll_lines(user=user, batch=batch)
+        .values("township_id", "township__name")
+        .annotate(households=Count("id"), people=Sum("members"), amount=Sum("amount"))
+        .order_by("township_id")
+    )
+
+
+def rescue_list(*, user, year: int | None = None, outcome: str | None = None, identified: str = ""):
+    qs = Rescue.objects.for_user(user).select_related("person", "found_township")
+    if year:
+        qs = qs.filter(intake_date__year=year)
+    if outcome is not None and outcome != "all":
+        qs = qs.filter(outcome=outcome)
+    if identified == "yes":
+        qs = qs.filter(identity_established_on__isnull=False)
+    elif identified == "no":
+        qs = qs.filter(identity_established_on__isnull=True)
+    return qs.order_by("-intake_date", "-id")

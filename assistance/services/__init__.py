@@ -1,0 +1,1 @@
+"""Writes for assistance (one module per subject; import from the module)."""

@@ -1,0 +1,554 @@
+"""Writes to assistance cases. The intake form, the API and the Excel import all come through here.
+
+Every state change goes through `case_transition`, which checks the workflow table
+(assistance/workflow.py), the user's right and township, the step's own rules, and records a
+Transition row, in one transaction. A refused action changes nothing."""
+
+import calendar as _cal
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assistance.calculation import Calculation, compute, self_care_level
+from assistance.models import AssetItem, Case, CaseDocument, CaseMember, Decision, IncomeItem, Objection, Transition
+from assistance.workdays import add_working_days
+from assistance.workflow import ACTIONS, action_applies
+from core.exceptions import ApplicationError
+from core.jurisdiction import user_can_act_in
+from core.models import Household, Person
+
+#: 审核确认办法 Art. 15: the investigation starts within 3 working days of acceptance.
+INVESTIGATION_DAYS = 3
+#: Art. 22 and the 2022 notice: 20 working days where townships confirm, extendable to 45.
+DEFAULT_LIMIT_DAYS = 20
+EXTENDED_LIMIT_DAYS = 45
+#: Art. 19: the township's opinion is posted for 7 days.
+NOTICE_DAYS = 7
+#: 2022 notice: gradual exit lasts at most 6 months.
+GRADUAL_EXIT_MONTHS = 6
+#: 2022 notice: a member's death triggers a re-check within 3 months.
+DEATH_RECHECK_MONTHS = 3
+
+
+def add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, _cal.monthrange(year, month)[1]))
+
+
+def next_month_start(day: date) -> date:
+    return add_months(day.replace(day=1), 1)
+
+
+@dataclass
+class IncomeInput:
+    kind: str
+    monthly_amount: Decimal
+    person_id: int | None = None
+    note: str = ""
+
+
+@dataclass
+class AssetInput:
+    kind: str
+    value: Decimal
+    description: str = ""
+
+
+def _money(value, field: str) -> Decimal:
+    try:
+        amount = Decimal(str(value)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        raise ValidationError({field: [_("金额格式不正确：%(v)s") % {"v": value}]}) from None
+    if amount < 0:
+        raise ValidationError({field: [_("金额不能为负数。")]})
+    return amount
+
+
+def _check_township(user, case_or_township) -> None:
+    township_id = getattr(case_or_township, "township_id", case_or_township)
+    if not user_can_act_in(user, township_id):
+        raise ApplicationError(_("您只能办理本乡镇（街道）的案件。"), code="jurisdiction")
+
+
+def open_case_of(person_ids, *, exclude_case_id=None) -> CaseMember | None:
+    """The open dibao/tekun case any of these people is a member of, if there is one."""
+    qs = CaseMember.objects.filter(
+        person_id__in=list(person_ids), case__kind__in=Case.EXCLUSIVE_KINDS, case__state__in=Case.OPEN_STATES
+    ).select_related("case__township", "person")
+    if exclude_case_id:
+        qs = qs.exclude(case_id=exclude_case_id)
+    return qs.first()
+
+
+def _duplicate_error(member: CaseMember) -> ApplicationError:
+    case = member.case
+    return ApplicationError(
+        _("%(name)s 已在%(kind)s案件 #%(id)d（%(township)s，%(state)s）中，同一人不能同时在两个低保或特困案件中。")
+        % {
+            "name": member.person.name,
+            "kind": case.get_kind_display(),
+            "id": case.pk,
+            "township": case.township.name,
+            "state": case.get_state_display(),
+        },
+        code="duplicate_membership",
+        extra={"existing_case": case.pk},
+    )
+
+
+def _validate_kind(kind: str, subtype: str, requested_amount, self_care: str) -> dict:
+    errors: dict[str, list] = {}
+    if kind not in Case.Kind.values:
+        errors["kind"] = [_("请选择救助类别。")]
+    allowed = {
+        Case.Kind.TEKUN: {Case.Subtype.CENTRALISED, Case.Subtype.DISPERSED},
+        Case.Kind.TEMPORARY: {Case.Subtype.EMERGENCY, Case.Subtype.EXPENDITURE},
+    }.get(kind, {Case.Subtype.NONE})
+    if subtype not in allowed:
+        errors["subtype"] = [
+            _("特困供养请选择集中或分散供养。")
+            if kind == Case.Kind.TEKUN
+            else _("临时救助请选择急难型或支出型。")
+            if kind == Case.Kind.TEMPORARY
+            else _("该救助类别没有细类。")
+        ]
+    if kind == Case.Kind.TEMPORARY and not requested_amount:
+        errors["requested_amount"] = [_("临时救助请填写申请金额。")]
+    if kind == Case.Kind.TEKUN and subtype == Case.Subtype.DISPERSED and not self_care:
+        errors["self_care"] = [_("分散供养请评估生活自理能力。")]
+    return errors
+
+
+@transaction.atomic
+def case_create(
+    *,
+    user,
+    kind: str,
+    household: Household,
+    applied_on: date,
+    subtype: str = "",
+    applicant: Person | None = None,
+    reason: str = "",
+    bank_account: str = "",
+    requested_amount=None,
+    self_care_unable_items: int | None = None,
+    income_items: list[IncomeInput] = (),
+    asset_items: list[AssetInput] = (),
+    documents=(),
+    accept: bool = False,
+    accepted_on: date | None = None,
+) -> Case:
+    """Register an application for a household (and accept it at once when `accept`). Refuses a
+    second dibao/tekun application for anyone already in an open one, naming that case."""
+    _check_township(user, household.township_id)
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    members = list(household.members.select_related("person").order_by("id"))
+    living = [m for m in members if m.person.date_of_death is None]
+    applicant = applicant or household.head
+    errors = _validate_kind(kind, subtype, requested_amount, "" if self_care_unable_items is None else "x")
+    if applicant.pk not in {m.person_id for m in living}:
+        errors["applicant"] = [_("申请人应是该家庭的在世成员。")]
+    if applied_on > timezone.localdate():
+        errors["applied_on"] = [_("申请日期不能晚于今天。")]
+    if requested_amount not in (None, ""):
+        requested_amount = _money(requested_amount, "requested_amount")
+    if errors:
+        raise ValidationError(errors)
+    if kind in Case.EXCLUSIVE_KINDS:
+        existing = open_case_of([m.person_id for m in living])
+        if existing:
+            raise _duplicate_error(existing)
+    case = Case(
+        kind=kind,
+        subtype=subtype,
+        household=household,
+        applicant=applicant,
+        township_id=household.township_id,
+        village_id=household.village_id,
+        reason=reason.strip(),
+        bank_account=bank_account.strip(),
+        requested_amount=requested_amount or None,
+        self_care=self_care_level(self_care_unable_items) if self_care_unable_items is not None else "",
+        applied_on=applied_on,
+        created_by=user,
+    )
+    case.full_clean(exclude=["household", "applicant", "township", "village", "created_by", "decision"])
+    try:
+        with transaction.atomic():
+            case.save()
+    except IntegrityError:  # a concurrent application for the same household
+        existing = open_case_of([m.person_id for m in living])
+        raise _duplicate_error(existing) if existing else ApplicationError(_("该家庭已有在办案件。")) from None
+    CaseMember.objects.bulk_create(
+        CaseMember(
+            case=case,
+            person=m.person,
+            relation=m.relation,
+            # 特困: support is for the person; dibao and the others cover the living household.
+            covered=(m.person_id == applicant.pk) if kind == Case.Kind.TEKUN else True,
+        )
+        for m in living
+    )
+    _set_income(case, income_items, {m.person_id for m in living})
+    _set_assets(case, asset_items)
+    for title, upload in documents:
+        case_document_add(user=user, case=case, title=title, upload=upload)
+    _record(case, "create", Case.State.DRAFT, Case.State.DRAFT, user, applied_on, reason)
+    if accept:
+        case = case_transition(user=user, case=case, action="accept", on_date=accepted_on or applied_on)
+    return case
+
+
+def _set_income(case: Case, items, member_ids: set[int]) -> None:
+    rows = []
+    for n, item in enumerate(items, start=1):
+        if item.kind not in IncomeItem.Kind.values:
+            raise ValidationError({"income_items": [_("第 %(n)d 项收入类型不正确。") % {"n": n}]})
+        if item.person_id and item.person_id not in member_ids:
+            raise ValidationError({"income_items": [_("第 %(n)d 项收入的成员不属于该家庭。") % {"n": n}]})
+        rows.append(
+            IncomeItem(
+                case=case,
+                kind=item.kind,
+                person_id=item.person_id,
+                monthly_amount=_money(item.monthly_amount, "income_items"),
+                note=item.note[:200],
+            )
+        )
+    case.income_items.all().delete()
+    IncomeItem.objects.bulk_create(rows)
+
+
+def _set_assets(case: Case, items) -> None:
+    rows = []
+    for n, item in enumerate(items, start=1):
+        if item.kind not in AssetItem.Kind.values:
+            raise ValidationError({"asset_items": [_("第 %(n)d 项财产类型不正确。") % {"n": n}]})
+        rows.append(
+            AssetItem(
+                case=case, kind=item.kind, value=_money(item.value, "asset_items"), description=item.description[:200]
+            )
+        )
+    case.asset_items.all().delete()
+    AssetItem.objects.bulk_create(rows)
+
+
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+DOCUMENT_TYPES = (".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls", ".xlsx")
+
+
+def case_document_add(*, user, case: Case, title: str, upload) -> CaseDocument:
+    _check_township(user, case)
+    name = (upload.name or "").lower()
+    if not name.endswith(DOCUMENT_TYPES):
+        raise ValidationError(
+            {"documents": [_("材料只接受 PDF、图片、Word 或 Excel 文件：%(n)s") % {"n": upload.name}]}
+        )
+    if upload.size > MAX_DOCUMENT_BYTES:
+        raise ValidationError({"documents": [_("材料不能超过 10 MB：%(n)s") % {"n": upload.name}]})
+    return CaseDocument.objects.create(case=case, title=(title or upload.name)[:100], file=upload, uploaded_by=user)
+
+
+@transaction.atomic
+def case_income_set(*, user, case: Case, income_items: list[IncomeInput], asset_items=None) -> Case:
+    """Replace the household's income (and asset) items: while the case is being decided, or ahead of a
+    re-check. A decision already made keeps its own frozen copy."""
+    _check_township(user, case)
+    if case.state not in (*Case.PENDING_STATES, Case.State.DRAFT, Case.State.ACTIVE, Case.State.SUSPENDED):
+        raise ApplicationError(_("案件当前状态不能修改收入。"), code="state")
+    member_ids = set(case.members.values_list("person_id", flat=True))
+    _set_income(case, income_items, member_ids)
+    if asset_items is not None:
+        _set_assets(case, asset_items)
+    return case
+
+
+def _record(case, action, from_state, to_state, user, on_date, comment="") -> Transition:
+    return Transition.objects.create(
+        case=case, action=action, from_state=from_state, to_state=to_state, user=user, on_date=on_date, comment=comment
+    )
+
+
+def _living_members(case: Case, on: date) -> list[CaseMember]:
+    return [
+        m
+        for m in case.members.select_related("person").order_by("id")
+        if m.person.date_of_death is None or m.person.date_of_death > on
+    ]
+
+
+def case_calculate(case: Case, on: date | None = None) -> Calculation:
+    """The benefit the case would get on `on` from its current members and income items."""
+    on = on or timezone.localdate()
+    living = _living_members(case, on)
+    covered = sum(1 for m in living if m.covered)
+    return compute(case=case, members=len(living), covered=covered, income_items=list(case.income_items.all()), on=on)
+
+
+def _freeze(case: Case, calc: Calculation, user, on: date) -> Decision:
+    living = _living_members(case, on)
+    pay_from = on.replace(day=1) if case.kind == Case.Kind.TEMPORARY else next_month_start(on)
+    snapshot = {
+        "members": [
+            {"id": m.person_id, "name": m.person.name, "relation": m.relation, "covered": m.covered} for m in living
+        ],
+        "income": [
+            {"kind": i.kind, "amount": str(i.monthly_amount), "counted": i.counts, "person": i.person_id}
+            for i in case.income_items.all()
+        ],
+        "steps": calc.steps,
+    }
+    return Decision.objects.create(
+        case=case,
+        decided_on=on,
+        decided_by=user,
+        pay_from=pay_from,
+        standard=calc.standard,
+        standard_amount=calc.standard.amount if calc.standard else None,
+        method=calc.method,
+        household_size=calc.household_size,
+        counted_income=calc.counted_income,
+        per_capita_income=calc.per_capita_income,
+        per_member_amount=calc.per_member_amount,
+        covered_count=calc.covered_count,
+        amount=calc.amount,
+        snapshot=snapshot,
+    )
+
+
+def _investigator_names(text: str) -> list[str]:
+    for sep in ("，", ",", "；", ";", " ", "/"):
+        text = text.replace(sep, "、")
+    return [n for n in (p.strip() for p in text.split("、")) if n]
+
+
+def _check_maker_checker(case: Case, user) -> None:
+    """The person who investigated a case cannot confirm it."""
+    names = set(_investigator_names(case.investigators))
+    if case.investigated_by_id == user.pk or (user.first_name and user.first_name in names) or user.username in names:
+        raise ApplicationError(
+            _("调查人员不能审核确认同一案件（审核与调查分离），请由其他经办人确认。"), code="maker_checker"
+        )
+
+
+@transaction.atomic
+def case_transition(*, user, case: Case, action: str, on_date: date | None = None, comment: str = "", **data) -> Case:
+    """Apply a workflow action. Raises ApplicationError (or ValidationError) and changes nothing when
+    the action is not allowed now, not allowed to this user, or its data are incomplete."""
+    spec = ACTIONS.get(action)
+    if spec is None:
+        raise ApplicationError(_("未知的操作：%(a)s") % {"a": action}, code="unknown_action")
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    _check_township(user, case)
+    if not user.has_perm(spec.permission):
+        raise ApplicationError(
+            _("您没有「%(a)s」的权限。") % {"a": spec.label}, code="permission_denied", extra={"status": 403}
+        )
+    if not action_applies(spec, case):
+        raise ApplicationError(
+            _("案件状态为「%(s)s」，不能「%(a)s」。") % {"s": case.get_state_display(), "a": spec.label},
+            code="illegal_transition",
+        )
+    today = timezone.localdate()
+    on = on_date or today
+    if on > today:
+        raise ValidationError({"on_date": [_("办理日期不能晚于今天。")]})
+    floor = case.accepted_on or case.applied_on
+    if on < floor:
+        raise ValidationError({"on_date": [_("办理日期不能早于 %(d)s。") % {"d": floor.isoformat()}]})
+    from_state = case.state
+    comment = (comment or "").strip()
+    handler = _HANDLERS[action]
+    handler(case, user=user, on=on, comment=comment, **data)
+    if spec.target is not None:
+        case.state = spec.target
+    case.save()
+    _record(case, action, from_state, case.state, user, on, comment)
+    return case
+
+
+def _require(value, field: str, message: str):
+    if value in (None, "", []):
+        raise ValidationError({field: [message]})
+    return value
+
+
+def _accept(case, *, user, on, comment):
+    case.accepted_on = on
+    case.investigation_due = add_working_days(on, INVESTIGATION_DAYS)
+    case.limit_days = DEFAULT_LIMIT_DAYS
+    case.decision_due = add_working_days(on, case.limit_days)
+
+
+def _investigate(case, *, user, on, comment, investigators: str = "", verification: str = "", income_items=None,
+                 asset_items=None, note: str = ""):  # fmt: skip
+    names = _investigator_names(investigators)
+    if len(names) < 2:
+        raise ValidationError({"investigators": [_("入户调查至少需要两名调查人员。")]})
+    if verification not in (Case.Verification.PASSED, Case.Verification.FAILED):
+        raise ValidationError({"verification": [_("请填写经济状况核对结果。")]})
+    if income_items is not None:
+        _set_income(case, income_items, set(case.members.values_list("person_id", flat=True)))
+    if asset_items is not None:
+        _set_assets(case, asset_items)
+    case.investigators = "、".join(names)
+    case.investigated_by = user
+    case.investigated_on = on
+    case.verification = verification
+    case.investigation_note = note or comment
+
+
+def _complete_paperwork(case, *, user, on, comment, **data):
+    _investigate(case, user=user, on=on, comment=comment, **data)
+    case.paperwork_pending = False
+
+
+def _review(case, *, user, on, comment, opinion: str = ""):
+    case.opinion = _require((opinion or comment).strip(), "opinion", _("请填写乡镇审核意见。"))
+    calc = case_calculate(case, on)
+    case.proposed_amount = calc.amount
+    case.reviewed_on = on
+
+
+def _publish_notice(case, *, user, on, comment):
+    case.notice_start = on
+    case.notice_end = on + timedelta(days=NOTICE_DAYS - 1)
+
+
+def _object(case, *, user, on, comment, content: str = ""):
+    content = _require((content or comment).strip(), "content", _("请填写异议内容。"))
+    Objection.objects.create(case=case, received_on=on, content=content, recorded_by=user)
+    # 审核确认办法 Art. 19: an objection leads to a new investigation.
+    case.investigated_on = case.investigated_by = None
+    case.investigators, case.verification = "", Case.Verification.PENDING
+    case.notice_start = case.notice_end = None
+    case.proposed_amount = None
+
+
+def _decide(case, *, user, on, comment, recheck_months=None):
+    calc = case_calculate(case, on)
+    if not calc.eligible:
+        raise ApplicationError(
+            _("按现有收入计算不符合条件，不能确认：%(why)s") % {"why": calc.steps[-1]}, code="not_eligible"
+        )
+    decision = _freeze(case, calc, user, on)
+    case.decision = decision
+    case.decided_on = on
+    if recheck_months in (6, 12):
+        case.recheck_months = recheck_months
+    if case.kind != Case.Kind.TEMPORARY:
+        case.next_recheck = add_months(on, case.recheck_months)
+    case.recheck_reason = ""
+    return decision
+
+
+def _confirm(case, *, user, on, comment, recheck_months=None):
+    _check_maker_checker(case, user)
+    if case.notice_end is None or on <= case.notice_end:
+        raise ApplicationError(
+            _("公示期（%(days)d 天）至 %(end)s 结束，期满后才能确认。")
+            % {"days": NOTICE_DAYS, "end": case.notice_end.isoformat() if case.notice_end else "—"},
+            code="notice_running",
+        )
+    if case.verification != Case.Verification.PASSED:
+        raise ApplicationError(_("经济状况核对未通过，不能确认。"), code="verification")
+    _decide(case, user=user, on=on, comment=comment, recheck_months=recheck_months)
+
+
+def _emergency_confirm(case, *, user, on, comment):
+    _require(comment, "comment", _("请说明先行救助的紧急情况。"))
+    _decide(case, user=user, on=on, comment=comment)
+    case.paperwork_pending = True
+
+
+def _refuse(case, *, user, on, comment):
+    case.refusal_reason = _require(comment, "comment", _("不予认定必须填写理由。"))
+    case.decided_on = on
+    case.ended_on = on
+
+
+def _extend(case, *, user, on, comment):
+    _require(comment, "comment", _("延长办理期限必须说明理由。"))
+    if case.limit_days >= EXTENDED_LIMIT_DAYS:
+        raise ApplicationError(_("办理期限已延长至 %(d)d 个工作日，不能再延长。") % {"d": EXTENDED_LIMIT_DAYS})
+    case.limit_days = EXTENDED_LIMIT_DAYS
+    case.extension_reason = comment[:200]
+    case.decision_due = add_working_days(case.accepted_on, case.limit_days)
+
+
+def _recheck(case, *, user, on, comment, recheck_months=None):
+    """A periodic re-check re-decides from the current members and income; the old decision stays
+    with the payments already made from it."""
+    calc = case_calculate(case, on)
+    if not calc.eligible:
+        raise ApplicationError(
+            _("核查后不再符合条件：%(why)s。请选择渐退或终止。") % {"why": calc.steps[-1]}, code="not_eligible"
+        )
+    _decide(case, user=user, on=on, comment=comment, recheck_months=recheck_months)
+
+
+def _suspend(case, *, user, on, comment):
+    case.end_reason = _require(comment, "comment", _("暂停发放必须说明原因。"))[:200]
+
+
+def _resume(case, *, user, on, comment):
+    case.end_reason = ""
+
+
+def _gradual_exit(case, *, user, on, comment, exit_until: date | None = None):
+    _require(comment, "comment", _("渐退必须说明原因（如收入已超过低保标准）。"))
+    exit_until = _require(exit_until, "exit_until", _("请填写渐退截止日期。"))
+    if exit_until <= on or exit_until > add_months(on, GRADUAL_EXIT_MONTHS):
+        raise ValidationError(
+            {
+                "exit_until": [
+                    _("渐退期最长 %(m)d 个月（至 %(d)s）。") % {"m": GRADUAL_EXIT_MONTHS, "d": add_months(on, 6)}
+                ]
+            }
+        )
+    case.exit_until = exit_until
+    case.end_reason = comment[:200]
+
+
+def _end(case, *, user, on, comment):
+    case.end_reason = _require(comment, "comment", _("终止必须说明原因。"))[:200]
+    case.ended_on = on
+    case.next_recheck = None
+
+
+_HANDLERS = {
+    "accept": _accept,
+    "investigate": _investigate,
+    "complete_paperwork": _complete_paperwork,
+    "review": _review,
+    "publish_notice": _publish_notice,
+    "object": _object,
+    "confirm": _confirm,
+    "emergency_confirm": _emergency_confirm,
+    "refuse": _refuse,
+    "extend": _extend,
+    "recheck": _recheck,
+    "suspend": _suspend,
+    "resume": _resume,
+    "gradual_exit": _gradual_exit,
+    "end": _end,
+}
+
+
+def on_person_died(sender, *, person, date_of_death, user=None, source="", **kwargs) -> None:
+    """core.events.person_died: flag every open case the person is a member of for a re-check within
+    3 months; the payroll leaves the person's share out from the month after the death."""
+    due = add_months(date_of_death, DEATH_RECHECK_MONTHS)
+    for member in CaseMember.objects.filter(person=person, case__state__in=Case.OPEN_STATES).select_related("case"):
+        case = member.case
+        if case.next_recheck is None or case.next_recheck > due:
+            case.next_recheck = due
+        case.recheck_reason = _("成员 %(name)s 于 %(date)s 死亡") % {"name": person.name, "date": date_of_death}
+        case.save(update_fields=["next_recheck", "recheck_reason", "updated_at"])
+        _record(case, "member_died", case.state, case.state, user, date_of_death, case.recheck_reason)

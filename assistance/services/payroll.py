@@ -1,0 +1,143 @@
+"""Assistance's programme in the shared payment-list engine (core/payments.py): the month's
+entitlements from the frozen decisions of paying cases.
+
+- dibao and tekun: every case active (or in gradual exit until its end) whose decision pays from
+  this month or earlier: the decision's per-member amount × its covered members still alive on the
+  first day of the month (a death stops that person's share from the next month);
+- temporary assistance: a one-off line in the first batch that includes it; the case ends when
+  that batch is approved.
+"""
+
+from collections import defaultdict
+from datetime import date
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from assistance.models import Case, CaseMember
+from core.models import PaymentBatch, PaymentLine
+from core.payments import Entitlement, register_program
+
+PROGRAM = "assistance"
+SOURCE = "assistance.case"
+
+
+@register_program(PROGRAM, _("社会救助（低保、特困、临时救助）"), on_approved=lambda batch: _close_one_offs(batch))
+def entitlements(month: date):
+    paying = Case.objects.filter(decision__pay_from__lte=month, decision__amount__gt=0).filter(
+        Q(kind__in=Case.EXCLUSIVE_KINDS, state=Case.State.ACTIVE)
+        | Q(kind__in=Case.EXCLUSIVE_KINDS, state=Case.State.GRADUAL_EXIT, exit_until__gte=month)
+    )
+    # Members left out because they died before the month began: few, so one query for all.
+    dead = defaultdict(list)
+    for case_id, person_id, name, died in CaseMember.objects.filter(
+        case__in=paying, covered=True, person__date_of_death__lt=month
+    ).values_list("case_id", "person_id", "person__name", "person__date_of_death"):
+        dead[case_id].append({"id": person_id, "name": name, "reason": f"死亡 {died.isoformat()}"})
+    living_payee = {}
+    if dead:
+        for case_id, person_id in (
+            CaseMember.objects.filter(case_id__in=list(dead), covered=True)
+            .filter(Q(person__date_of_death__isnull=True) | Q(person__date_of_death__gte=month))
+            .order_by("id")
+            .values_list("case_id", "person_id")
+        ):
+            living_payee.setdefault(case_id, person_id)
+    fields = (
+        "id",
+        "kind",
+        "applicant_id",
+        "township_id",
+        "village_id",
+        "bank_account",
+        "decision_id",
+        "decision__per_member_amount",
+        "decision__covered_count",
+        "decision__standard_amount",
+    )
+    for row in paying.values_list(*fields).iterator(chunk_size=5000):
+        (case_id, kind, applicant, township, village, account, decision, per_member, covered, standard) = row
+        left_out = dead.get(case_id, [])
+        members = covered - len(left_out)
+        if members <= 0:
+            continue
+        payee = applicant
+        if any(d["id"] == applicant for d in left_out):
+            payee = living_payee.get(case_id, applicant)
+        yield Entitlement(
+            source_type=SOURCE,
+            source_id=case_id,
+            payee_id=payee,
+            township_id=township,
+            village_id=village,
+            category=kind,
+            members=members,
+            amount=per_member * members,
+            bank_account=account,
+            basis={
+                "decision": decision,
+                "standard": str(standard) if standard is not None else None,
+                "per_member": str(per_member),
+                "covered": covered,
+                "left_out": left_out,
+            },
+        )
+    yield from _one_offs(month)
+
+
+def _one_offs(month: date):
+    paid_elsewhere = PaymentLine.objects.filter(
+        batch__program=PROGRAM,
+        source_type=SOURCE,
+        source_id__in=Case.objects.filter(kind=Case.Kind.TEMPORARY).values("id"),
+    ).exclude(batch__month=month)
+    cases = (
+        Case.objects.filter(kind=Case.Kind.TEMPORARY, state=Case.State.ACTIVE, decision__pay_from__lte=month)
+        .exclude(pk__in=paid_elsewhere.values("source_id"))
+        .values_list(
+            "id",
+            "applicant_id",
+            "township_id",
+            "village_id",
+            "bank_account",
+            "decision_id",
+            "decision__amount",
+            "decision__covered_count",
+        )
+    )
+    for case_id, applicant, township, village, account, decision, amount, covered in cases:
+        yield Entitlement(
+            source_type=SOURCE,
+            source_id=case_id,
+            payee_id=applicant,
+            township_id=township,
+            village_id=village,
+            category=Case.Kind.TEMPORARY,
+            members=covered,
+            amount=amount,
+            bank_account=account,
+            basis={"decision": decision, "one_off": True},
+        )
+
+
+def _close_one_offs(batch: PaymentBatch) -> None:
+    """Temporary assistance is paid once: its cases end when the batch that pays them is approved."""
+    from assistance.models import Transition
+
+    ids = list(batch.lines.filter(source_type=SOURCE, category=Case.Kind.TEMPORARY).values_list("source_id", flat=True))
+    today = timezone.localdate()
+    cases = Case.objects.filter(pk__in=ids, state=Case.State.ACTIVE)
+    Transition.objects.bulk_create(
+        Transition(
+            case=c,
+            action="paid",
+            from_state=c.state,
+            to_state=Case.State.ENDED,
+            on_date=today,
+            user=batch.approved_by,
+            comment=f"{batch.month:%Y-%m}",
+        )
+        for c in cases
+    )
+    cases.update(state=Case.State.ENDED, ended_on=today, end_reason=str(_("临时救助已发放")))

@@ -1,0 +1,56 @@
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from assistance.models import BenefitTier, Standard
+from core.exceptions import ApplicationError
+
+#: The plan's 2020 values (ch.2 §1: dibao 775 元/month = 9300/year; tekun centralised 940, dispersed
+#: 780 and 826) and the edge-family multiple of the rules (1.5 × the dibao standard).
+PLAN_2020 = [
+    (Standard.Kind.DIBAO, Decimal("775"), "规划：城乡低保标准每人每月775元（年9300元）"),
+    (Standard.Kind.TEKUN_CENTRALISED, Decimal("940"), "规划：特困人员集中供养基本生活标准每人每月940元"),
+    (Standard.Kind.TEKUN_DISPERSED, Decimal("780"), "规划：特困人员分散供养基本生活标准每人每月780元"),
+    (Standard.Kind.TEKUN_DISPERSED_CARE, Decimal("826"), "规划：特困人员分散供养基本生活标准每人每月826元"),
+    (Standard.Kind.EDGE_MULTIPLE, Decimal("1.5"), "低保边缘家庭：人均收入低于低保标准的1.5倍"),
+]
+PLAN_2020_DATE = date(2020, 1, 1)
+
+
+def ensure_plan_standards() -> None:
+    """The plan's seed rows, put back after a flushed test database (like the divisions)."""
+    for kind, amount, note in PLAN_2020:
+        if not Standard.objects.filter(kind=kind).exists():
+            Standard.objects.create(kind=kind, amount=amount, effective_from=PLAN_2020_DATE, note=note)
+
+
+@transaction.atomic
+def standard_create(*, user, kind: str, amount, effective_from: date, method: str = Standard.Method.DIFFERENCE,
+                    rounding: str = Standard.Rounding.YUAN, note: str = "", tiers=()) -> Standard:  # fmt: skip
+    """A new standard from a date. Past rows are never edited: decisions point at the row they used."""
+    standard = Standard(
+        kind=kind, amount=amount, effective_from=effective_from, method=method, rounding=rounding, note=note,
+        created_by=user,
+    )  # fmt: skip
+    standard.full_clean(exclude=["created_by"], validate_unique=False)
+    if kind in Standard.MULTIPLES and not (Decimal("0") < Decimal(amount) <= Decimal("24")):
+        raise ValidationError({"amount": [_("倍数应在 0 到 24 之间。")]})
+    if method == Standard.Method.TIERED and kind != Standard.Kind.DIBAO:
+        raise ValidationError({"method": [_("只有低保标准可以分档发放。")]})
+    if method == Standard.Method.TIERED and not tiers:
+        raise ValidationError({"method": [_("分档发放请至少填写一个档次。")]})
+    if Standard.objects.filter(kind=kind, effective_from=effective_from).exists():
+        raise ValidationError({"effective_from": [_("该日期已有同类标准；标准只能新增，不能覆盖。")]})
+    try:
+        with transaction.atomic():
+            standard.save()
+    except IntegrityError:
+        raise ApplicationError(_("该日期已有同类标准。")) from None
+    for income_up_to, amount_per_member in tiers:
+        tier = BenefitTier(standard=standard, income_up_to=income_up_to, amount_per_member=amount_per_member)
+        tier.full_clean(exclude=["standard"])
+        tier.save()
+    return standard

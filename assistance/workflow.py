@@ -1,0 +1,75 @@
+"""The case workflow as data: which action moves a case from which states to which, and who may do
+it. Services enforce it; pages and the API read it to offer only the actions allowed now."""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from assistance.models import Case
+
+S = Case.State
+
+CONFIRM = "assistance.confirm_case"
+REVIEW = "assistance.review_case"
+INVESTIGATE = "assistance.investigate_case"
+ACCEPT = "assistance.add_case"
+
+
+@dataclass(frozen=True)
+class Action:
+    code: str
+    label: str
+    sources: tuple[str, ...]
+    #: None keeps the state (an event on the case, such as an extension or a re-check)
+    target: str | None
+    permission: str
+    style: str = "primary"
+
+
+ACTIONS: dict[str, Action] = {
+    a.code: a
+    for a in [
+        Action("accept", _("受理"), (S.DRAFT,), S.ACCEPTED, ACCEPT),
+        Action("investigate", _("登记入户调查"), (S.ACCEPTED,), S.INVESTIGATED, INVESTIGATE),
+        Action("review", _("乡镇审核意见"), (S.INVESTIGATED,), S.REVIEWED, REVIEW),
+        Action("publish_notice", _("张榜公示"), (S.REVIEWED,), S.NOTICE, REVIEW),
+        Action("object", _("登记公示异议"), (S.NOTICE,), S.ACCEPTED, REVIEW, "warning"),
+        Action("confirm", _("审核确认"), (S.NOTICE,), S.ACTIVE, CONFIRM, "success"),
+        # 先行救助: emergency temporary assistance is paid first, the investigation follows.
+        Action("emergency_confirm", _("先行救助"), (S.ACCEPTED,), S.ACTIVE, CONFIRM, "success"),
+        Action(
+            "refuse", _("不予认定"), (S.ACCEPTED, S.INVESTIGATED, S.REVIEWED, S.NOTICE), S.REFUSED, CONFIRM, "danger"
+        ),
+        Action(
+            "extend", _("延长办理期限"), (S.ACCEPTED, S.INVESTIGATED, S.REVIEWED, S.NOTICE), None, REVIEW, "secondary"
+        ),
+        Action("complete_paperwork", _("补办调查手续"), (S.ACTIVE,), None, INVESTIGATE, "secondary"),
+        Action("recheck", _("定期核查"), (S.ACTIVE, S.SUSPENDED, S.GRADUAL_EXIT), None, CONFIRM, "secondary"),
+        Action("suspend", _("暂停发放"), (S.ACTIVE,), S.SUSPENDED, REVIEW, "warning"),
+        Action("resume", _("恢复发放"), (S.SUSPENDED,), S.ACTIVE, REVIEW),
+        Action("gradual_exit", _("渐退"), (S.ACTIVE,), S.GRADUAL_EXIT, REVIEW, "warning"),
+        Action("end", _("终止"), (S.ACTIVE, S.SUSPENDED, S.GRADUAL_EXIT), S.ENDED, REVIEW, "danger"),
+    ]
+}
+
+
+def action_applies(action: Action, case: Case) -> bool:
+    """The action fits the case's state and kind (not yet: the user's right to it)."""
+    if case.state not in action.sources:
+        return False
+    temporary = case.kind == Case.Kind.TEMPORARY
+    if action.code == "emergency_confirm":
+        return temporary and case.subtype == Case.Subtype.EMERGENCY
+    if action.code == "complete_paperwork":
+        return case.paperwork_pending
+    if action.code in ("recheck", "suspend", "gradual_exit", "resume"):
+        return not temporary
+    return True
+
+
+def allowed_actions(case: Case, user) -> list[Action]:
+    from core.jurisdiction import user_can_act_in
+
+    if not user_can_act_in(user, case.township_id):
+        return []
+    return [a for a in ACTIONS.values() if action_applies(a, case) and user.has_perm(a.permission)]

@@ -1,0 +1,61 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from assistance.models import Case, Standard
+from assistance.services.cases import IncomeInput, case_create, case_transition
+from core.models import Household, HouseholdMember
+from core.roles import Role
+from tests.factories import HONGLAI, HouseholdFactory, PersonFactory
+
+TODAY = datetime.date.today()
+
+
+@pytest.fixture
+def standards(db):
+    """The plan's 2020 rows exist (post_migrate); add what the plan leaves to the bureau."""
+    Standard.objects.create(kind=Standard.Kind.MINIMUM_WAGE, amount=Decimal("1720"), effective_from=datetime.date(2020, 1, 1))
+    Standard.objects.create(kind=Standard.Kind.TEMPORARY_MULTIPLE, amount=Decimal("3"), effective_from=datetime.date(2020, 1, 1))
+    return Standard.objects.all()
+
+
+@pytest.fixture
+def second_officer(make_user):
+    return make_user(Role.TOWNSHIP_OFFICER, HONGLAI)
+
+
+def family(size: int = 3, township=None, **head):
+    """A household of `size` living members in 洪濑镇 (or `township`)."""
+    kwargs = {"township": township} if township else {}
+    household = HouseholdFactory(head=PersonFactory(**kwargs, **head))
+    for _ in range(size - 1):
+        HouseholdMember.objects.create(
+            household=household, person=PersonFactory(township=household.township), relation=Household.Relation.CHILD
+        )
+    return household
+
+
+def days_ago(n: int) -> datetime.date:
+    return TODAY - datetime.timedelta(days=n)
+
+
+def apply(user, household, kind=Case.Kind.DIBAO, income=("wages", "600"), **kwargs):
+    items = [IncomeInput(kind=income[0], monthly_amount=Decimal(income[1]))] if income else []
+    kwargs.setdefault("applied_on", days_ago(20))
+    return case_create(user=user, kind=kind, household=household, income_items=items, **kwargs)
+
+
+def to_notice(case, *, investigator, reviewer, start=20):
+    """accept → investigate → review → publish notice, back-dated so the notice has run its 7 days."""
+    case = case_transition(user=investigator, case=case, action="accept", on_date=days_ago(start))
+    case = case_transition(
+        user=investigator,
+        case=case,
+        action="investigate",
+        on_date=days_ago(start - 1),
+        investigators="黄秀英、陈国华",
+        verification="passed",
+    )
+    case = case_transition(user=reviewer, case=case, action="review", on_date=days_ago(start - 2), opinion="符合条件")
+    return case_transition(user=reviewer, case=case, action="publish_notice", on_date=days_ago(start - 3))

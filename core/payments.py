@@ -145,7 +145,7 @@ def township_totals(batch: PaymentBatch, lines=None):
 BANK_HEADERS = ["序号", "乡镇（街道）", "村（社区）", "收款人", "身份证号", "银行账号", "类别", "人数", "金额（元）"]
 
 
-def bank_file(batch: PaymentBatch, lines) -> bytes:
+def bank_file(batch: PaymentBatch, lines, *, category_label=str) -> bytes:
     """The xlsx the bank pays from: full names, ID numbers and accounts (the caller logs the export)."""
     from openpyxl import Workbook
 
@@ -164,7 +164,7 @@ def bank_file(batch: PaymentBatch, lines) -> bytes:
                 line.payee.name,
                 line.payee.id_number or "",
                 line.bank_account,
-                line.category,
+                category_label(line.category),
                 line.members,
                 line.amount,
             ]

@@ -13,5 +13,9 @@ def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     if isinstance(exc, ApplicationError):
-        exc = exceptions.ValidationError({"detail": exc.message, "code": exc.code, **exc.extra})
+        extra = {k: v for k, v in exc.extra.items() if k != "status"}
+        if exc.extra.get("status") == 403:
+            exc = exceptions.PermissionDenied({"detail": exc.message, "code": exc.code, **extra})
+        else:
+            exc = exceptions.ValidationError({"detail": exc.message, "code": exc.code, **extra})
     return drf_exception_handler(exc, context)

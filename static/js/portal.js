@@ -5,3 +5,22 @@ document.addEventListener("click", function (event) {
     event.preventDefault();
   }
 });
+
+// <button data-print> prints the page (notice sheets, refusal notices).
+document.addEventListener("click", function (event) {
+  if (event.target.closest("[data-print]")) {
+    window.print();
+  }
+});
+
+// <select data-autosubmit> submits its form when changed (e.g. township → its villages).
+document.addEventListener("change", function (event) {
+  var select = event.target.closest("select[data-autosubmit]");
+  if (select && select.form) {
+    var village = select.form.querySelector("[name=village]");
+    if (village) {
+      village.value = "";
+    }
+    select.form.submit();
+  }
+});

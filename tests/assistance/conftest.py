@@ -15,8 +15,12 @@ TODAY = datetime.date.today()
 @pytest.fixture
 def standards(db):
     """The plan's 2020 rows exist (post_migrate); add what the plan leaves to the bureau."""
-    Standard.objects.create(kind=Standard.Kind.MINIMUM_WAGE, amount=Decimal("1720"), effective_from=datetime.date(2020, 1, 1))
-    Standard.objects.create(kind=Standard.Kind.TEMPORARY_MULTIPLE, amount=Decimal("3"), effective_from=datetime.date(2020, 1, 1))
+    Standard.objects.create(
+        kind=Standard.Kind.MINIMUM_WAGE, amount=Decimal("1720"), effective_from=datetime.date(2020, 1, 1)
+    )
+    Standard.objects.create(
+        kind=Standard.Kind.TEMPORARY_MULTIPLE, amount=Decimal("3"), effective_from=datetime.date(2020, 1, 1)
+    )
     return Standard.objects.all()
 
 

@@ -71,7 +71,9 @@ def test_an_objection_during_notice_sends_the_case_back_to_investigation(standar
         ("accept", "active"),
     ],
 )
-def test_illegal_transitions_are_refused_and_change_nothing(standards, assistant, officer, second_officer, action, state):
+def test_illegal_transitions_are_refused_and_change_nothing(
+    standards, assistant, officer, second_officer, action, state
+):
     case = apply(assistant, family(2))
     if state != "draft":
         case = to_notice(case, investigator=assistant, reviewer=officer)

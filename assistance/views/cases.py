@@ -1,0 +1,366 @@
+"""Case pages: the township review queue, the case list, intake, the case page and its actions,
+the village notice sheet, the refusal notice and the re-checks due."""
+
+import mimetypes
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from assistance import selectors
+from assistance.forms import (
+    ActionForm,
+    AssetFormSet,
+    CaseFilterForm,
+    IncomeFormSet,
+    IntakeForm,
+    items,
+)
+from assistance.models import Case, CaseDocument
+from assistance.services.cases import case_calculate, case_create, case_document_add, case_income_set, case_transition
+from assistance.workflow import ACTIONS, action_applies, allowed_actions
+from core.exceptions import ApplicationError
+from core.exports import workbook_bytes
+from core.forms import apply_errors
+from core.identifiers import mask_id_number, mask_name, normalize_id_number
+from core.jurisdiction import get_for_user_or_404
+from core.models import AccessLog, Division, Person
+from core.roles import EXPORT_PERSONAL_DATA, VIEW_FULL_ID
+from core.selectors import township_choices
+from core.services.access import access_log_record
+from core.views.common import paginate
+from core.views.people import xlsx_response
+
+VIEW = "assistance.view_case"
+
+
+def _filters(request):
+    form = CaseFilterForm(request.GET or None, townships=township_choices(request.user))
+    if form.is_bound and not form.is_valid():
+        return form, None
+    data = form.cleaned_data if form.is_bound else {}
+    township = data.get("township")
+    return form, {
+        "q": data.get("q", ""),
+        "kind": data.get("kind", ""),
+        "state": data.get("state", ""),
+        "township": township.code if township else "",
+    }
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def queue(request):
+    """待办: cases waiting for a step, nearest deadline first, with deadline badges."""
+    township = request.GET.get("township", "") if request.user.is_city_level else ""
+    page, query = paginate(request, selectors.review_queue(user=request.user, township=township))
+    cases = list(page)
+    badges = selectors.deadline_badges(cases)
+    rows = [{"case": c, "badge": badges[c.pk][0], "left": badges[c.pk][1]} for c in cases]
+    return render(
+        request,
+        "assistance/queue.html",
+        {
+            "page": page,
+            "rows": rows,
+            "query": query,
+            "townships": township_choices(request.user) if request.user.is_city_level else [],
+            "township": township,
+        },
+    )
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def case_list(request):
+    form, filters = _filters(request)
+    qs = selectors.case_list(user=request.user, **filters) if filters is not None else Case.objects.none()
+    page, query = paginate(request, qs)
+    return render(request, "assistance/case_list.html", {"form": form, "page": page, "query": query})
+
+
+EXPORT_HEADERS = ["案件号", "类别", "细类", "状态", "乡镇（街道）", "村（社区）", "申请人", "身份证号", "保障人数",
+                  "月发放金额（元）", "申请日期", "认定日期", "下次核查"]  # fmt: skip
+EXPORT_MAX_ROWS = 100_000
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def case_export(request):
+    """The filtered case list as xlsx; ID numbers in full only for users who may see them (logged)."""
+    _form, filters = _filters(request)
+    if filters is None:
+        raise Http404
+    qs = selectors.case_list(user=request.user, **filters)
+    full = request.user.has_perm(EXPORT_PERSONAL_DATA)
+    rows = []
+    ids = []
+    for c in qs[:EXPORT_MAX_ROWS]:
+        ids.append(c.pk)
+        rows.append(
+            [
+                c.pk, c.get_kind_display(), c.get_subtype_display() if c.subtype else "", c.get_state_display(),
+                c.township.name, c.village.name if c.village_id else "",
+                c.applicant.name if full else mask_name(c.applicant.name),
+                c.applicant.id_number if full else mask_id_number(c.applicant.id_number),
+                c.decision.covered_count if c.decision_id else "", c.decision.amount if c.decision_id else "",
+                c.applied_on, c.decided_on or "", c.next_recheck or "",
+            ]
+        )  # fmt: skip
+    access_log_record(
+        user=request.user,
+        action=AccessLog.Action.EXPORT,
+        object_type="assistance.case",
+        object_ids=ids[:1000],
+        detail=_("救助案件导出 %(n)d 条（%(mode)s）") % {"n": len(ids), "mode": _("完整") if full else _("脱敏")},
+        request=request,
+    )
+    content = workbook_bytes(_("救助案件"), EXPORT_HEADERS, rows)
+    return xlsx_response(content, f"assistance-cases-{timezone.localtime():%Y%m%d-%H%M}.xlsx")
+
+
+@login_required
+@permission_required("assistance.add_case", raise_exception=True)
+def case_new(request):
+    """Intake: the applicant's household is found by ID number; income, assets and documents."""
+    form = IntakeForm(request.POST or None, request.FILES or None)
+    income = IncomeFormSet(request.POST or None, prefix="income")
+    assets = AssetFormSet(request.POST or None, prefix="asset")
+    if request.method == "POST" and form.is_valid() and income.is_valid() and assets.is_valid():
+        data = form.cleaned_data
+        number = normalize_id_number(data["id_number"])
+        person = Person.objects.for_user(request.user).filter(id_number=number).select_related("membership").first()
+        membership = getattr(person, "membership", None) if person else None
+        if person is None:
+            form.add_error("id_number", _("本辖区没有此身份证号的人员，请先在“人员”中登记。"))
+        elif membership is None:
+            form.add_error("id_number", _("%(name)s 尚未登记家庭，请先在“家庭”中登记。") % {"name": person.name})
+        else:
+            try:
+                case = case_create(
+                    user=request.user,
+                    kind=data["kind"],
+                    subtype=data["subtype"] or "",
+                    household=membership.household,
+                    applicant=person,
+                    applied_on=data["applied_on"],
+                    reason=data["reason"],
+                    bank_account=data["bank_account"],
+                    requested_amount=data["requested_amount"],
+                    self_care_unable_items=data["self_care_unable_items"],
+                    income_items=items(income),
+                    asset_items=items(assets),
+                    documents=[(f.name, f) for f in data["documents"]],
+                    accept=data["accept"],
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("已登记申请，案件号 %(id)d。") % {"id": case.pk})
+                return redirect("assistance:case_detail", pk=case.pk)
+    return render(request, "assistance/case_new.html", {"form": form, "income": income, "assets": assets})
+
+
+def _get_case(request, pk):
+    return get_for_user_or_404(selectors.case_detail_queryset(user=request.user), request.user, pk=pk)
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def case_detail(request, pk):
+    case = _get_case(request, pk)
+    full = request.user.has_perm(VIEW_FULL_ID)
+    members = list(case.members.all())
+    rows = [
+        {
+            "member": m,
+            "name": m.person.name if full else mask_name(m.person.name),
+            "id_number": m.person.id_number if full else mask_id_number(m.person.id_number),
+        }
+        for m in members
+    ]
+    if full:
+        access_log_record(
+            user=request.user, action=AccessLog.Action.VIEW_FULL_ID, object_type="person",
+            object_ids=[m.person_id for m in members], detail=_("救助案件 %(id)d") % {"id": case.pk}, request=request,
+        )  # fmt: skip
+    calculation, calc_error = None, ""
+    if case.decision_id is None and case.state not in (Case.State.REFUSED, Case.State.ENDED):
+        try:
+            calculation = case_calculate(case)
+        except ApplicationError as exc:
+            calc_error = exc.message
+    badge = selectors.deadline_badges([case])[case.pk] if case.is_pending else None
+    return render(
+        request,
+        "assistance/case_detail.html",
+        {
+            "case": case,
+            "rows": rows,
+            "applicant_name": case.applicant.name if full else mask_name(case.applicant.name),
+            "calculation": calculation,
+            "calc_error": calc_error,
+            "decisions": list(case.decisions.all()),
+            "transitions": list(case.transitions.all()),
+            "actions": allowed_actions(case, request.user),
+            "badge": badge,
+            "can_edit_income": request.user.has_perm("assistance.change_case")
+            and case.state in (Case.State.DRAFT, *Case.PENDING_STATES, Case.State.ACTIVE, Case.State.SUSPENDED),
+        },
+    )
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def case_act(request, pk, action):
+    """One workflow action: GET shows its small form, POST runs it through the service."""
+    case = _get_case(request, pk)
+    spec = ACTIONS.get(action)
+    if spec is None or not action_applies(spec, case):
+        messages.error(request, _("案件当前状态不能进行该操作。"))
+        return redirect("assistance:case_detail", pk=pk)
+    form = ActionForm(request.POST or None, action=action)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case_transition(user=request.user, case=case, action=action, **form.service_data())
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("已完成：%(a)s。") % {"a": spec.label})
+            return redirect("assistance:case_detail", pk=pk)
+    calculation = None
+    if action in ("review", "confirm", "recheck", "emergency_confirm"):
+        try:
+            calculation = case_calculate(case)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+    return render(
+        request, "assistance/case_act.html", {"case": case, "spec": spec, "form": form, "calculation": calculation}
+    )
+
+
+@login_required
+@permission_required("assistance.change_case", raise_exception=True)
+def case_income(request, pk):
+    case = _get_case(request, pk)
+    initial_income = [
+        {"kind": i.kind, "monthly_amount": i.monthly_amount, "note": i.note} for i in case.income_items.all()
+    ]
+    initial_assets = [{"kind": a.kind, "value": a.value, "description": a.description} for a in case.asset_items.all()]
+    income = IncomeFormSet(request.POST or None, prefix="income", initial=initial_income)
+    assets = AssetFormSet(request.POST or None, prefix="asset", initial=initial_assets)
+    error = ""
+    if request.method == "POST" and income.is_valid() and assets.is_valid():
+        try:
+            case_income_set(user=request.user, case=case, income_items=items(income), asset_items=items(assets))
+        except (ValidationError, ApplicationError) as exc:
+            error = getattr(exc, "message", None) or "; ".join(exc.messages)
+        else:
+            messages.success(request, _("已保存收入和财产。"))
+            return redirect("assistance:case_detail", pk=pk)
+    return render(
+        request, "assistance/case_income.html", {"case": case, "income": income, "assets": assets, "error": error}
+    )
+
+
+@login_required
+@permission_required("assistance.add_casedocument", raise_exception=True)
+@require_POST
+def case_document_upload(request, pk):
+    case = _get_case(request, pk)
+    files = request.FILES.getlist("documents")
+    try:
+        with transaction.atomic():
+            for f in files:
+                case_document_add(user=request.user, case=case, title=request.POST.get("title") or f.name, upload=f)
+    except (ValidationError, ApplicationError) as exc:
+        messages.error(request, getattr(exc, "message", None) or "; ".join(exc.messages))
+    else:
+        messages.success(request, _("已上传 %(n)d 份材料。") % {"n": len(files)})
+    return redirect("assistance:case_detail", pk=pk)
+
+
+@login_required
+@permission_required("assistance.view_casedocument", raise_exception=True)
+def document_download(request, pk):
+    """Documents are personal data: served only through this view, to users of the case's township."""
+    document = CaseDocument.objects.select_related("case").filter(pk=pk).first()
+    if document is None or not Case.objects.for_user(request.user).filter(pk=document.case_id).exists():
+        raise Http404
+    access_log_record(
+        user=request.user, action=AccessLog.Action.EXPORT, object_type="assistance.casedocument",
+        object_ids=[document.pk], detail=document.title, request=request,
+    )  # fmt: skip
+    content_type = mimetypes.guess_type(document.file.name)[0] or "application/octet-stream"
+    return FileResponse(document.file.open("rb"), content_type=content_type, as_attachment=True,
+                        filename=document.file.name.rsplit("/", 1)[-1])  # fmt: skip
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def refusal_notice(request, pk):
+    """不予认定通知书 (Art. 21: refusals are notified in writing with reasons), printable."""
+    case = _get_case(request, pk)
+    if case.state != Case.State.REFUSED:
+        raise Http404
+    return render(request, "assistance/refusal_notice.html", {"case": case})
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def notice_sheet(request):
+    """The village's public notice (Art. 24): names masked as 张*明, household size and amount."""
+    villages = Division.objects.filter(level=Division.Level.VILLAGE).select_related("parent").order_by("code")
+    if not request.user.is_city_level:
+        villages = villages.filter(parent_id=request.user.township_id)
+    township = request.GET.get("township") or (request.user.township_id or "")
+    village_code = request.GET.get("village", "")
+    village = villages.filter(code=village_code).first() if village_code else None
+    under_notice, recipients = ([], [])
+    if village is not None:
+        under_notice, recipients = selectors.notice_sheet(user=request.user, village=village.code)
+    choices = villages.filter(parent_id=township) if township else villages.none()
+    return render(
+        request,
+        "assistance/notice_sheet.html",
+        {
+            "village": village,
+            "villages": choices,
+            "townships": township_choices(request.user),
+            "township": township,
+            "under_notice": under_notice,
+            "recipients": recipients,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def rechecks(request):
+    try:
+        within = max(0, min(int(request.GET.get("within", 30)), 366))
+    except ValueError:
+        within = 30
+    page, query = paginate(request, selectors.rechecks_due(user=request.user, within_days=within))
+    return render(
+        request,
+        "assistance/rechecks.html",
+        {
+            "page": page,
+            "query": query,
+            "within": within,
+            "within_options": [0, 30, 60, 90, 180],
+            "today": timezone.localdate(),
+        },
+    )

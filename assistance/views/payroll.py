@@ -1,0 +1,109 @@
+"""Monthly payroll: batches with per-township totals, approval (maker-checker) and the bank file."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from assistance import selectors
+from assistance.forms import BuildPayrollForm
+from assistance.models import Case
+from assistance.tasks import build_payroll
+from core.exceptions import ApplicationError
+from core.identifiers import mask_name
+from core.models import AccessLog, PaymentBatch
+from core.payments import bank_file
+from core.roles import EXPORT_PERSONAL_DATA, VIEW_FULL_ID
+from core.services.access import access_log_record
+from core.views.common import paginate
+from core.views.people import xlsx_response
+
+VIEW = "core.view_paymentbatch"
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def batch_list(request):
+    form = BuildPayrollForm(request.POST or None)
+    if request.method == "POST":
+        if not request.user.has_perm("core.add_paymentbatch"):
+            return HttpResponse(status=403)
+        if form.is_valid():
+            month = form.cleaned_data["month"].replace(day=1)
+            batch = PaymentBatch.objects.filter(program="assistance", month=month).first()
+            if batch is not None and batch.is_frozen:
+                form.add_error("month", _("%(m)s 的批次已审定，不会重复发放。") % {"m": f"{month:%Y-%m}"})
+            else:
+                transaction.on_commit(lambda: build_payroll.delay(month.isoformat(), request.user.pk))
+                messages.success(
+                    request, _("已提交生成 %(m)s 的发放批次，完成后显示在下表。") % {"m": f"{month:%Y-%m}"}
+                )
+                return redirect("assistance:payroll_list")
+    return render(request, "assistance/payroll_list.html", {"batches": selectors.payroll_batches(), "form": form})
+
+
+def _batch(pk):
+    return get_object_or_404(PaymentBatch, pk=pk, program="assistance")
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def batch_detail(request, pk):
+    batch = _batch(pk)
+    lines = selectors.payroll_lines(user=request.user, batch=batch).select_related("payee", "township", "village")
+    township = request.GET.get("township", "")
+    if township:
+        lines = lines.filter(township_id=township)
+    page, query = paginate(request, lines.order_by("township_id", "village_id", "id"))
+    full = request.user.has_perm(VIEW_FULL_ID)
+    kinds = dict(Case.Kind.choices)
+    rows = [
+        {
+            "line": line,
+            "payee": line.payee.name if full else mask_name(line.payee.name),
+            "kind": kinds.get(line.category),
+        }
+        for line in page
+    ]
+    totals = list(selectors.payroll_totals(user=request.user, batch=batch))
+    return render(
+        request,
+        "assistance/payroll_detail.html",
+        {"batch": batch, "totals": totals, "page": page, "rows": rows, "query": query, "township": township},
+    )
+
+
+@login_required
+@permission_required("core.change_paymentbatch", raise_exception=True)
+@require_POST
+def batch_approve(request, pk):
+    from core.payments import payment_batch_approve
+
+    try:
+        payment_batch_approve(batch=_batch(pk), user=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("批次已审定，不能再修改。"))
+    return redirect("assistance:payroll_detail", pk=pk)
+
+
+@login_required
+@permission_required(EXPORT_PERSONAL_DATA, raise_exception=True)
+@permission_required(VIEW, raise_exception=True)
+def bank_file_download(request, pk):
+    """The bank file of an approved batch: full names, ID numbers and accounts, so the export is logged."""
+    batch = _batch(pk)
+    if not batch.is_frozen:
+        messages.error(request, _("批次审定后才能下载银行代发文件。"))
+        return redirect("assistance:payroll_detail", pk=pk)
+    lines = selectors.payroll_lines(user=request.user, batch=batch)
+    access_log_record(
+        user=request.user, action=AccessLog.Action.EXPORT, object_type="core.paymentbatch", object_ids=[batch.pk],
+        detail=_("银行代发文件 %(m)s，%(n)d 户") % {"m": f"{batch.month:%Y-%m}", "n": lines.count()}, request=request,
+    )  # fmt: skip
+    content = bank_file(batch, lines, category_label=lambda code: str(Case.Kind(code).label))
+    return xlsx_response(content, f"assistance-bank-{batch.month:%Y%m}.xlsx")

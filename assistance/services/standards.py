@@ -35,7 +35,9 @@ def standard_create(*, user, kind: str, amount, effective_from: date, method: st
         kind=kind, amount=amount, effective_from=effective_from, method=method, rounding=rounding, note=note,
         created_by=user,
     )  # fmt: skip
-    standard.full_clean(exclude=["created_by"], validate_unique=False)
+    standard.full_clean(exclude=["created_by"], validate_unique=False, validate_constraints=False)
+    if Decimal(str(amount)) <= 0:
+        raise ValidationError({"amount": [_("标准应大于 0。")]})
     if kind in Standard.MULTIPLES and not (Decimal("0") < Decimal(amount) <= Decimal("24")):
         raise ValidationError({"amount": [_("倍数应在 0 到 24 之间。")]})
     if method == Standard.Method.TIERED and kind != Standard.Kind.DIBAO:

@@ -1,0 +1,132 @@
+from rest_framework.test import APIClient
+
+from assistance.models import Case
+from core.models import AccessLog
+from tests.assistance.conftest import apply, days_ago, family, to_notice
+from tests.factories import SHUITOU
+
+
+def api(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def test_an_application_goes_through_the_api_to_an_active_case(standards, assistant, officer, second_officer):
+    household = family(2)
+    response = api(assistant).post(
+        "/api/v1/assistance/cases/",
+        {"applicant_id_number": household.head.id_number, "kind": "dibao", "applied_on": days_ago(20).isoformat(),
+         "accept": True, "income_items": [{"kind": "wages", "monthly_amount": "500"}]},
+        format="json",
+    )  # fmt: skip
+    assert response.status_code == 201, response.content
+    case_id = response.json()["id"]
+    assert response.json()["state"] == "accepted" and "investigate" in response.json()["allowed_actions"]
+    steps = [
+        (assistant, {"action": "investigate", "investigators": "黄秀英、陈国华", "verification": "passed",
+                     "on_date": days_ago(19).isoformat()}),
+        (officer, {"action": "review", "opinion": "符合条件", "on_date": days_ago(18).isoformat()}),
+        (officer, {"action": "publish_notice", "on_date": days_ago(17).isoformat()}),
+        (second_officer, {"action": "confirm"}),
+    ]  # fmt: skip
+    for user, body in steps:
+        response = api(user).post(f"/api/v1/assistance/cases/{case_id}/transition/", body, format="json")
+        assert response.status_code == 200, response.content
+    assert response.json()["state"] == "active" and response.json()["decision"]["amount"] == "1050.00"
+
+
+def test_an_illegal_transition_answers_400_with_the_reason_and_changes_nothing(standards, assistant, officer):
+    case = apply(assistant, family(2))
+    response = api(officer).post(f"/api/v1/assistance/cases/{case.pk}/transition/", {"action": "confirm"}, format="json")
+    assert response.status_code == 400 and response.json()["code"] == "illegal_transition"
+    assert "不能" in response.json()["detail"]
+    case.refresh_from_db()
+    assert case.state == Case.State.DRAFT and case.transitions.count() == 1
+
+
+def test_a_user_without_the_right_gets_403_and_nothing_changes(standards, assistant, officer):
+    case = to_notice(apply(officer, family(2)), investigator=officer, reviewer=officer)
+    response = api(assistant).post(f"/api/v1/assistance/cases/{case.pk}/transition/", {"action": "confirm"}, format="json")
+    assert response.status_code == 403 and response.json()["code"] == "permission_denied"
+    case.refresh_from_db()
+    assert case.state == Case.State.NOTICE
+
+
+def test_the_same_investigator_confirming_through_the_api_is_refused(standards, officer):
+    case = to_notice(apply(officer, family(2)), investigator=officer, reviewer=officer)
+    response = api(officer).post(f"/api/v1/assistance/cases/{case.pk}/transition/", {"action": "confirm"}, format="json")
+    assert response.status_code == 400 and response.json()["code"] == "maker_checker"
+
+
+def test_a_duplicate_application_answers_400_naming_the_existing_case(standards, assistant):
+    household = family(2)
+    first = apply(assistant, household)
+    response = api(assistant).post(
+        "/api/v1/assistance/cases/",
+        {"applicant_id_number": household.head.id_number, "kind": "dibao", "applied_on": days_ago(1).isoformat()},
+        format="json",
+    )
+    assert response.status_code == 400 and int(response.json()["existing_case"]) == first.pk
+    assert f"#{first.pk}" in response.json()["detail"]
+
+
+def test_another_townships_case_answers_404_in_the_api(standards, assistant, make_user):
+    other = make_user("township_officer", SHUITOU)
+    case = apply(assistant, family(2))
+    assert api(other).get(f"/api/v1/assistance/cases/{case.pk}/").status_code == 404
+    response = api(other).post(f"/api/v1/assistance/cases/{case.pk}/transition/", {"action": "accept"}, format="json")
+    assert response.status_code == 404
+    assert api(other).get("/api/v1/assistance/cases/").json()["count"] == 0
+
+
+def test_the_case_list_filters_and_masks_for_api_clients(standards, assistant, api_client_user):
+    apply(assistant, family(2, name="林秀英"))
+    apply(assistant, family(1), kind="tekun", subtype="centralised", income=None)
+    data = api(api_client_user).get("/api/v1/assistance/cases/?kind=tekun").json()
+    assert data["count"] == 1 and data["results"][0]["kind"] == "tekun"
+    everyone = api(api_client_user).get("/api/v1/assistance/cases/?township=350583113").json()["results"]
+    assert {"林*英"} <= {r["applicant_name"] for r in everyone}
+    assert all("*" in (r["applicant_id_number"] or "*") for r in everyone)
+
+
+def test_the_case_detail_logs_a_full_id_view(standards, assistant, officer):
+    case = apply(assistant, family(2))
+    assert api(officer).get(f"/api/v1/assistance/cases/{case.pk}/").json()["applicant_id_number"] == case.applicant.id_number
+    assert AccessLog.objects.filter(user=officer, object_ids=[case.applicant_id]).exists()
+
+
+def test_standards_are_listed_and_added_by_bureau_staff_only(standards, staff, officer):
+    assert api(officer).get("/api/v1/assistance/standards/?kind=dibao").json()["results"][0]["amount"] == "775.00"
+    body = {"kind": "dibao", "amount": "920", "effective_from": "2025-01-01"}
+    assert api(officer).post("/api/v1/assistance/standards/", body, format="json").status_code == 403
+    assert api(staff).post("/api/v1/assistance/standards/", body, format="json").status_code == 201
+    again = api(staff).post("/api/v1/assistance/standards/", body, format="json")
+    assert again.status_code == 400 and "effective_from" in again.json()
+
+
+def test_payroll_is_built_and_approved_through_the_api(standards, assistant, officer, second_officer, staff, make_user,
+                                                      django_capture_on_commit_callbacks):  # fmt: skip
+    from assistance.services.cases import case_transition, next_month_start
+
+    case = to_notice(apply(assistant, family(2), income=("wages", "500")), investigator=assistant, reviewer=officer)
+    case_transition(user=second_officer, case=case, action="confirm")
+    month = next_month_start(days_ago(0))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api(staff).post("/api/v1/assistance/payroll-batches/", {"month": f"{month:%Y-%m}"}, format="json")
+    assert response.status_code == 202
+    batch = api(staff).get(f"/api/v1/assistance/payroll-batches/?month={month:%Y-%m}").json()["results"][0]
+    detail = api(staff).get(f"/api/v1/assistance/payroll-batches/{batch['id']}/").json()
+    assert detail["total_amount"] == "1050.00" and detail["townships"][0]["households"] == 1
+    assert api(staff).post(f"/api/v1/assistance/payroll-batches/{batch['id']}/approve/").status_code == 400
+    checker = make_user("staff")
+    assert api(checker).post(f"/api/v1/assistance/payroll-batches/{batch['id']}/approve/").json()["state"] == "approved"
+    again = api(staff).post("/api/v1/assistance/payroll-batches/", {"month": f"{month:%Y-%m}"}, format="json")
+    assert again.status_code == 400
+
+
+def test_the_openapi_schema_documents_the_assistance_endpoints(db, staff):
+    schema = api(staff).get("/api/schema/?format=json").json()
+    for path in ("/api/v1/assistance/cases/", "/api/v1/assistance/cases/{id}/transition/",
+                 "/api/v1/assistance/standards/", "/api/v1/assistance/payroll-batches/", "/api/v1/assistance/rescues/"):  # fmt: skip
+        assert path in schema["paths"], path

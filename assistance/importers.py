@@ -1,1 +1,289 @@
+"""The bureau's current spreadsheet of active cases, one row per case, taken over as active cases
+with their decision frozen as the sheet states it. People and households come first (the core
+"people" import); every bad row is named and one bad row saves nothing (core/imports.py)."""
 
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assistance.calculation import standard_in_force
+from assistance.models import Case, CaseMember, Decision, Standard, Transition
+from assistance.services.cases import add_months, next_month_start, open_case_of
+from core.identifiers import normalize_id_number
+from core.imports import Column, Importer, RowError, register
+from core.jurisdiction import user_can_act_in
+from core.models import HouseholdMember, Person
+from core.roles import IMPORT_DATA
+
+COLUMNS = [
+    Column("类别", "kind", required=True, help="最低生活保障（低保）、特困供养（特困）、低保边缘家庭"),
+    Column("细类", "subtype", help="特困填：集中供养 或 分散供养"),
+    Column("申请人身份证号", "id_number", required=True, text=True, help="须已登记在系统的家庭中（先导入人员与家庭）"),
+    Column("保障人数", "covered", required=True, help="低保：家庭在世人数；特困：1"),
+    Column("月发放金额（元）", "amount", required=True, help="低保边缘家庭填 0"),
+    Column("认定日期", "decided_on", required=True, help="如 2024-03-15"),
+    Column("银行账号", "bank_account", text=True),
+    Column("核查周期（月）", "recheck_months", help="12 或 6，默认 12"),
+    Column("下次核查日期", "next_recheck", help="留空则为认定日期起按周期推算"),
+    Column("生活自理能力", "self_care", help="特困分散供养填：生活自理、部分丧失、完全丧失"),
+]
+_BY_KEY = {c.key: c for c in COLUMNS}
+_KINDS = {
+    "最低生活保障": Case.Kind.DIBAO,
+    "低保": Case.Kind.DIBAO,
+    "特困供养": Case.Kind.TEKUN,
+    "特困": Case.Kind.TEKUN,
+    "低保边缘家庭": Case.Kind.EDGE,
+    "低保边缘": Case.Kind.EDGE,
+}
+_SUBTYPES = {
+    "集中供养": Case.Subtype.CENTRALISED,
+    "集中": Case.Subtype.CENTRALISED,
+    "分散供养": Case.Subtype.DISPERSED,
+    "分散": Case.Subtype.DISPERSED,
+}
+_SELF_CARE = {
+    "生活自理": Case.SelfCare.ABLE,
+    "自理": Case.SelfCare.ABLE,
+    "部分丧失": Case.SelfCare.PARTLY,
+    "部分丧失生活自理能力": Case.SelfCare.PARTLY,
+    "完全丧失": Case.SelfCare.FULLY,
+    "完全丧失生活自理能力": Case.SelfCare.FULLY,
+}
+
+
+def _date(text: str) -> date | None:
+    text = (text or "").strip().replace("/", "-").replace(".", "-")
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+
+
+def validate_cases(rows, *, user, progress):
+    errors: list[RowError] = []
+    prepared = []
+    today = timezone.localdate()
+    numbers = [normalize_id_number(r.values.get("id_number") or "") for r in rows]
+    people = {
+        p.id_number: p
+        for p in Person.objects.for_user(user)
+        .filter(id_number__in=[n for n in numbers if n])
+        .select_related("membership__household")
+    }
+    household_ids = {p.membership.household_id for p in people.values() if hasattr(p, "membership")}
+    members_by_household: dict[int, list] = {}
+    for m in HouseholdMember.objects.filter(household_id__in=household_ids).select_related("person").order_by("id"):
+        members_by_household.setdefault(m.household_id, []).append(m)
+    seen_households: dict[int, int] = {}
+
+    for n, row in enumerate(rows, start=1):
+        v = row.values
+        row_errors: list[RowError] = []
+
+        def err(key, message, _row=row, _errs=row_errors):
+            _errs.append(RowError(_row.number, _BY_KEY[key].header, message))
+
+        kind = _KINDS.get((v.get("kind") or "").strip())
+        if kind is None:
+            err("kind", _("类别应为：最低生活保障、特困供养或低保边缘家庭。"))
+        subtype = _SUBTYPES.get((v.get("subtype") or "").strip(), "")
+        if kind == Case.Kind.TEKUN and not subtype:
+            err("subtype", _("特困请填写集中供养或分散供养。"))
+        if kind != Case.Kind.TEKUN and v.get("subtype"):
+            err("subtype", _("只有特困有细类。"))
+        self_care = _SELF_CARE.get((v.get("self_care") or "").strip(), "")
+        if v.get("self_care") and not self_care:
+            err("self_care", _("生活自理能力应为：生活自理、部分丧失或完全丧失。"))
+        number = normalize_id_number(v.get("id_number") or "")
+        person = people.get(number)
+        household = None
+        if person is None:
+            err("id_number", _("本辖区没有此身份证号的人员，请先导入人员与家庭。"))
+        elif not hasattr(person, "membership"):
+            err("id_number", _("%(name)s 尚未登记家庭。") % {"name": person.name})
+        elif not user_can_act_in(user, person.membership.household.township_id):
+            err("id_number", _("只能导入本乡镇（街道）的案件。"))
+        else:
+            household = person.membership.household
+            if person.date_of_death:
+                err("id_number", _("%(name)s 已登记死亡。") % {"name": person.name})
+        living = []
+        if household is not None:
+            living = [m for m in members_by_household.get(household.pk, []) if m.person.date_of_death is None]
+            if household.pk in seen_households:
+                err("id_number", _("与第 %(r)d 行是同一家庭。") % {"r": seen_households[household.pk]})
+            else:
+                seen_households[household.pk] = row.number
+            if kind in Case.EXCLUSIVE_KINDS:
+                existing = open_case_of([m.person_id for m in living])
+                if existing:
+                    err(
+                        "id_number",
+                        _("%(name)s 已在案件 #%(id)d 中。") % {"name": existing.person.name, "id": existing.case_id},
+                    )
+        try:
+            covered = int(v.get("covered") or "")
+        except ValueError:
+            covered = None
+            err("covered", _("保障人数应为整数。"))
+        expected = 1 if kind == Case.Kind.TEKUN else len(living)
+        if covered is not None and household is not None and kind is not None and covered != expected:
+            err("covered", _("保障人数应为 %(n)d（家庭在世人数；特困为 1）。") % {"n": expected})
+        try:
+            amount = Decimal((v.get("amount") or "").replace(",", "")).quantize(Decimal("0.01"))
+        except InvalidOperation:
+            amount = None
+            err("amount", _("金额格式不正确。"))
+        if amount is not None and (amount < 0 or (amount == 0 and kind != Case.Kind.EDGE)):
+            err("amount", _("金额应大于 0（低保边缘家庭填 0）。"))
+        per_member = None
+        if amount is not None and covered:
+            per_member = (amount / covered).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+            if per_member * covered != amount:
+                err("amount", _("月发放金额应为每人金额 × 保障人数。"))
+        decided_on = _date(v.get("decided_on") or "")
+        if decided_on is None:
+            err("decided_on", _("日期格式应为 2024-03-15。"))
+        elif decided_on > today:
+            err("decided_on", _("认定日期不能晚于今天。"))
+        months = (v.get("recheck_months") or "12").strip()
+        if months not in ("12", "6"):
+            err("recheck_months", _("核查周期应为 12 或 6。"))
+        next_recheck = _date(v.get("next_recheck") or "") if v.get("next_recheck") else None
+        if v.get("next_recheck") and next_recheck is None:
+            err("next_recheck", _("日期格式应为 2025-03-15。"))
+        errors.extend(row_errors)
+        if not row_errors:
+            prepared.append(
+                {
+                    "kind": kind,
+                    "subtype": subtype,
+                    "self_care": self_care,
+                    "person": person,
+                    "household": household,
+                    "living": living,
+                    "covered": covered,
+                    "amount": amount,
+                    "per_member": per_member,
+                    "decided_on": decided_on,
+                    "bank_account": (v.get("bank_account") or "").strip(),
+                    "recheck_months": int(months),
+                    "next_recheck": next_recheck,
+                }
+            )
+        if n % 500 == 0:
+            progress(n)
+    progress(len(rows))
+    return prepared, errors
+
+
+def save_cases(prepared, *, user) -> int:
+    today = timezone.localdate()
+    cases = []
+    for p in prepared:
+        h = p["household"]
+        cases.append(
+            Case(
+                kind=p["kind"],
+                subtype=p["subtype"],
+                self_care=p["self_care"],
+                state=Case.State.ACTIVE,
+                household=h,
+                applicant=p["person"],
+                township_id=h.township_id,
+                village_id=h.village_id,
+                bank_account=p["bank_account"],
+                applied_on=p["decided_on"],
+                decided_on=p["decided_on"],
+                recheck_months=p["recheck_months"],
+                next_recheck=p["next_recheck"] or add_months(p["decided_on"], p["recheck_months"]),
+                reason=_("从原台账导入"),
+                created_by=user,
+            )
+        )
+    Case.objects.bulk_create(cases, batch_size=2000)
+    members, decisions, transitions = [], [], []
+    for case, p in zip(cases, prepared, strict=True):
+        covered_ids = []
+        for m in p["living"]:
+            covered = m.person_id == p["person"].pk if p["kind"] == Case.Kind.TEKUN else True
+            members.append(CaseMember(case=case, person_id=m.person_id, relation=m.relation, covered=covered))
+            if covered:
+                covered_ids.append(m.person_id)
+        standard = standard_in_force(Standard.Kind.DIBAO, p["decided_on"])
+        step = _("从原台账导入：每人每月 %(pm)s 元 × 保障 %(n)d 人 = %(amt)s 元") % {
+            "pm": p["per_member"],
+            "n": p["covered"],
+            "amt": p["amount"],
+        }
+        decisions.append(
+            Decision(
+                case=case,
+                decided_on=p["decided_on"],
+                decided_by=user,
+                pay_from=next_month_start(p["decided_on"]),
+                standard=standard,
+                standard_amount=standard.amount if standard else None,
+                method="imported",
+                household_size=len(p["living"]),
+                counted_income=Decimal("0"),
+                per_capita_income=Decimal("0"),
+                per_member_amount=p["per_member"],
+                covered_count=p["covered"],
+                amount=p["amount"],
+                snapshot={
+                    "members": [
+                        {
+                            "id": m.person_id,
+                            "name": m.person.name,
+                            "relation": m.relation,
+                            "covered": m.person_id in covered_ids,
+                        }
+                        for m in p["living"]
+                    ],
+                    "income": [],
+                    "steps": [step],
+                    "imported": True,
+                },
+            )
+        )
+        transitions.append(
+            Transition(
+                case=case,
+                action="import",
+                from_state=Case.State.DRAFT,
+                to_state=Case.State.ACTIVE,
+                on_date=today,
+                user=user,
+                comment=_("从原台账导入"),
+            )
+        )
+    CaseMember.objects.bulk_create(members, batch_size=5000)
+    Decision.objects.bulk_create(decisions, batch_size=2000)
+    for case, decision in zip(cases, decisions, strict=True):
+        case.decision = decision
+    Case.objects.bulk_update(cases, ["decision"], batch_size=2000)
+    Transition.objects.bulk_create(transitions, batch_size=5000)
+    return len(cases)
+
+
+CASES_IMPORTER = register(
+    Importer(
+        kind="assistance-cases",
+        label="在保救助对象（原台账）",
+        columns=COLUMNS,
+        permission=IMPORT_DATA,
+        validate=validate_cases,
+        save=save_cases,
+        example=[
+            ["最低生活保障", "", "350583198805120017", "3", "1725", "2024-03-15", "6228480000000000001", "12", "", ""]
+        ],
+        notes=[
+            "每行一个在保案件；申请人及其家庭须已在系统中（先用“人员与家庭”导入）。",
+            "导入后案件为“在保”，认定结果按表中金额冻结，次月起纳入月度发放。",
+        ],
+    )
+)

@@ -1,0 +1,55 @@
+from decimal import Decimal
+
+from assistance.importers import COLUMNS
+from assistance.models import Case
+from core.models import ImportJob
+from tests.assistance.conftest import apply, family
+from tests.core.test_import import upload_kind, xlsx
+
+HEADERS = [c.header for c in COLUMNS]
+
+
+def row(**values):
+    return [values.get(h, "") for h in HEADERS]
+
+
+def test_good_rows_become_active_cases_with_frozen_decisions(standards, officer, client_for,
+                                                             django_capture_on_commit_callbacks):  # fmt: skip
+    three, single = family(3), family(1)
+    rows = [
+        row(类别="最低生活保障", 申请人身份证号=three.head.id_number, 保障人数="3", **{"月发放金额（元）": "1725",
+            "认定日期": "2024-03-15", "银行账号": "6228480000000000001"}),
+        row(类别="特困供养", 细类="分散供养", 申请人身份证号=single.head.id_number, 保障人数="1",
+            **{"月发放金额（元）": "780", "认定日期": "2023-07-01", "生活自理能力": "生活自理"}),
+    ]  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        upload_kind(client_for(officer), "assistance-cases", xlsx(rows, HEADERS))
+    job = ImportJob.objects.get()
+    assert job.state == ImportJob.State.DONE, job.errors
+    dibao = Case.objects.get(household=three)
+    assert dibao.state == Case.State.ACTIVE and dibao.decision.amount == Decimal("1725.00")
+    assert dibao.decision.per_member_amount == Decimal("575.00") and dibao.members.filter(covered=True).count() == 3
+    tekun = Case.objects.get(household=single)
+    assert tekun.decision.pay_from.isoformat() == "2023-08-01" and tekun.self_care == "able"
+
+
+def test_one_bad_row_saves_nothing_and_every_bad_row_is_named(standards, officer, assistant, client_for,
+                                                              django_capture_on_commit_callbacks):  # fmt: skip
+    ok, busy, wrong = family(2), family(2), family(2)
+    apply(assistant, busy)
+    rows = [
+        row(类别="最低生活保障", 申请人身份证号=ok.head.id_number, 保障人数="2", **{"月发放金额（元）": "1000", "认定日期": "2024-01-02"}),
+        row(类别="最低生活保障", 申请人身份证号=busy.head.id_number, 保障人数="2", **{"月发放金额（元）": "1000", "认定日期": "2024-01-02"}),
+        row(类别="低保", 申请人身份证号=wrong.head.id_number, 保障人数="3", **{"月发放金额（元）": "abc", "认定日期": "2024-13-01"}),
+        row(类别="救济", 申请人身份证号="350583199001011234", 保障人数="1", **{"月发放金额（元）": "500", "认定日期": "2024-01-02"}),
+    ]  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        upload_kind(client_for(officer), "assistance-cases", xlsx(rows, HEADERS))
+    job = ImportJob.objects.get()
+    assert job.state == ImportJob.State.REJECTED
+    named = {(e["row"], e["column"]) for e in job.errors}
+    assert (3, "申请人身份证号") in named  # already in an open case
+    assert {(4, "保障人数"), (4, "月发放金额（元）"), (4, "认定日期")} <= named
+    assert {(5, "类别"), (5, "申请人身份证号")} <= named
+    assert 2 not in {r for r, _c in named}
+    assert Case.objects.filter(state=Case.State.ACTIVE).count() == 0

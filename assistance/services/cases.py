@@ -329,9 +329,11 @@ def _investigator_names(text: str) -> list[str]:
 
 
 def _check_maker_checker(case: Case, user) -> None:
-    """The person who investigated a case cannot confirm it."""
+    """The person who investigated a case cannot confirm it. The investigators are the (at least two)
+    people named as having made the home visit; the clerk who typed their findings in is not one of
+    them unless named, so an officer may record a visit made by others and still confirm."""
     names = set(_investigator_names(case.investigators))
-    if case.investigated_by_id == user.pk or (user.first_name and user.first_name in names) or user.username in names:
+    if (user.first_name and user.first_name in names) or user.username in names or user.get_full_name() in names:
         raise ApplicationError(
             _("调查人员不能审核确认同一案件（审核与调查分离），请由其他经办人确认。"), code="maker_checker"
         )

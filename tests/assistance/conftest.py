@@ -50,7 +50,7 @@ def apply(user, household, kind=Case.Kind.DIBAO, income=("wages", "600"), **kwar
     return case_create(user=user, kind=kind, household=household, income_items=items, **kwargs)
 
 
-def to_notice(case, *, investigator, reviewer, start=20):
+def to_notice(case, *, investigator, reviewer, start=20, investigators="黄秀英、陈国华"):
     """accept → investigate → review → publish notice, back-dated so the notice has run its 7 days."""
     case = case_transition(user=investigator, case=case, action="accept", on_date=days_ago(start))
     case = case_transition(
@@ -58,7 +58,7 @@ def to_notice(case, *, investigator, reviewer, start=20):
         case=case,
         action="investigate",
         on_date=days_ago(start - 1),
-        investigators="黄秀英、陈国华",
+        investigators=investigators,
         verification="passed",
     )
     case = case_transition(user=reviewer, case=case, action="review", on_date=days_ago(start - 2), opinion="符合条件")

@@ -38,7 +38,9 @@ def test_an_application_goes_through_the_api_to_an_active_case(standards, assist
 
 def test_an_illegal_transition_answers_400_with_the_reason_and_changes_nothing(standards, assistant, officer):
     case = apply(assistant, family(2))
-    response = api(officer).post(f"/api/v1/assistance/cases/{case.pk}/transition/", {"action": "confirm"}, format="json")
+    response = api(officer).post(
+        f"/api/v1/assistance/cases/{case.pk}/transition/", {"action": "confirm"}, format="json"
+    )
     assert response.status_code == 400 and response.json()["code"] == "illegal_transition"
     assert "不能" in response.json()["detail"]
     case.refresh_from_db()
@@ -47,15 +49,21 @@ def test_an_illegal_transition_answers_400_with_the_reason_and_changes_nothing(s
 
 def test_a_user_without_the_right_gets_403_and_nothing_changes(standards, assistant, officer):
     case = to_notice(apply(officer, family(2)), investigator=officer, reviewer=officer)
-    response = api(assistant).post(f"/api/v1/assistance/cases/{case.pk}/transition/", {"action": "confirm"}, format="json")
+    response = api(assistant).post(
+        f"/api/v1/assistance/cases/{case.pk}/transition/", {"action": "confirm"}, format="json"
+    )
     assert response.status_code == 403 and response.json()["code"] == "permission_denied"
     case.refresh_from_db()
     assert case.state == Case.State.NOTICE
 
 
 def test_the_same_investigator_confirming_through_the_api_is_refused(standards, officer):
-    case = to_notice(apply(officer, family(2)), investigator=officer, reviewer=officer)
-    response = api(officer).post(f"/api/v1/assistance/cases/{case.pk}/transition/", {"action": "confirm"}, format="json")
+    case = to_notice(
+        apply(officer, family(2)), investigator=officer, reviewer=officer, investigators=f"黄秀英、{officer}"
+    )
+    response = api(officer).post(
+        f"/api/v1/assistance/cases/{case.pk}/transition/", {"action": "confirm"}, format="json"
+    )
     assert response.status_code == 400 and response.json()["code"] == "maker_checker"
 
 
@@ -92,7 +100,10 @@ def test_the_case_list_filters_and_masks_for_api_clients(standards, assistant, a
 
 def test_the_case_detail_logs_a_full_id_view(standards, assistant, officer):
     case = apply(assistant, family(2))
-    assert api(officer).get(f"/api/v1/assistance/cases/{case.pk}/").json()["applicant_id_number"] == case.applicant.id_number
+    assert (
+        api(officer).get(f"/api/v1/assistance/cases/{case.pk}/").json()["applicant_id_number"]
+        == case.applicant.id_number
+    )
     assert AccessLog.objects.filter(user=officer, object_ids=[case.applicant_id]).exists()
 
 

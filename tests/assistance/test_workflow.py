@@ -29,12 +29,19 @@ def test_full_dibao_path_records_every_transition_and_freezes_the_decision(stand
 
 
 def test_an_investigator_cannot_confirm_the_case(standards, officer, second_officer):
-    case = to_notice(apply(officer, family(2)), investigator=officer, reviewer=officer)
+    officer.first_name = "陈国华"
+    officer.save()
+    case = to_notice(apply(officer, family(2)), investigator=officer, reviewer=officer, investigators="黄秀英、陈国华")
     with pytest.raises(ApplicationError, match="调查人员不能审核确认"):
         case_transition(user=officer, case=case, action="confirm")
     case.refresh_from_db()
     assert case.state == Case.State.NOTICE and case.decision is None
     assert case_transition(user=second_officer, case=case, action="confirm").state == Case.State.ACTIVE
+
+
+def test_an_officer_who_recorded_a_visit_made_by_others_may_confirm_it(standards, officer):
+    case = to_notice(apply(officer, family(2)), investigator=officer, reviewer=officer, investigators="黄秀英、林建华")
+    assert case_transition(user=officer, case=case, action="confirm").state == Case.State.ACTIVE
 
 
 def test_a_village_assistant_can_never_confirm(standards, assistant, officer):

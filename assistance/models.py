@@ -439,6 +439,13 @@ class Transition(models.Model):
     def __str__(self):
         return f"{self.case_id} {self.action} {self.from_state}→{self.to_state}"
 
+    @property
+    def action_label(self) -> str:
+        from assistance.workflow import ACTIONS, EVENTS
+
+        spec = ACTIONS.get(self.action)
+        return str(spec.label if spec else EVENTS.get(self.action, self.action))
+
 
 class Objection(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="objections", verbose_name=_("案件"))

@@ -53,6 +53,15 @@ ACTIONS: dict[str, Action] = {
 }
 
 
+#: Events recorded on a case that are not user actions of the workflow table.
+EVENTS = {
+    "create": _("登记申请"),
+    "member_died": _("成员死亡"),
+    "import": _("从原台账导入"),
+    "paid": _("已发放"),
+}
+
+
 def action_applies(action: Action, case: Case) -> bool:
     """The action fits the case's state and kind (not yet: the user's right to it)."""
     if case.state not in action.sources:

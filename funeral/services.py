@@ -254,16 +254,18 @@ def death_record_register(
             record.save()
     except IntegrityError:  # the same person or certificate registered concurrently
         raise ValidationError({"id_number": [_("该逝者已有死亡火化记录，请勿重复登记。")]}) from None
+    if placement is not None:
+        placement_save(user=user, record=record, **placement.__dict__)
+    if waiver is not None:
+        waiver_grant(user=user, record=record, items=waiver.items, urn_price=waiver.urn_price)
     if found is not None:
+        # Last, so that the apps hear of the death only once everything else has passed (their
+        # receivers' changes would roll back with it anyway).
         try:
             person_record_death(user=user, person=found, date_of_death=date_of_death, source=DEATH_SOURCE)
         except ValidationError as exc:
             errors.merge(exc, rename={"person": "id_number"})
             errors.raise_if_any()
-    if placement is not None:
-        placement_save(user=user, record=record, **placement.__dict__)
-    if waiver is not None:
-        waiver_grant(user=user, record=record, items=waiver.items, urn_price=waiver.urn_price)
     return record
 
 
@@ -280,7 +282,7 @@ def death_record_update(*, user, record: DeathRecord, **data) -> DeathRecord:
     unknown = set(data) - set(RECORD_UPDATE_FIELDS)
     if unknown:
         raise TypeError(f"unknown record fields: {sorted(unknown)}")
-    record = DeathRecord.objects.select_for_update().select_related("person").get(pk=record.pk)
+    record = DeathRecord.objects.select_for_update(of=("self",)).select_related("person").get(pk=record.pk)
     if not user_can_act_in(user, record.township_id):
         raise ValidationError({"township": [_("您只能修改本乡镇（街道）的记录。")]})
     errors = _Errors()

@@ -143,7 +143,7 @@ class WaiverNestedSerializer(serializers.ModelSerializer):
         fields = ["granted_on", "categories", "total", "lines"]
 
 
-class WaiverRequestSerializer(serializers.Serializer):
+class WaiverGrantSerializer(serializers.Serializer):
     items = serializers.ListField(child=serializers.ChoiceField(choices=FeeItem.choices))
     urn_price = serializers.DecimalField(max_digits=8, decimal_places=2, required=False, allow_null=True)
 
@@ -160,7 +160,7 @@ class DeathRecordSerializer(serializers.ModelSerializer):
     )
     placement = PlacementNestedSerializer(required=False, allow_null=True)
     waiver = WaiverNestedSerializer(read_only=True)
-    waiver_request = WaiverRequestSerializer(
+    waiver_request = WaiverGrantSerializer(
         required=False, allow_null=True, write_only=True, help_text=_("同时办理减免")
     )
 

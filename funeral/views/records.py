@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from core.categories import CATEGORIES
 from core.forms import apply_errors
+from core.identifiers import mask_id_number
 from core.jurisdiction import get_for_user_or_404
 from core.models import AccessLog
 from core.roles import EXPORT_PERSONAL_DATA
@@ -15,6 +16,7 @@ from core.services.access import access_log_record
 from core.views.common import paginate
 from funeral import selectors
 from funeral.forms import RecordFilterForm, RecordForm, record_initial
+from funeral.models import FeeItem
 from funeral.services import (
     PlacementInput,
     WaiverInput,
@@ -41,8 +43,8 @@ def _filtered(request):
 def record_list(request):
     form, qs = _filtered(request)
     page, query = paginate(request, qs)
-    masker = Masker(request.user)
-    rows = [{"record": r, "id_number": masker.id_number(r.person.id_number if r.person else "")} for r in page]
+    # Lists are masked for every role (as core's people list); the full number is on the record page.
+    rows = [{"record": r, "id_number": mask_id_number(r.person.id_number if r.person else "")} for r in page]
     return render(request, "funeral/record_list.html", {"form": form, "page": page, "rows": rows, "query": query})
 
 
@@ -130,7 +132,7 @@ def _waiver_input(data) -> WaiverInput | None:
 
 def _form_context(form, **extra):
     prices = fee_prices_on(timezone.localdate())
-    return {"form": form, "prices": [prices[k] for k in sorted(prices)], **extra}
+    return {"form": form, "prices": [prices[k] for k in FeeItem.values if k in prices], **extra}
 
 
 @login_required

@@ -223,3 +223,9 @@ def test_the_english_catalogue_translates_the_pages(staff, client_for, two_recor
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     html = client.get("/funeral/records/").content.decode()
     assert "Death and cremation records" in html
+
+
+def test_lists_mask_ids_even_for_roles_with_the_full_view(officer, client_for, two_records):
+    honglai, _ = two_records
+    html = client_for(officer).get("/funeral/records/").content.decode()
+    assert honglai.person.id_number not in html and honglai.person.id_number[-4:] in html

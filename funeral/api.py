@@ -9,7 +9,7 @@ from core.identifiers import mask_id_number, mask_name, mask_phone
 from core.jurisdiction import JurisdictionMixin
 from core.models import Division
 from core.roles import VIEW_FULL_ID
-from funeral.models import DeathRecord, Facility, FeeItem, Placement, TombCase, Waiver, WaiverLine
+from funeral.models import DeathRecord, Facility, Placement, TombCase, Waiver, WaiverLine
 from funeral.services import (
     PlacementInput,
     WaiverInput,
@@ -120,9 +120,8 @@ class WaiverLineSerializer(serializers.ModelSerializer):
 
 class WaiverSerializer(serializers.ModelSerializer):
     record = RecordInJurisdictionField()
-    items = serializers.ListField(
-        child=serializers.ChoiceField(choices=FeeItem.choices), write_only=True, help_text=_("减免项目")
-    )
+    # Item codes (transport, cold_storage, body_bag, cremation, urn): the service checks them.
+    items = serializers.ListField(child=serializers.CharField(max_length=20), write_only=True, help_text=_("减免项目"))
     urn_price = serializers.DecimalField(
         max_digits=8, decimal_places=2, required=False, allow_null=True, write_only=True,
         help_text=_("所购骨灰盒价格；超出限额的部分不减免"),
@@ -144,7 +143,7 @@ class WaiverNestedSerializer(serializers.ModelSerializer):
 
 
 class WaiverGrantSerializer(serializers.Serializer):
-    items = serializers.ListField(child=serializers.ChoiceField(choices=FeeItem.choices))
+    items = serializers.ListField(child=serializers.CharField(max_length=20), help_text=_("减免项目"))
     urn_price = serializers.DecimalField(max_digits=8, decimal_places=2, required=False, allow_null=True)
 
 

@@ -342,7 +342,7 @@ def seed(*, scale: float, log=print) -> None:
             line.waiver = waiver
     WaiverLine.objects.bulk_create([line for record_lines in lines for line in record_lines])
 
-    tombs = _seed_tombs(user, townships, villages, target=max(8, round(12 * scale)))
+    tombs = _seed_tombs(user, townships, villages, target=min(60, max(8, round(12 * scale))))
     log(
         f"  funeral: {len(facilities)} facilities, +{len(records):,} death records "
         f"({len(new_records)} of registry people), +{len(placements):,} placements, +{len(waivers)} waivers, "

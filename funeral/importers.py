@@ -13,7 +13,7 @@ from core.identifiers import normalize_id_number
 from core.imports import Column, Importer, RowError, register, validation_messages
 from core.models import Division
 from funeral.models import Facility, FeeItem, Placement
-from funeral.services import PlacementInput, WaiverInput, death_record_register
+from funeral.services import PlacementInput, WaiverInput, death_record_register, default_funeral_home
 
 COLUMNS = [
     Column("姓名", "name", required=True, help="身份不明者可留空或填“无名氏”"),
@@ -142,6 +142,7 @@ def validate_ledger(rows, *, user, progress):
     for d in Division.objects.filter(level=Division.Level.TOWNSHIP):
         townships[d.code] = townships[d.name] = d
     facilities = {f.name: f for f in Facility.objects.all()}
+    home = default_funeral_home()  # the ledger is the city's funeral home's
     forms = _choice_labels(Placement.Form.choices)
     items = _item_labels()
     errors: list[RowError] = []
@@ -153,6 +154,7 @@ def validate_ledger(rows, *, user, progress):
         with transaction.atomic():
             for n, row in enumerate(rows, start=1):
                 data, row_errors = _row_input(row, townships, facilities, forms, items)
+                data["funeral_home"] = home
                 number = data["id_number"]
                 if number and number in seen:
                     row_errors.append(

@@ -111,6 +111,10 @@ class Facility(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def is_operating_on(self, day) -> bool:
+        """The same rule as FacilityQuerySet.operating_on, for an instance at hand."""
+        return bool(self.opened_on and self.opened_on <= day and (self.closed_on is None or self.closed_on > day))
+
     @property
     def grave_share(self) -> int | None:
         return round(100 * self.graves_used / self.grave_capacity) if self.grave_capacity else None

@@ -352,7 +352,7 @@ def _placement_check(errors: _Errors, *, record: DeathRecord, data: PlacementInp
     if facility.kind == Facility.Kind.FUNERAL_HOME:
         errors.add("facility", _("殡仪馆不是安葬（放）设施。"))
         return
-    if placed_on and not Facility.objects.operating_on(placed_on).filter(pk=facility.pk).exists():
+    if placed_on and not facility.is_operating_on(placed_on):
         errors.add("facility", _("%(f)s 在 %(d)s 未在运营。") % {"f": facility, "d": placed_on.isoformat()})
     field = slot_field(form)
     capacity = facility.niche_capacity if field == "niches_used" else facility.grave_capacity

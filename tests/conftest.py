@@ -1,3 +1,6 @@
+import datetime
+from decimal import Decimal
+
 import pytest
 from django.test import Client
 
@@ -88,3 +91,17 @@ def pytest_configure(config):
 
     # WhiteNoise looks for STATIC_ROOT at start-up; tests serve static files from the finders.
     settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+
+@pytest.fixture
+def standards(db):
+    """Assistance standards: the plan's 2020 rows exist (post_migrate); add what the plan leaves to the bureau."""
+    from assistance.models import Standard
+
+    Standard.objects.create(
+        kind=Standard.Kind.MINIMUM_WAGE, amount=Decimal("1720"), effective_from=datetime.date(2020, 1, 1)
+    )
+    Standard.objects.create(
+        kind=Standard.Kind.TEMPORARY_MULTIPLE, amount=Decimal("3"), effective_from=datetime.date(2020, 1, 1)
+    )
+    return Standard.objects.all()

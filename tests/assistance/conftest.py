@@ -3,25 +3,13 @@ from decimal import Decimal
 
 import pytest
 
-from assistance.models import Case, Standard
+from assistance.models import Case
 from assistance.services.cases import IncomeInput, case_create, case_transition
 from core.models import Household, HouseholdMember
 from core.roles import Role
 from tests.factories import HONGLAI, HouseholdFactory, PersonFactory
 
 TODAY = datetime.date.today()
-
-
-@pytest.fixture
-def standards(db):
-    """The plan's 2020 rows exist (post_migrate); add what the plan leaves to the bureau."""
-    Standard.objects.create(
-        kind=Standard.Kind.MINIMUM_WAGE, amount=Decimal("1720"), effective_from=datetime.date(2020, 1, 1)
-    )
-    Standard.objects.create(
-        kind=Standard.Kind.TEMPORARY_MULTIPLE, amount=Decimal("3"), effective_from=datetime.date(2020, 1, 1)
-    )
-    return Standard.objects.all()
 
 
 @pytest.fixture

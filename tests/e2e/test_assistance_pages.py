@@ -4,7 +4,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.assistance.conftest import family, standards  # noqa: F401 (fixture)
+from tests.assistance.conftest import family
 from tests.e2e.conftest import screenshot
 from tests.e2e.test_people_pages import login
 

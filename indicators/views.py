@@ -82,8 +82,38 @@ def indicator_detail(request, no):
     return render(
         request,
         "indicators/indicator_detail.html",
-        {"indicator": indicator, "rows": rows, "chart": chart, "manual_form": ManualValueForm()},
+        {
+            "indicator": indicator,
+            "rows": rows,
+            "chart": chart,
+            "manual_form": ManualValueForm(),
+            "breakdown": _breakdown(rows),
+        },
     )
+
+
+def _breakdown(rows) -> dict | None:
+    """The latest year's provenance detail from the owning app's provider: a breakdown by category,
+    per-township figures, covered and uncovered townships, and the drill-down link."""
+    from core.models import Division
+
+    row = next((r for r in reversed(rows) if r["detail"]), None)
+    if row is None:
+        return None
+    detail = row["detail"]
+    names = dict(Division.objects.filter(level=Division.Level.TOWNSHIP).values_list("code", "name"))
+    by_township = [
+        {"code": code, "name": names.get(code, code), **values}
+        for code, values in sorted((detail.get("by_township") or {}).items())
+    ]
+    return {
+        "year": row["year"],
+        "items": detail.get("breakdown") or [],
+        "by_township": by_township,
+        "covered": [names.get(c, c) for c in detail.get("covered") or []],
+        "uncovered": [names.get(c, c) for c in detail.get("uncovered") or []],
+        "link": detail.get("link") if str(detail.get("link", "")).startswith("/") else "",
+    }
 
 
 class ManualValueForm(BootstrapMixin, forms.Form):

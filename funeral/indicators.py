@@ -74,6 +74,8 @@ def county_public_facility_coverage(year: int, as_of: datetime.date) -> Actual:
         note=f"{day:%Y-%m-%d}运营中的县级公益性公墓、骨灰楼堂{len(operating)}处。",
         detail={
             "facilities": [{"name": name, "kind": str(Facility.Kind(kind).label)} for name, kind in operating],
+            # The indicator page lists `breakdown` rows (label and count or value).
+            "breakdown": [{"label": name, "value": str(Facility.Kind(kind).label)} for name, kind in operating],
             "link": reverse("funeral:facility_list"),
         },
     )

@@ -24,3 +24,13 @@ def test_leader_opens_the_dashboard_and_an_indicator_chart_is_drawn(page, live_s
     assert not re.search(r"\d{17}[\dX]", page.content())
     assert page.external_requests == []
     assert not [e for e in page.console_errors if "Content Security Policy" in e]
+
+
+def test_the_dashboard_fits_a_phone_screen(page, live_server, leader):
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, live_server, leader)
+    page.goto(f"{live_server.url}/indicators/")
+    expect(page.get_by_test_id("tiles").locator(".indicator-tile")).to_have_count(13)
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the page scrolls sideways by {overflow}px on a phone"
+    screenshot(page, "indicators-dashboard-phone")

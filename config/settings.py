@@ -285,6 +285,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "kind" or a "state": name the assistance ones so the schema is stable.
+    "ENUM_NAME_OVERRIDES": {
+        "CaseKindEnum": "assistance.models.Case.Kind",
+        "CaseStateEnum": "assistance.models.Case.State",
+        "PaymentBatchStateEnum": "core.models.PaymentBatch.State",
+    },
 }
 
 # Celery: without a broker, tasks run eagerly in the web process (quick start only).

@@ -16,9 +16,13 @@ class ChineseFirstLocaleMiddleware:
     def __call__(self, request):
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
-        translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        # override() restores the thread's previous language afterwards, so one English request
+        # never leaves the next request (or test) in English.
+        with translation.override(language):
+            response = self.get_response(request)
+            if hasattr(response, "render") and callable(response.render) and not response.is_rendered:
+                response.render()
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response

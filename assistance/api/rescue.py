@@ -1,11 +1,178 @@
-"""Vagrant rescue API (placeholder until built)."""
+"""Vagrant rescue API (流浪乞讨人员救助). The serializer checks shapes and calls
+assistance.services.rescue, which holds every rule; the queryset is the caller's jurisdiction."""
 
-from rest_framework import viewsets
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.response import Response
 
+from assistance import selectors
 from assistance.models import Rescue
+from assistance.services import rescue as services
 from core.api.permissions import RoleModelPermissions
+from core.api.serializers import PersonInJurisdictionField
+from core.identifiers import mask_id_number, mask_name, normalize_id_number
+from core.models import AccessLog, Division, Person
+from core.roles import VIEW_FULL_ID
+from core.services.access import access_log_record
+
+#: ?outcome= value for "still at the station" (stored as "").
+PENDING = "pending"
 
 
-class RescueViewSet(viewsets.ReadOnlyModelViewSet):
+def _full(context) -> bool:
+    request = context.get("request")
+    return bool(request and request.user.has_perm(VIEW_FULL_ID))
+
+
+class PersonIdNumberField(serializers.CharField):
+    """Read: the person's ID number, in full only for callers with the right to it. Write: another
+    way to name the person, looked up in the caller's jurisdiction by `RescueSerializer.validate`."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", required=False, allow_blank=True, max_length=18, **kwargs)
+
+    def to_representation(self, rescue):
+        if rescue.person_id is None:
+            return ""
+        value = rescue.person.id_number or ""
+        return value if _full(self.context) else mask_id_number(value)
+
+    def to_internal_value(self, data):
+        return {"person_id_number": super().to_internal_value(data)}
+
+
+class RescueSerializer(serializers.ModelSerializer):
+    person = PersonInJurisdictionField(
+        required=False, allow_null=True, help_text=_("人员档案编号；身份未查明时为空（另填 provisional_name）")
+    )
+    person_id_number = PersonIdNumberField(
+        help_text=_(
+            "人员的身份证号（无权查看完整号码的显示为脱敏号码）。写入时可代替 person 指定人员，须在调用者辖区内已登记。"
+        )
+    )
+    person_name = serializers.SerializerMethodField()
+    found_township = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Division.objects.filter(level=Division.Level.TOWNSHIP),
+        required=False,
+        allow_null=True,
+        help_text=_("发现地乡镇（街道）代码，9位"),
+    )
+    identified = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Rescue
+        fields = [
+            "id", "intake_date", "person", "person_id_number", "person_name", "provisional_name", "sex",
+            "found_township", "description", "identity_established_on", "identity_method", "outcome",
+            "outcome_date", "note", "identified", "created_at",
+        ]  # fmt: skip
+        read_only_fields = ["created_at"]
+
+    def get_validators(self):
+        # The service decides validity (rescue_validate), including the model's check constraints.
+        return []
+
+    def get_person_name(self, rescue) -> str:
+        if rescue.person_id is None:
+            return ""
+        return rescue.person.name if _full(self.context) else mask_name(rescue.person.name)
+
+    def get_identified(self, rescue) -> bool:
+        return rescue.identity_established_on is not None
+
+    def validate(self, attrs):
+        number = normalize_id_number(attrs.pop("person_id_number", ""))
+        if number:
+            person = Person.objects.for_user(self.context["request"].user).filter(id_number=number).first()
+            if person is None:
+                # Another township's person answers like a missing one.
+                raise serializers.ValidationError({"person_id_number": [_("本辖区没有此身份证号的人员。")]})
+            if attrs.get("person") not in (None, person):
+                raise serializers.ValidationError({"person_id_number": [_("与 person 指定的人员不一致。")]})
+            attrs["person"] = person
+        return attrs
+
+    def create(self, validated_data):
+        return services.rescue_create(user=self.context["request"].user, **validated_data)
+
+    def update(self, instance, validated_data):
+        return services.rescue_update(user=self.context["request"].user, rescue=instance, **validated_data)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="流浪乞讨人员救助记录",
+        parameters=[
+            OpenApiParameter("year", int, description="入站年份"),
+            OpenApiParameter(
+                "outcome", str, enum=[PENDING, *[v for v in Rescue.Outcome.values if v]],
+                description=f"去向；{PENDING} = 在站（尚未离站）",
+            ),
+            OpenApiParameter("identified", str, enum=["yes", "no"], description="是否已查明身份"),
+        ],
+    ),
+    create=extend_schema(summary="登记入站"),
+    partial_update=extend_schema(summary="修改救助记录（查明身份、离站去向等）"),
+)  # fmt: skip
+class RescueViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Rescue records of the caller's jurisdiction (the township where the person was found).
+    Another township's record answers 404. A rule the record breaks answers 400 with the field named."""
+
     permission_classes = [RoleModelPermissions]
+    serializer_class = RescueSerializer
     queryset = Rescue.objects.none()
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    filter_backends = []  # filtering is the selector's (?year=&outcome=&identified=)
+
+    def get_queryset(self):
+        if self.action != "list":
+            return selectors.rescue_list(user=self.request.user)
+        params = self.request.query_params
+        year = params.get("year", "")
+        outcome = params.get("outcome") or None
+        identified = params.get("identified", "")
+        if (
+            (year and not year.isdigit())
+            or (outcome not in (None, PENDING, *Rescue.Outcome.values))
+            or identified not in ("", "yes", "no")
+        ):
+            raise serializers.ValidationError(
+                {"detail": _("查询参数无效：year 为年份，outcome 为去向代码或 pending，identified 为 yes 或 no。")}
+            )
+        return selectors.rescue_list(
+            user=self.request.user,
+            year=int(year) if year else None,
+            outcome="" if outcome == PENDING else outcome,
+            identified=identified,
+        )
+
+    def _log_full_ids(self, rescues):
+        if not self.request.user.has_perm(VIEW_FULL_ID):
+            return
+        ids = [r.person_id for r in rescues if r.person_id]
+        if ids:
+            access_log_record(
+                user=self.request.user, action=AccessLog.Action.VIEW_FULL_ID, object_type="person",
+                object_ids=ids, detail=f"API {self.request.method} {self.request.path}", request=self.request,
+            )  # fmt: skip
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        rows = page if page is not None else list(queryset)
+        self._log_full_ids(rows)
+        data = self.get_serializer(rows, many=True).data
+        return self.get_paginated_response(data) if page is not None else Response(data)
+
+    def retrieve(self, request, *args, **kwargs):
+        rescue = self.get_object()
+        self._log_full_ids([rescue])
+        return Response(self.get_serializer(rescue).data)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from assistance.models import Rescue
 from core.jurisdiction import user_can_act_in
+from core.models import Person
 
 RESCUE_FIELDS = ("intake_date", "person", "provisional_name", "sex", "found_township", "description",
                  "identity_established_on", "identity_method", "outcome", "outcome_date", "note")  # fmt: skip
@@ -15,7 +16,8 @@ RESCUE_FIELDS = ("intake_date", "person", "provisional_name", "sex", "found_town
 def rescue_validate(rescue: Rescue, *, user) -> None:
     errors: dict[str, list] = {}
     try:
-        rescue.full_clean(exclude=["person", "found_township", "created_by"])
+        # The constraints are repeated below with messages a clerk can act on; the database keeps them.
+        rescue.full_clean(exclude=["person", "found_township", "created_by"], validate_constraints=False)
     except ValidationError as exc:
         errors = exc.message_dict
     today = timezone.localdate()
@@ -39,6 +41,8 @@ def rescue_validate(rescue: Rescue, *, user) -> None:
         errors.setdefault("outcome_date", []).append(_("离站日期不能早于入站日期。"))
     if rescue.outcome in Rescue.RETURNED and not rescue.identity_established_on:
         errors.setdefault("outcome", []).append(_("接送或自行返回的，应先查明身份。"))
+    if rescue.person_id and not Person.objects.for_user(user).filter(pk=rescue.person_id).exists():
+        errors.setdefault("person", []).append(_("本辖区没有此人员。"))
     if rescue.found_township_id and not user_can_act_in(user, rescue.found_township_id):
         errors.setdefault("found_township", []).append(_("您只能登记本乡镇（街道）发现的人员。"))
     if errors:

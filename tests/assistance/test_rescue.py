@@ -95,11 +95,6 @@ def test_dates_are_neither_in_the_future_nor_before_the_intake(staff):
     assert "不能早于入站日期" in " ".join(errors["outcome_date"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="rescue_validate runs full_clean with the model's CheckConstraints, which add a raw "
-    "'约束 “rescue_…” 是无效的' message beside the service's own field message (fix: validate_constraints=False)",
-)
 def test_a_date_before_the_intake_is_explained_once_on_its_field(staff):
     errors = errors_of(lambda: unknown(staff, outcome="other", outcome_date=D(2025, 2, 1)))
     assert errors == {"outcome_date": ["离站日期不能早于入站日期。"]}

@@ -32,8 +32,8 @@ def test_an_application_goes_from_the_village_assistant_to_a_confirmed_amount(
     household = family(3, name="陈志明")
     # The village assistant enters the application.
     login(page, live_server, assistant)
-    page.click("nav >> text=社会救助")
-    page.click("nav >> text=受理申请")
+    page.get_by_role("navigation").get_by_role("button", name="社会救助", exact=True).click()
+    page.get_by_role("navigation").get_by_role("link", name="受理申请", exact=True).click()
     page.fill("#id_id_number", household.head.id_number)
     page.select_option("#id_kind", "dibao")
     page.fill("#id_applied_on", _ago(12))
@@ -47,8 +47,8 @@ def test_an_application_goes_from_the_village_assistant_to_a_confirmed_amount(
 
     # The township officer finds it in the queue and takes it to a decision.
     login(page, live_server, officer)
-    page.click("nav >> text=社会救助")
-    page.click("nav >> text=待办审核")
+    page.get_by_role("navigation").get_by_role("button", name="社会救助", exact=True).click()
+    page.get_by_role("navigation").get_by_role("link", name="待办审核", exact=True).click()
     row = page.get_by_test_id("queue-table").locator("tr", has_text="陈志明")
     expect(row).to_have_count(1)
     row.get_by_role("link").first.click()

@@ -11,7 +11,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_leader_opens_the_dashboard_and_an_indicator_chart_is_drawn(page, live_server, leader, honglai_household):
     login(page, live_server, leader)
-    page.click("nav >> text=规划指标")
+    page.get_by_role("navigation").get_by_role("link", name="规划指标", exact=True).click()
     expect(page.get_by_test_id("tiles").locator(".indicator-tile")).to_have_count(13)
     screenshot(page, "indicators-dashboard")
     page.get_by_test_id("tile-2").click()

@@ -20,7 +20,7 @@ def login(page, live_server, user):
 def test_officer_finds_a_person_and_sees_the_full_id(page, live_server, officer, honglai_household, shuitou_household):
     person = honglai_household.head
     login(page, live_server, officer)
-    page.click("nav >> text=人员")
+    page.get_by_role("navigation").get_by_role("link", name="人员", exact=True).click()
     page.fill("#id_q", person.name[:1])
     page.click("button:has-text('查询')")
     table = page.get_by_test_id("person-table")

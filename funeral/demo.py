@@ -6,8 +6,8 @@
   facilities and all capacities are invented for the demo.
 - Deaths 2020–2025 at a crude death rate of about 6‰ a year among the demo households' people,
   each recorded in core through person_record_death (so assistance stops payments and re-checks);
-  the funeral home's ledger also holds residents outside the demo registry (EXTRA_FACTOR × as
-  many; created as people already deceased), a few of them of unknown identity.
+  the funeral home's ledger also holds residents outside the demo registry (topping a small demo up
+  to MIN_LEDGER_PER_YEAR a year; created as people already deceased), a few of unknown identity.
 - Placements with the eco share rising from 98 % (2020) to 99 % (2025) as in the plan's Table 2;
   fee waivers for the deceased who were in an eligible category on the date of death; a handful of
   illegal-tomb rectification cases.
@@ -32,8 +32,10 @@ from funeral.services import DEATH_SOURCE, slot_field, waiver_category_add, waiv
 
 YEARS = range(2020, 2026)
 DEATH_RATE = 0.006  # crude death rate per year
-#: Deceased in the ledger from outside the demo registry, per death inside it.
-EXTRA_FACTOR = 5
+#: The ledger holds at least this many deceased a year: at small scales the demo registry's own deaths
+#: (6‰ of 3,000 people is 18 a year) are too few for a 98 % share to mean anything, so residents from
+#: outside the registry make up the difference. At city scale (9,000 deaths a year) none are added.
+MIN_LEDGER_PER_YEAR = 120
 #: Plan Table 2 indicator 7: 98 % in 2020 rising by 0.2 points a year to 99 % in 2025.
 ECO_SHARE = {year: Decimal("0.98") + Decimal("0.002") * (year - 2020) for year in YEARS}
 ECO_MIX = [
@@ -278,7 +280,7 @@ def seed(*, scale: float, log=print) -> None:
 
     # The rest of the funeral home's ledger.
     everyone = HouseholdMember.objects.count()
-    per_year = round(everyone * DEATH_RATE * EXTRA_FACTOR)
+    per_year = max(0, MIN_LEDGER_PER_YEAR - round(everyone * DEATH_RATE))
     townships = list(
         Division.objects.filter(level=Division.Level.TOWNSHIP, in_plan=True)
         .order_by("code")

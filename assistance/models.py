@@ -404,6 +404,7 @@ class Decision(models.Model):
         verbose_name = _("认定结果")
         verbose_name_plural = _("认定结果")
         ordering = ["-decided_on", "-id"]
+        indexes = [models.Index(fields=["case", "pay_from"], name="decision_case_pay_from")]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="decision_amount_not_negative"),
             models.CheckConstraint(condition=Q(pay_from__day=1), name="decision_pays_from_month_start"),

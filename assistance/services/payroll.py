@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from assistance.models import Case, CaseMember
+from assistance.models import Case, CaseMember, Decision
 from core.models import PaymentBatch, PaymentLine
 from core.payments import Entitlement, register_program
 
@@ -25,10 +25,14 @@ SOURCE = "assistance.case"
 
 @register_program(PROGRAM, _("社会救助（低保、特困、临时救助）"), on_approved=lambda batch: _close_one_offs(batch))
 def entitlements(month: date):
-    paying = Case.objects.filter(decision__pay_from__lte=month, decision__amount__gt=0).filter(
+    paying = Case.objects.filter(decision__isnull=False).filter(
         Q(kind__in=Case.EXCLUSIVE_KINDS, state=Case.State.ACTIVE)
         | Q(kind__in=Case.EXCLUSIVE_KINDS, state=Case.State.GRADUAL_EXIT, exit_until__gte=month)
     )
+    # A month is paid from the decision in force for it: a case re-checked this month has a new
+    # decision paying from next month, and this month still pays from the one before. Few cases
+    # are in that position, so their earlier decisions are looked up in one query.
+    in_force = _earlier_decisions(paying.filter(decision__pay_from__gt=month), month)
     # Members left out because they died before the month began: few, so one query for all.
     dead = defaultdict(list)
     for case_id, person_id, name, died in CaseMember.objects.filter(
@@ -55,9 +59,16 @@ def entitlements(month: date):
         "decision__per_member_amount",
         "decision__covered_count",
         "decision__standard_amount",
+        "decision__pay_from",
     )
     for row in paying.values_list(*fields).iterator(chunk_size=5000):
-        (case_id, kind, applicant, township, village, account, decision, per_member, covered, standard) = row
+        (case_id, kind, applicant, township, village, account, decision, per_member, covered, standard, pay_from) = row
+        if pay_from > month:
+            if case_id not in in_force:
+                continue  # decided this month: paid from the next one
+            decision, per_member, covered, standard = in_force[case_id]
+        if per_member <= 0:
+            continue
         left_out = dead.get(case_id, [])
         members = covered - len(left_out)
         if members <= 0:
@@ -84,6 +95,19 @@ def entitlements(month: date):
             },
         )
     yield from _one_offs(month)
+
+
+def _earlier_decisions(cases, month: date) -> dict[int, tuple]:
+    """{case id: (decision id, per member, covered, standard)} of the latest decision paying from
+    `month` or earlier, for cases whose current decision starts later."""
+    found = {}
+    for case_id, *values in (
+        Decision.objects.filter(case__in=cases, pay_from__lte=month)
+        .order_by("case_id", "-pay_from", "-id")
+        .values_list("case_id", "id", "per_member_amount", "covered_count", "standard_amount")
+    ):
+        found.setdefault(case_id, tuple(values))
+    return found
 
 
 def _one_offs(month: date):

@@ -91,3 +91,23 @@ def test_temporary_assistance_is_paid_once(standards, assistant, officer, staff,
     case.refresh_from_db()
     assert case.state == Case.State.ENDED
     assert payment_batch_build(program="assistance", month=NEXT, user=staff).line_count == 0
+
+
+def test_a_month_is_paid_from_the_decision_in_force_for_it(standards, assistant, officer, second_officer, staff):
+    from assistance.services.cases import IncomeInput, case_income_set
+
+    case = apply(assistant, family(2), income=("wages", "500"), applied_on=TODAY - datetime.timedelta(days=70))
+    case = to_notice(case, investigator=assistant, reviewer=officer, start=65)
+    case = case_transition(
+        user=second_officer, case=case, action="confirm", on_date=TODAY - datetime.timedelta(days=50)
+    )
+    this_month = TODAY.replace(day=1)
+    assert case.decision.pay_from <= this_month and case.decision.amount == Decimal("1050.00")
+    # Re-checked today with more income: the new amount pays from next month, this month keeps the old.
+    case_income_set(user=officer, case=case, income_items=[IncomeInput(kind="wages", monthly_amount=Decimal("1000"))])
+    case = case_transition(user=second_officer, case=case, action="recheck")
+    assert case.decision.amount == Decimal("550.00")
+    now = PaymentLine.objects.get(batch=payment_batch_build(program="assistance", month=this_month, user=staff))
+    later = PaymentLine.objects.get(batch=payment_batch_build(program="assistance", month=NEXT, user=staff))
+    assert (now.amount, later.amount) == (Decimal("1050.00"), Decimal("550.00"))
+    assert now.basis["decision"] != later.basis["decision"] == case.decision_id

@@ -66,7 +66,7 @@ def deadline_badges(cases, today: date | None = None) -> dict[int, tuple[str, in
 def case_detail_queryset(*, user):
     return (
         Case.objects.for_user(user)
-        .select_related("applicant", "township", "village", "household__head", "decision__standard", "investigated_by")
+        .select_related("applicant", "township", "village", "decision")
         .prefetch_related(
             Prefetch("members", queryset=CaseMember.objects.select_related("person").order_by("id")),
             Prefetch("transitions", queryset=Transition.objects.select_related("user").order_by("at", "id")),

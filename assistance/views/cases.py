@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -62,7 +63,24 @@ def queue(request):
     page, query = paginate(request, selectors.review_queue(user=request.user, township=township))
     cases = list(page)
     badges = selectors.deadline_badges(cases)
-    rows = [{"case": c, "badge": badges[c.pk][0], "left": badges[c.pk][1]} for c in cases]
+    # Labels and links are looked up once per page, not per row: the queue is the page officers
+    # open most, and per-row template includes and lazy-label lookups were most of its time.
+    kinds, subtypes, states = dict(Case.Kind.choices), dict(Case.Subtype.choices), dict(Case.State.choices)
+    full = request.user.has_perm(VIEW_FULL_ID)
+    base = reverse("assistance:case_detail", args=[0])[: -len("0/")]
+    rows = [
+        {
+            "case": c,
+            "url": f"{base}{c.pk}/",
+            "kind": f"{kinds[c.kind]} · {subtypes[c.subtype]}" if c.subtype else kinds[c.kind],
+            "state": states[c.state],
+            "name": c.applicant.name if full else mask_name(c.applicant.name),
+            "badge": badges[c.pk][0],
+            "left": badges[c.pk][1],
+            "overdue_by": -badges[c.pk][1] if badges[c.pk][1] is not None else None,
+        }
+        for c in cases
+    ]
     return render(
         request,
         "assistance/queue.html",
@@ -198,7 +216,10 @@ def case_detail(request, pk):
             calculation = case_calculate(case)
         except ApplicationError as exc:
             calc_error = exc.message
-    badge = selectors.deadline_badges([case])[case.pk] if case.is_pending else None
+    badge = None
+    if case.is_pending:
+        status, left = selectors.deadline_badges([case])[case.pk]
+        badge = (status, left, -left if left is not None else None)
     return render(
         request,
         "assistance/case_detail.html",

@@ -230,13 +230,32 @@ def case_detail(request, pk):
             "calculation": calculation,
             "calc_error": calc_error,
             "decisions": list(case.decisions.all()),
-            "transitions": list(case.transitions.all()),
+            "timeline": _timeline(case),
             "actions": allowed_actions(case, request.user),
             "badge": badge,
             "can_edit_income": request.user.has_perm("assistance.change_case")
             and case.state in (Case.State.DRAFT, *Case.PENDING_STATES, Case.State.ACTIVE, Case.State.SUSPENDED),
         },
     )
+
+
+def _timeline(case) -> list[dict]:
+    """The transitions with their labels looked up once (the case page is opened all day long)."""
+    from assistance.workflow import EVENTS
+
+    states = dict(Case.State.choices)
+    actions = {**{code: a.label for code, a in ACTIONS.items()}, **EVENTS}
+    return [
+        {
+            "on_date": t.on_date,
+            "to": states[t.to_state],
+            "from": states[t.from_state] if t.from_state != t.to_state else "",
+            "action": actions.get(t.action, t.action),
+            "user": (t.user.get_full_name() or t.user.username) if t.user_id else "—",
+            "comment": t.comment,
+        }
+        for t in case.transitions.all()
+    ]
 
 
 @login_required

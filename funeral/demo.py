@@ -22,6 +22,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import F, Q
+from django.db.models.functions import Ceil, Greatest
 
 from core.demo.people import GIVEN_FEMALE, GIVEN_MALE, SURNAMES, Seeder
 from core.models import Division, HouseholdMember, Person, User
@@ -315,8 +316,14 @@ def seed(*, scale: float, log=print) -> None:
         field = slot_field(p.form)
         if p.facility_id and field:
             used[(p.facility_id, field)] += 1
+    capacity_of = {"graves_used": "grave_capacity", "niches_used": "niche_capacity"}
     for (facility_id, field), n in used.items():
-        Facility.objects.filter(pk=facility_id).update(**{field: F(field) + n})
+        # The demo's capacities are invented for a small city; at city scale (9,000 deaths a year)
+        # a facility grows to hold what the demo places in it, leaving 10 % room.
+        cap = capacity_of[field]
+        Facility.objects.filter(pk=facility_id).update(
+            **{field: F(field) + n, cap: Greatest(F(cap), Ceil((F(field) + n) * 1.1))}
+        )
 
     # Fee waivers for those who were in an eligible category when they died (the registry says).
     # Only registry people can be in assistance's categories; others only through a disability.

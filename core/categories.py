@@ -42,11 +42,6 @@ def category_choices() -> list[tuple[str, str]]:
     return [(c.code, c.label) for c in sorted(CATEGORIES.values(), key=lambda c: c.code)]
 
 
-def categories_of(person_id: int, on_date: date) -> list[Category]:
-    """Every registered category the person was in on that date."""
-    return [c for c in CATEGORIES.values() if person_id in c.members([person_id], on_date)]
-
-
 @register_category("severe_disability", _("重度残疾人（一、二级）"))
 def severe_disability(person_ids, on_date) -> set[int]:
     from core.models import Person

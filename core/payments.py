@@ -16,7 +16,6 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -130,16 +129,6 @@ def payment_batch_approve(*, batch: PaymentBatch, user) -> PaymentBatch:
     if prog and prog.on_approved:
         prog.on_approved(batch)
     return batch
-
-
-def township_totals(batch: PaymentBatch, lines=None):
-    """Per-township households, people and amounts of a batch (lines already scoped to the user)."""
-    lines = lines if lines is not None else batch.lines.all()
-    return (
-        lines.values("township_id", "township__name")
-        .annotate(households=Count("id"), people=Sum("members"), amount=Sum("amount"))
-        .order_by("township_id")
-    )
 
 
 BANK_HEADERS = ["序号", "乡镇（街道）", "村（社区）", "收款人", "身份证号", "银行账号", "类别", "人数", "金额（元）"]

@@ -4,7 +4,7 @@ funeral.services (the same as the pages and the ledger import)."""
 from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins, serializers, viewsets
 
-from core.api.views import _LogsFullIds
+from core.api.views import LogsFullIds
 from core.identifiers import mask_id_number, mask_name, mask_phone
 from core.jurisdiction import JurisdictionMixin
 from core.models import Division
@@ -189,7 +189,7 @@ class DeathRecordSerializer(serializers.ModelSerializer):
 
 
 class DeathRecordViewSet(
-    _LogsFullIds, JurisdictionMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
+    LogsFullIds, JurisdictionMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
 ):
     """Death and cremation records. Creating one for a known person records the death in core
     (assistance stops the person's payments and re-checks the household)."""

@@ -16,6 +16,7 @@ from assistance.services.standards import standard_create
 from assistance.tasks import build_payroll
 from assistance.workflow import ACTIONS, allowed_actions
 from core.api.permissions import HasPermission, RoleModelPermissions
+from core.api.views import LogsFullIds
 from core.identifiers import mask_id_number, mask_name, normalize_id_number
 from core.models import AccessLog, PaymentBatch, Person
 from core.payments import payment_batch_approve
@@ -132,13 +133,17 @@ class TransitionInput(serializers.Serializer):
         OpenApiParameter("village", str, description="村（社区）代码，12位"),
     ]
 )
-class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+class CaseViewSet(
+    LogsFullIds, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
     """Assistance cases of the caller's jurisdiction. Another township's case answers 404.
     State changes are POSTs to `{id}/transition/`; an illegal one answers 400 with the reason and
     changes nothing; one the caller has no right to answers 403."""
 
     permission_classes = [RoleModelPermissions]
     queryset = Case.objects.none()
+    #: a list carrying full applicant ID numbers is logged (LogsFullIds.list)
+    log_object_type = "assistance.case"
 
     def get_queryset(self):
         if self.action == "list":

@@ -42,7 +42,7 @@ class DivisionViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "code"
 
 
-class _LogsFullIds:
+class LogsFullIds:
     """Every response that carries full ID numbers is written to the access log."""
 
     def _log_full_ids(self, objects):
@@ -71,7 +71,7 @@ class _LogsFullIds:
 
 
 class PersonViewSet(
-    _LogsFullIds, JurisdictionMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
+    LogsFullIds, JurisdictionMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
 ):
     serializer_class = s.PersonSerializer
     queryset = Person.objects.select_related("township", "village", "membership")
@@ -98,7 +98,7 @@ class PersonViewSet(
         serializer.instance = person_update(user=self.request.user, person=serializer.instance, **data)
 
 
-class HouseholdViewSet(_LogsFullIds, JurisdictionMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class HouseholdViewSet(LogsFullIds, JurisdictionMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = s.HouseholdSerializer
     queryset = Household.objects.select_related("head", "township", "village").prefetch_related(
         Prefetch("members", queryset=HouseholdMember.objects.select_related("person").order_by("id"))

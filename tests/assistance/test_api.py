@@ -141,3 +141,9 @@ def test_the_openapi_schema_documents_the_assistance_endpoints(db, staff):
     for path in ("/api/v1/assistance/cases/", "/api/v1/assistance/cases/{id}/transition/",
                  "/api/v1/assistance/standards/", "/api/v1/assistance/payroll-batches/", "/api/v1/assistance/rescues/"):  # fmt: skip
         assert path in schema["paths"], path
+
+
+def test_a_case_list_with_full_id_numbers_is_logged(standards, assistant, officer):
+    case = apply(assistant, family(2))
+    api(officer).get("/api/v1/assistance/cases/")
+    assert AccessLog.objects.filter(user=officer, object_type="assistance.case", object_ids=[case.pk]).exists()

@@ -3,6 +3,7 @@ providers registered at the time) and the leaders' dashboard p50/p95 server time
 
 Usage: DATABASE_URL=postgres://.../nanan_bench python bench/indicators_dashboard.py"""
 
+import datetime
 import os
 import sys
 import time
@@ -34,7 +35,7 @@ def main():
     runs = []
     for _ in range(5):
         start = time.perf_counter()
-        recompute_run(RecomputeRun.objects.create(year=2025, as_of="2025-12-31"))
+        recompute_run(RecomputeRun.objects.create(year=2025, as_of=datetime.date(2025, 12, 31)))
         runs.append((time.perf_counter() - start) * 1000)
     leader = User.objects.filter(username="bench_leader").first() or user_create(
         username="bench_leader", password="Bench-pass-2025", role=Role.LEADER

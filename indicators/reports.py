@@ -18,7 +18,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from indicators.models import Indicator, KeyProject
-from indicators.selectors import indicator_values, latest_approvals
+from indicators.selectors import indicator_values, latest_approvals, prefetch_values
 
 FONT = "STSong-Light"
 PROJECT_HEADERS = ["序号", "类别", "项目", "可衡量目标", "进展状态", "进度", "里程碑", "建设内容"]
@@ -69,9 +69,12 @@ def report_rows(year: int) -> list[list[str]]:
         Indicator.objects.prefetch_related("targets"), key=lambda i: (i.attribute != Indicator.Attribute.BINDING, i.no)
     )
     rows = []
-    approvals = latest_approvals()
+    approvals, prefetched = latest_approvals(), prefetch_values()
     for indicator in indicators:
-        values = {r["year"]: r for r in indicator_values(indicator, approvals=approvals)}
+        values = {
+            r["year"]: r
+            for r in indicator_values(indicator, approvals=approvals, prefetched=prefetched, with_detail=False)
+        }
         row = values[year]
         targets = {t.year: t.value for t in indicator.targets.all()}
         rows.append(

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from core.forms import BootstrapMixin
 from indicators.models import Indicator, KeyProject, RecomputeRun, YearApproval
-from indicators.selectors import indicator_values, latest_approvals
+from indicators.selectors import indicator_values, latest_approvals, prefetch_values
 from indicators.services import manual_value_enter, recompute_request, value_choose, year_approve
 from indicators.status import BEHIND, MISSED
 
@@ -33,9 +33,12 @@ def _year(request) -> int:
 def dashboard(request):
     year = _year(request)
     tiles = []
-    approvals = latest_approvals()
+    approvals, prefetched = latest_approvals(), prefetch_values()
     for indicator in Indicator.objects.prefetch_related("targets"):
-        rows = {r["year"]: r for r in indicator_values(indicator, approvals=approvals)}
+        rows = {
+            r["year"]: r
+            for r in indicator_values(indicator, approvals=approvals, prefetched=prefetched, with_detail=False)
+        }
         row, previous = rows[year], rows.get(year - 1)
         trend = None
         if row["actual"] is not None and previous and previous["actual"] is not None:

@@ -9,13 +9,16 @@ unique per (programme, month), a draft is rebuilt in place, an approved batch is
     def entitlements(month: date) -> Iterable[Entitlement]: ...
 """
 
+import csv
 import io
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db import transaction
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -70,6 +73,49 @@ def _program(code: str) -> Program:
         raise ApplicationError(_("未知的发放项目：%(code)s") % {"code": code}, code="unknown_program") from None
 
 
+_COLUMNS = ["batch_id", "source_type", "source_id", "payee_id", "township_id", "village_id", "category", "members",
+            "amount", "bank_account", "basis"]  # fmt: skip
+
+
+def _copy_lines(batch: PaymentBatch, entitlements) -> tuple[Decimal, int]:
+    """PostgreSQL: stream the lines through COPY (a month of 50,000 households took 8 s with
+    bulk_create, most of it building objects and SQL, not writing)."""
+    buffer, out = io.StringIO(), csv.writer
+    rows, total, people = out(buffer), Decimal("0"), 0
+    for ent in entitlements:
+        total += ent.amount
+        people += ent.members
+        rows.writerow([batch.pk, ent.source_type, ent.source_id, ent.payee_id, ent.township_id,
+                       ent.village_id if ent.village_id is not None else r"\N", ent.category, ent.members, ent.amount,
+                       ent.bank_account, json.dumps(ent.basis, ensure_ascii=False, cls=DjangoJSONEncoder)])  # fmt: skip
+    buffer.seek(0)
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(
+            f"COPY {PaymentLine._meta.db_table} ({', '.join(_COLUMNS)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')",
+            buffer,
+        )
+    return total, people
+
+
+def _bulk_create_lines(batch: PaymentBatch, entitlements) -> tuple[Decimal, int]:
+    lines, total, people = [], Decimal("0"), 0
+    for ent in entitlements:
+        total += ent.amount
+        people += ent.members
+        lines.append(
+            PaymentLine(
+                batch=batch, source_type=ent.source_type, source_id=ent.source_id, payee_id=ent.payee_id,
+                township_id=ent.township_id, village_id=ent.village_id, category=ent.category, members=ent.members,
+                amount=ent.amount, bank_account=ent.bank_account, basis=ent.basis,
+            )
+        )  # fmt: skip
+        if len(lines) >= _CHUNK:
+            PaymentLine.objects.bulk_create(lines)
+            lines = []
+    PaymentLine.objects.bulk_create(lines)
+    return total, people
+
+
 @transaction.atomic
 def payment_batch_build(*, program: str, month: date, user) -> PaymentBatch:
     """Build (or rebuild, while still a draft) the month's batch from the programme's entitlements."""
@@ -82,31 +128,9 @@ def payment_batch_build(*, program: str, month: date, user) -> PaymentBatch:
             code="batch_frozen",
         )
     batch.lines.all().delete()
-    lines, total, people = [], Decimal("0"), 0
-    for ent in prog.entitlements(month):
-        if ent.amount <= 0:
-            continue
-        total += ent.amount
-        people += ent.members
-        lines.append(
-            PaymentLine(
-                batch=batch,
-                source_type=ent.source_type,
-                source_id=ent.source_id,
-                payee_id=ent.payee_id,
-                township_id=ent.township_id,
-                village_id=ent.village_id,
-                category=ent.category,
-                members=ent.members,
-                amount=ent.amount,
-                bank_account=ent.bank_account,
-                basis=ent.basis,
-            )
-        )
-        if len(lines) >= _CHUNK:
-            PaymentLine.objects.bulk_create(lines)
-            lines = []
-    PaymentLine.objects.bulk_create(lines)
+    entitlements = (e for e in prog.entitlements(month) if e.amount > 0)
+    writer = _copy_lines if connection.vendor == "postgresql" else _bulk_create_lines
+    total, people = writer(batch, entitlements)
     batch.line_count = PaymentLine.objects.filter(batch=batch).count()
     batch.people_count, batch.total_amount = people, total
     batch.built_at, batch.built_by = timezone.now(), user

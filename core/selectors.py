@@ -5,15 +5,20 @@ import re
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 
 from core.models import Division, Household, HouseholdMember, Person
+from core.roles import VIEW_FULL_ID
 
 _ID_PREFIX = re.compile(r"^\d{4,17}[\dXx]?$")
 
 
-def _search(qs, q: str, *, name_field: str, id_field: str):
+def _search(qs, q: str, *, name_field: str, id_field: str, user=None):
+    """Name or ID number from the left. A user who sees ID numbers masked must give the whole
+    number: a prefix search would let them recover the masked digits one at a time."""
     q = (q or "").strip()
     if not q:
         return qs
     if _ID_PREFIX.match(q):
+        if user is not None and not user.has_perm(VIEW_FULL_ID):
+            return qs.filter(**{id_field: q.upper()})
         return qs.filter(**{f"{id_field}__startswith": q.upper()})
     return qs.filter(**{f"{name_field}__startswith": q})
 
@@ -29,7 +34,7 @@ def person_list(*, user, q: str = "", township: str | None = None):
     qs = Person.objects.for_user(user).select_related("township", "village")
     if township:
         qs = qs.filter(township_id=township)
-    return _search(qs, q, name_field="name", id_field="id_number").order_by("-id")
+    return _search(qs, q, name_field="name", id_field="id_number", user=user).order_by("-id")
 
 
 def person_detail_queryset(*, user):
@@ -40,7 +45,7 @@ def household_list(*, user, q: str = "", township: str | None = None):
     qs = Household.objects.for_user(user).select_related("head", "township", "village")
     if township:
         qs = qs.filter(township_id=township)
-    qs = _search(qs, q, name_field="head__name", id_field="head__id_number")
+    qs = _search(qs, q, name_field="head__name", id_field="head__id_number", user=user)
     # A correlated subquery is evaluated for the page's rows only, not the whole township.
     members = (
         HouseholdMember.objects.filter(household=OuterRef("pk"))

@@ -176,3 +176,12 @@ class RescueViewSet(
         rescue = self.get_object()
         self._log_full_ids([rescue])
         return Response(self.get_serializer(rescue).data)
+
+    # A write answers with the record, full ID number included for those who may see it: logged too.
+    def perform_create(self, serializer):
+        serializer.save()
+        self._log_full_ids([serializer.instance])
+
+    def perform_update(self, serializer):
+        serializer.save()
+        self._log_full_ids([serializer.instance])

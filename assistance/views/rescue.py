@@ -111,6 +111,12 @@ def rescue_edit(request, pk):
     form = RescueForm(
         request.POST or None, user=request.user, townships=township_choices(request.user), instance=rescue
     )
+    if request.method == "GET" and rescue.person_id and rescue.person.id_number:
+        # The form is filled in with the full ID number.
+        access_log_record(
+            user=request.user, action=AccessLog.Action.VIEW_FULL_ID, object_type="person",
+            object_ids=[rescue.person_id], detail=_("流浪乞讨人员救助编辑 %(id)d") % {"id": rescue.pk}, request=request,
+        )  # fmt: skip
     if request.method == "POST" and form.is_valid():
         try:
             services.rescue_update(user=request.user, rescue=rescue, **form.service_data())

@@ -37,11 +37,12 @@ class PersonSerializer(serializers.ModelSerializer):
     id_number = serializers.CharField(max_length=32, allow_blank=True, allow_null=True, required=False)
     identity_unknown = serializers.BooleanField(write_only=True, default=False, help_text=_("身份不明时为真"))
     household = serializers.IntegerField(source="membership.household_id", read_only=True, default=None)
+    birth_year = serializers.SerializerMethodField(help_text=_("出生年份（出生日期对无权查看完整信息的角色隐去）"))
 
     class Meta:
         model = Person
         fields = [
-            "id", "name", "id_number", "identity_unknown", "id_note", "birth_date", "sex", "phone",
+            "id", "name", "id_number", "identity_unknown", "id_note", "birth_date", "birth_year", "sex", "phone",
             "township", "village", "hukou", "disability_category", "disability_grade", "date_of_death",
             "household", "created_at", "updated_at",
         ]  # fmt: skip
@@ -57,7 +58,12 @@ class PersonSerializer(serializers.ModelSerializer):
         if not _can_see_full(self.context):
             data["id_number"] = mask_id_number(instance.id_number)
             data["phone"] = mask_phone(instance.phone)
+            # The mask hides exactly the ID number's birth-date digits: the year is all that shows.
+            data["birth_date"] = None
         return data
+
+    def get_birth_year(self, person) -> int | None:
+        return person.birth_date.year if person.birth_date else None
 
 
 class HouseholdMemberSerializer(serializers.ModelSerializer):

@@ -111,3 +111,17 @@ def test_schema_and_docs_are_served_offline(staff, client_for):
 def test_errors_are_json(officer, client_for):
     response = client_for(officer).get("/api/v1/people/999999/")
     assert response.status_code == 404 and response["Content-Type"].startswith("application/json")
+
+
+def test_a_masked_viewer_gets_no_birth_date_and_cannot_search_by_id_prefix(api_client_user, honglai_household):
+    from rest_framework.test import APIClient
+
+    person = honglai_household.head
+    client = APIClient()
+    client.force_authenticate(api_client_user)
+    row = client.get(f"/api/v1/people/{person.pk}/").json()
+    assert row["birth_date"] is None and row["birth_year"] == person.birth_date.year
+    from core import selectors
+
+    assert not selectors.person_list(user=api_client_user, q=person.id_number[:10]).exists()
+    assert selectors.person_list(user=api_client_user, q=person.id_number).get() == person

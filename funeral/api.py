@@ -65,6 +65,14 @@ class FacilitySerializer(serializers.ModelSerializer):
     def get_validators(self):
         return []
 
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.instance is not None:
+            # Maintained by placements (F() updates): settable at creation only.
+            for name in ("graves_used", "niches_used"):
+                fields[name].read_only = True
+        return fields
+
 
 class FacilityViewSet(
     JurisdictionMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
@@ -179,7 +187,9 @@ class DeathRecordSerializer(serializers.ModelSerializer):
         data = super().to_representation(instance)
         full = _full(self.context)
         person = instance.person
-        data["name"] = instance.deceased_name
+        data["name"] = (
+            instance.deceased_name if full or instance.identity_unknown else mask_name(instance.deceased_name)
+        )
         number = person.id_number if person else ""
         data["id_number"] = number if full else mask_id_number(number)
         if not full:
@@ -218,12 +228,14 @@ class DeathRecordViewSet(
             waiver=WaiverInput(**waiver) if waiver else None,
             **data,
         )
+        self._log_full_ids([serializer.instance])  # the response carries the full ID number
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         for key in ("name", "id_number", "identity_unknown", "placement", "waiver_request"):
             data.pop(key, None)
         serializer.instance = death_record_update(user=self.request.user, record=serializer.instance, **data)
+        self._log_full_ids([serializer.instance])
 
 
 class PlacementViewSet(

@@ -165,6 +165,10 @@ class FacilityForm(BootstrapMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["township"].queryset = Division.objects.filter(level=Division.Level.TOWNSHIP).order_by("code")
+        if self.instance.pk:
+            # Maintained by placements: settable at creation only.
+            for name in ("graves_used", "niches_used"):
+                self.fields[name].disabled = True
 
     def _post_clean(self):
         pass  # the service validates

@@ -7,7 +7,9 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import ExtractMonth
 
+from core.identifiers import normalize_id_number
 from core.models import Division
+from core.roles import VIEW_FULL_ID
 from funeral.models import DeathRecord, Facility, Placement, TombCase, Waiver
 
 ECO = Q(form__in=Placement.ECO_FORMS)
@@ -56,10 +58,15 @@ def record_list(
         qs = qs.filter(has) if waiver else qs.exclude(has)
     q = (q or "").strip()
     if q:
+        # Prefix search would let a masked user recover hidden digits (or a name) one character at
+        # a time: only full viewers get it; the others must give the whole value.
+        full = user.has_perm(VIEW_FULL_ID)
         if q[:4].isdigit():
-            qs = qs.filter(person__id_number__startswith=q.upper())
+            number = normalize_id_number(q) or q.upper()
+            qs = qs.filter(person__id_number__startswith=number) if full else qs.filter(person__id_number=number)
         else:
-            qs = qs.filter(Q(person__name__startswith=q) | Q(certificate_no=q))
+            name = Q(person__name__startswith=q) if full else Q(person__name=q)
+            qs = qs.filter(name | Q(certificate_no=q))
     return qs.order_by("-date_of_death", "-id")
 
 

@@ -72,6 +72,7 @@ FACILITY_FIELDS = (
     "name", "kind", "level", "township", "address", "grave_capacity", "graves_used", "niche_capacity",
     "niches_used", "opened_on", "closed_on", "status", "note",
 )  # fmt: skip
+FACILITY_COUNTERS = ("graves_used", "niches_used")
 
 
 def _facility_save(*, user, facility: Facility, data: dict) -> Facility:
@@ -103,6 +104,9 @@ def facility_create(*, user, **data) -> Facility:
 @transaction.atomic
 def facility_update(*, user, facility: Facility, **data) -> Facility:
     facility = Facility.objects.select_for_update().get(pk=facility.pk)
+    # Maintained by placements with F() updates; an edit must not overwrite them.
+    for key in FACILITY_COUNTERS:
+        data.pop(key, None)
     return _facility_save(user=user, facility=facility, data=data)
 
 
@@ -126,7 +130,11 @@ def _resolve_person(*, user, errors: _Errors, person, id_number: str, name: str,
     if not number:
         errors.add("id_number", _("请填写逝者身份证号；身份不明时请勾选“身份不明”。"))
         return None
-    found = Person.objects.filter(id_number=number).select_related("township").first()
+    found = Person.objects.for_user(user).filter(id_number=number).select_related("township").first()
+    if found is None and Person.objects.filter(id_number=number).exists():
+        # Someone outside the user's jurisdiction: one generic answer that does not disclose it.
+        errors.add("id_number", _("您只能登记本乡镇（街道）人员的死亡。"))
+        return None
     if found is None:
         try:
             person_validate(person_build(name=name, id_number=number, township=township), user=user)
@@ -496,8 +504,12 @@ def waiver_compute(*, record: DeathRecord, items, urn_price=None) -> list[Waiver
 def waiver_grant(*, user, record: DeathRecord, items, urn_price=None) -> Waiver:
     """基本殡葬服务费减免 (Fujian 2013) for a deceased who, on the date of death, was in a category
     the bureau has made eligible (dibao, tekun, ...). The amount is frozen now."""
+    if not user.has_perm("funeral.add_waiver"):
+        raise ValidationError({"waiver": [_("您无权办理减免。")]})
     if not user_can_act_in(user, record.township_id):
         raise ValidationError({"township": [_("您只能登记本乡镇（街道）的记录。")]})
+    # Lock the record: a concurrent second grant waits here and then sees the first one.
+    DeathRecord.objects.select_for_update().filter(pk=record.pk).first()
     if Waiver.objects.filter(record=record).exists():
         raise ValidationError({"waiver": [_("该逝者已办理减免。")]})
     codes = waiver_eligibility(record=record)
@@ -513,13 +525,17 @@ def waiver_grant(*, user, record: DeathRecord, items, urn_price=None) -> Waiver:
             }
         )
     lines = waiver_compute(record=record, items=items, urn_price=urn_price)
-    waiver = Waiver.objects.create(
-        record=record,
-        granted_on=record.cremation_date or record.date_of_death,
-        categories=codes,
-        total=money(sum((line.amount for line in lines), Decimal(0))),
-        granted_by=user,
-    )
+    try:
+        with transaction.atomic():
+            waiver = Waiver.objects.create(
+                record=record,
+                granted_on=record.cremation_date or record.date_of_death,
+                categories=codes,
+                total=money(sum((line.amount for line in lines), Decimal(0))),
+                granted_by=user,
+            )
+    except IntegrityError:
+        raise ValidationError({"waiver": [_("该逝者已办理减免。")]}) from None
     for line in lines:
         line.waiver = waiver
     WaiverLine.objects.bulk_create(lines)

@@ -26,6 +26,18 @@ class Masker:
     def name(self, value):
         return (value or "") if self.full else mask_name(value)
 
+    def deceased_name(self, record):
+        """An identity-unknown record's provisional description is not personal data: never masked."""
+        if self.full or record.identity_unknown:
+            return record.deceased_name
+        return mask_name(record.deceased_name)
+
+    def birth(self, value):
+        """The full birth date would reveal the 8 digits the ID-number mask hides: year only."""
+        if not value:
+            return ""
+        return value if self.full else str(value.year)
+
 
 def export_rows(request, *, headers, rows, object_type: str, object_ids, filename: str, personal: bool, full: bool):
     dataset = tablib.Dataset(*rows, headers=headers)

@@ -44,7 +44,15 @@ def record_list(request):
     form, qs = _filtered(request)
     page, query = paginate(request, qs)
     # Lists are masked for every role (as core's people list); the full number is on the record page.
-    rows = [{"record": r, "id_number": mask_id_number(r.person.id_number if r.person else "")} for r in page]
+    masker = Masker(request.user)
+    rows = [
+        {
+            "record": r,
+            "name": masker.deceased_name(r),
+            "id_number": mask_id_number(r.person.id_number if r.person else ""),
+        }
+        for r in page
+    ]
     return render(request, "funeral/record_list.html", {"form": form, "page": page, "rows": rows, "query": query})
 
 
@@ -68,7 +76,7 @@ def record_export(request):
         waiver = getattr(r, "waiver", None)
         rows.append(
             [
-                r.deceased_name,
+                masker.deceased_name(r),
                 masker.id_number(r.person.id_number if r.person else ""),
                 r.township.name,
                 r.date_of_death,
@@ -102,6 +110,9 @@ def record_detail(request, pk):
     context = {
         "record": record,
         "person": person,
+        "deceased_name": masker.deceased_name(record),
+        "birth": masker.birth(person.birth_date if person else None),
+        "full": masker.full,
         "id_number": masker.id_number(person.id_number if person else ""),
         "contact_name": masker.name(record.contact_name),
         "contact_phone": masker.phone(record.contact_phone),
@@ -177,7 +188,7 @@ def record_edit(request, pk):
                 record = death_record_update(user=request.user, record=record, **data)
                 if placement is not None:
                     placement_save(user=request.user, record=record, **placement.__dict__)
-                if waiver is not None and request.user.has_perm("funeral.add_waiver"):
+                if waiver is not None:
                     waiver_grant(user=request.user, record=record, items=waiver.items, urn_price=waiver.urn_price)
         except ValidationError as exc:
             apply_errors(form, exc)

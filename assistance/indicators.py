@@ -3,10 +3,11 @@ rescued people whose identity was established)."""
 
 from datetime import date
 
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from assistance.calculation import standard_in_force
 from assistance.models import Rescue, Standard
+from assistance.selectors import rescue_identified, rescue_year_totals
 from indicators.providers import Actual, NoData, ratio, register
 
 
@@ -32,16 +33,14 @@ def dibao_to_minimum_wage(year: int, as_of: date) -> Actual:
 def vagrant_return_rate(year: int, as_of: date) -> Actual:
     """Rescued in the year with identity established and escorted or returned home / rescued in the
     year with identity established × 100 (both as of `as_of`)."""
-    in_year = Rescue.objects.filter(intake_date__year=year, intake_date__lte=as_of)
-    identified = Q(identity_established_on__isnull=False, identity_established_on__lte=as_of)
-    returned = identified & Q(outcome__in=Rescue.RETURNED, outcome_date__lte=as_of)
-    totals = in_year.aggregate(
-        rescued=Count("id"), identified=Count("id", filter=identified), returned=Count("id", filter=returned)
-    )
+    totals = rescue_year_totals(Rescue.objects.all(), year=year, as_of=as_of)
     if not totals["identified"]:
         raise NoData(f"{year} 年没有查明身份的受助人员记录")
     by_outcome = dict(
-        in_year.filter(identified).values_list("outcome").annotate(n=Count("id")).values_list("outcome", "n")
+        Rescue.objects.filter(rescue_identified(as_of), intake_date__year=year, intake_date__lte=as_of)
+        .values_list("outcome")
+        .annotate(n=Count("id"))
+        .values_list("outcome", "n")
     )
     labels = dict(Rescue.Outcome.choices)
     return Actual(

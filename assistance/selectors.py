@@ -99,8 +99,11 @@ def rechecks_due(*, user, within_days: int = 30, today: date | None = None):
 def notice_sheet(*, user, village: str):
     """What a village posts: cases under public notice, and its current recipients (阳光低保)."""
     base = Case.objects.for_user(user).filter(village_id=village).select_related("applicant", "decision")
-    members = Count("members", filter=Q(members__covered=True))
-    under_notice = base.filter(state=Case.State.NOTICE).annotate(covered=members).order_by("id")
+    under_notice = (
+        base.filter(state=Case.State.NOTICE)
+        .annotate(size=Count("members"), covered=Count("members", filter=Q(members__covered=True)))
+        .order_by("id")
+    )
     recipients = base.filter(
         state__in=(Case.State.ACTIVE, Case.State.GRADUAL_EXIT), kind__in=Case.EXCLUSIVE_KINDS
     ).order_by("kind", "id")
@@ -139,3 +142,17 @@ def rescue_list(*, user, year: int | None = None, outcome: str | None = None, id
     elif identified == "no":
         qs = qs.filter(identity_established_on__isnull=True)
     return qs.order_by("-intake_date", "-id")
+
+
+def rescue_identified(as_of: date) -> Q:
+    return Q(identity_established_on__isnull=False, identity_established_on__lte=as_of)
+
+
+def rescue_year_totals(rescues, *, year: int, as_of: date) -> dict:
+    """Plan indicator 9's counting over `rescues` (the whole city for the provider, the user's
+    jurisdiction for the rescue list): rescued in the year, identified, and returned home, as of a date."""
+    identified = rescue_identified(as_of)
+    returned = identified & Q(outcome__in=Rescue.RETURNED, outcome_date__lte=as_of)
+    return rescues.filter(intake_date__year=year, intake_date__lte=as_of).aggregate(
+        rescued=Count("id"), identified=Count("id", filter=identified), returned=Count("id", filter=returned)
+    )

@@ -6,7 +6,6 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,15 +31,7 @@ def year_summary(*, user, year: int, today: datetime.date | None = None) -> dict
     it, over the records this user may see: for the city it is the indicator's own figure."""
     today = today or timezone.localdate()
     as_of = min(today, datetime.date(year, 12, 31))
-    identified = Q(identity_established_on__isnull=False, identity_established_on__lte=as_of)
-    returned = identified & Q(outcome__in=Rescue.RETURNED, outcome_date__lte=as_of)
-    totals = (
-        selectors.rescue_list(user=user, year=year)
-        .filter(intake_date__lte=as_of)
-        .aggregate(
-            rescued=Count("id"), identified=Count("id", filter=identified), returned=Count("id", filter=returned)
-        )
-    )
+    totals = selectors.rescue_year_totals(selectors.rescue_list(user=user), year=year, as_of=as_of)
     return {**totals, "year": year, "as_of": as_of, "rate": ratio(totals["returned"], totals["identified"])}
 
 

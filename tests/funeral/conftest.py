@@ -11,17 +11,6 @@ D = datetime.date
 MARCH_1, MARCH_3 = D(2024, 3, 1), D(2024, 3, 3)
 
 
-@pytest.fixture(autouse=True)
-def chinese_after_each_test():
-    """core's locale middleware activates the request's language in the thread and leaves it: a
-    test that switches to English must not leave the next test's messages in English."""
-    yield
-    from django.conf import settings
-    from django.utils import translation
-
-    translation.activate(settings.LANGUAGE_CODE)
-
-
 @pytest.fixture
 def funeral_home(db):
     return Facility.objects.create(

@@ -12,7 +12,8 @@
   months built and approved through the payment engine (maker-checker: two demo users).
 
 The rows are what the services write (members, income items, a frozen Decision from the real
-arithmetic of assistance/calculation.py, one Transition per step), written in bulk: the services
+arithmetic of assistance/calculation.py made by the services' own `decision_build`, one Transition
+per step), written in bulk: the services
 one case at a time would take hours for the 60,000 cases of the city-scale data set.
 
 Idempotent: a household that has a case is never given another, so a second run adds nothing and a
@@ -43,7 +44,9 @@ from assistance.services.cases import (
     EXTENDED_LIMIT_DAYS,
     INVESTIGATION_DAYS,
     NOTICE_DAYS,
+    DecidedMember,
     add_months,
+    decision_build,
     next_month_start,
 )
 from assistance.services.standards import ensure_plan_standards
@@ -66,23 +69,6 @@ TEKUN_RATIO = {
 MINIMUM_WAGE = [(datetime.date(2020, 1, 1), 1720), (datetime.date(2022, 4, 1), 1870), (datetime.date(2025, 1, 1), 1960)]
 MINIMUM_WAGE_NOTE = "演示数据，请以本地公布的最低工资标准为准"
 TEMPORARY_MULTIPLE = Decimal("3")
-
-#: 国务院办公厅关于2025年部分节假日安排的通知: (first day, last day, name), and the weekend work days.
-HOLIDAYS_2025 = [
-    (datetime.date(2025, 1, 1), datetime.date(2025, 1, 1), "元旦"),
-    (datetime.date(2025, 1, 28), datetime.date(2025, 2, 4), "春节"),
-    (datetime.date(2025, 4, 4), datetime.date(2025, 4, 6), "清明节"),
-    (datetime.date(2025, 5, 1), datetime.date(2025, 5, 5), "劳动节"),
-    (datetime.date(2025, 5, 31), datetime.date(2025, 6, 2), "端午节"),
-    (datetime.date(2025, 10, 1), datetime.date(2025, 10, 8), "国庆节、中秋节"),
-]
-WORKDAYS_2025 = [
-    (datetime.date(2025, 1, 26), "春节调休上班"),
-    (datetime.date(2025, 2, 8), "春节调休上班"),
-    (datetime.date(2025, 4, 27), "劳动节调休上班"),
-    (datetime.date(2025, 9, 28), "国庆节调休上班"),
-    (datetime.date(2025, 10, 11), "国庆节调休上班"),
-]
 
 #: Chance of an active case for an old person living alone and for any other household, tuned so
 #: that ~12 % of the demo households are in one and tekun is ~12 % of them.
@@ -173,6 +159,11 @@ def _copy_value(value):
     return value
 
 
+def _row(instance) -> dict:
+    """An unsaved model instance as a row for `_insert` (column attnames)."""
+    return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
+
+
 def _insert(model, rows: list[dict]) -> None:
     """COPY on PostgreSQL (a hundred thousand rows a second); bulk_create elsewhere. Rows carry
     their ids, so cases, decisions and their children can point at each other before they exist."""
@@ -231,15 +222,12 @@ def _seed_standards(staff) -> int:
 
 
 def _seed_holidays() -> int:
-    rows = []
-    for first, last, name in HOLIDAYS_2025:
-        day = first
-        while day <= last:
-            rows.append(Holiday(date=day, name=name, is_workday=False))
-            day += datetime.timedelta(days=1)
-    rows += [Holiday(date=day, name=name, is_workday=True) for day, name in WORKDAYS_2025]
+    """The State Council's holidays and make-up working days (chinesecalendar), as `seed_holidays`."""
+    from assistance.management.commands.seed_holidays import official_calendar
+
+    days = official_calendar(FIRST_DAY.year, timezone.localdate().year + 1)
     existing = set(Holiday.objects.values_list("date", flat=True))
-    new = [h for h in rows if h.date not in existing]
+    new = [Holiday(date=d, name=n, is_workday=w) for d, (n, w) in sorted(days.items()) if d not in existing]
     Holiday.objects.bulk_create(new)
     return len(new)
 
@@ -490,32 +478,25 @@ class _Builder:
         for item in income:
             item.update(id=self.ids(IncomeItem), case_id=case_id)
 
-        case_obj = Case(kind=kind, subtype=subtype, self_care=self_care, requested_amount=requested)
-        items = [IncomeItem(kind=i["kind"], monthly_amount=i["monthly_amount"]) for i in income]
+        case_obj = Case(id=case_id, kind=kind, subtype=subtype, self_care=self_care, requested_amount=requested)
+        items = [
+            IncomeItem(kind=i["kind"], monthly_amount=i["monthly_amount"], person_id=i["person_id"]) for i in income
+        ]
         covered = sum(1 for m in case_members if m["covered"])
+        decided_members = [
+            DecidedMember(m.person_id, m.name, m.relation, cm["covered"])
+            for m, cm in zip(members, case_members, strict=True)
+        ]
 
         def decide(on, user, action, from_state, to_state):
             calc = calculation.compute(case=case_obj, members=len(members), covered=covered, income_items=items, on=on)
             if not calc.eligible:
                 raise RuntimeError(f"demo case for household {hh.id} is not eligible on {on}: {calc.steps[-1]}")
+            decision = decision_build(
+                case=case_obj, calc=calc, user=user, on=on, members=decided_members, income_items=items
+            )
             decision_id = self.ids(Decision)
-            pay_from = on.replace(day=1) if kind == Case.Kind.TEMPORARY else next_month_start(on)
-            self.decisions.append(
-                {"id": decision_id, "case_id": case_id, "decided_on": on, "decided_by_id": user.pk, "pay_from": pay_from,
-                 "standard_id": calc.standard.pk if calc.standard else None,
-                 "standard_amount": calc.standard.amount if calc.standard else None, "method": calc.method,
-                 "household_size": calc.household_size, "counted_income": calc.counted_income,
-                 "per_capita_income": calc.per_capita_income, "per_member_amount": calc.per_member_amount,
-                 "covered_count": calc.covered_count, "amount": calc.amount, "created_at": self.at(on, 500),
-                 "snapshot": {
-                     "members": [{"id": m.person_id, "name": m.name, "relation": m.relation, "covered": cm["covered"]}
-                                 for m, cm in zip(members, case_members, strict=True)],
-                     "income": [{"kind": i["kind"], "amount": str(i["monthly_amount"]),
-                                 "counted": i["kind"] not in IncomeItem.NOT_COUNTED, "person": i["person_id"]}
-                                for i in income],
-                     "steps": calc.steps,
-                 }}
-            )  # fmt: skip
+            self.decisions.append({**_row(decision), "id": decision_id, "created_at": self.at(on, 500)})
             c.update(decision_id=decision_id, decided_on=on, recheck_reason="")
             if kind != Case.Kind.TEMPORARY:
                 c["next_recheck"] = add_months(on, c["recheck_months"])

@@ -8,9 +8,9 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assistance.calculation import standard_in_force
+from assistance.calculation import Calculation, standard_in_force
 from assistance.models import Case, CaseMember, Decision, Standard, Transition
-from assistance.services.cases import add_months, next_month_start, open_case_of
+from assistance.services.cases import DecidedMember, add_months, decision_build, open_case_of
 from core.identifiers import normalize_id_number
 from core.imports import Column, Importer, RowError, register
 from core.jurisdiction import user_can_act_in
@@ -207,49 +207,34 @@ def save_cases(prepared, *, user) -> int:
     Case.objects.bulk_create(cases, batch_size=2000)
     members, decisions, transitions = [], [], []
     for case, p in zip(cases, prepared, strict=True):
-        covered_ids = []
+        decided = []
         for m in p["living"]:
             covered = m.person_id == p["person"].pk if p["kind"] == Case.Kind.TEKUN else True
             members.append(CaseMember(case=case, person_id=m.person_id, relation=m.relation, covered=covered))
-            if covered:
-                covered_ids.append(m.person_id)
-        standard = standard_in_force(Standard.Kind.DIBAO, p["decided_on"])
+            decided.append(DecidedMember(m.person_id, m.person.name, m.relation, covered))
         step = _("从原台账导入：每人每月 %(pm)s 元 × 保障 %(n)d 人 = %(amt)s 元") % {
             "pm": p["per_member"],
             "n": p["covered"],
             "amt": p["amount"],
         }
-        decisions.append(
-            Decision(
-                case=case,
-                decided_on=p["decided_on"],
-                decided_by=user,
-                pay_from=next_month_start(p["decided_on"]),
-                standard=standard,
-                standard_amount=standard.amount if standard else None,
-                method="imported",
-                household_size=len(p["living"]),
-                counted_income=Decimal("0"),
-                per_capita_income=Decimal("0"),
-                per_member_amount=p["per_member"],
-                covered_count=p["covered"],
-                amount=p["amount"],
-                snapshot={
-                    "members": [
-                        {
-                            "id": m.person_id,
-                            "name": m.person.name,
-                            "relation": m.relation,
-                            "covered": m.person_id in covered_ids,
-                        }
-                        for m in p["living"]
-                    ],
-                    "income": [],
-                    "steps": [step],
-                    "imported": True,
-                },
-            )
+        # The sheet's amounts as they stand: no income counted, the dibao standard then in force.
+        calc = Calculation(
+            kind=p["kind"],
+            standard=standard_in_force(Standard.Kind.DIBAO, p["decided_on"]),
+            household_size=len(p["living"]),
+            covered_count=p["covered"],
+            counted_income=Decimal("0"),
+            per_capita_income=Decimal("0"),
+            per_member_amount=p["per_member"],
+            amount=p["amount"],
+            eligible=True,
+            steps=[step],
         )
+        decision = decision_build(
+            case=case, calc=calc, user=user, on=p["decided_on"], members=decided, income_items=[], method="imported",
+            imported=True,
+        )  # fmt: skip
+        decisions.append(decision)
         transitions.append(
             Transition(
                 case=case,

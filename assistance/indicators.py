@@ -4,6 +4,7 @@ rescued people whose identity was established)."""
 from datetime import date
 
 from django.db.models import Count
+from django.urls import reverse
 
 from assistance.calculation import standard_in_force
 from assistance.models import Rescue, Standard
@@ -25,7 +26,7 @@ def dibao_to_minimum_wage(year: int, as_of: date) -> Actual:
         denominator=wage.amount,
         note=f"低保标准 {dibao.amount} 元/月（{dibao.effective_from} 起）÷ 最低工资 {wage.amount} 元/月"
         f"（{wage.effective_from} 起）× 100",
-        detail={"link": "/assistance/standards/"},
+        detail={"link": reverse("assistance:standard_list")},
     )
 
 
@@ -51,6 +52,6 @@ def vagrant_return_rate(year: int, as_of: date) -> Actual:
         f"接送或自行返回 {totals['returned']} 人",
         detail={
             "breakdown": [{"label": str(labels.get(k, k)), "count": str(n)} for k, n in sorted(by_outcome.items())],
-            "link": f"/assistance/rescues/?year={year}",
+            "link": f"{reverse('assistance:rescue_list')}?year={year}",
         },
     )

@@ -8,7 +8,7 @@ from django.utils import timezone
 from assistance.models import Case, CaseMember, Decision, Rescue, Standard, Transition
 from assistance.workdays import calendar, working_days_between
 from core.models import PaymentBatch, PaymentLine
-from core.roles import VIEW_FULL_ID
+from core.personal import personal_data
 
 #: A pending case is "due soon" when at most this many working days remain.
 DUE_SOON_DAYS = 3
@@ -27,13 +27,15 @@ def case_list(*, user, kind: str = "", state: str = "", township: str = "", vill
     q = (q or "").strip()
     # Users who see names and ID numbers masked search by the whole value: a prefix search would
     # let them recover the masked characters one at a time.
-    full = user.has_perm(VIEW_FULL_ID)
+    pd = personal_data(user)
     if q.isdigit() and len(q) < 10:
         qs = qs.filter(pk=int(q))
     elif q and q[:4].isdigit():
-        qs = qs.filter(**{"applicant__id_number__startswith" if full else "applicant__id_number": q.upper()})
+        qs = qs.filter(
+            **{"applicant__id_number__startswith" if pd.full_id_number else "applicant__id_number": q.upper()}
+        )
     elif q:
-        qs = qs.filter(**{"applicant__name__startswith" if full else "applicant__name": q})
+        qs = qs.filter(**{"applicant__name__startswith" if pd.full_name else "applicant__name": q})
     return qs.order_by("-id")
 
 

@@ -28,7 +28,7 @@ def main():
     from core.services.users import user_create
     from indicators.models import RecomputeRun
     from indicators.providers import PROVIDERS
-    from indicators.services import recompute_run
+    from indicators.services.recompute import recompute_run
 
     call_command("migrate", verbosity=0)
     settings.DEBUG = False

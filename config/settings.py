@@ -8,8 +8,8 @@ DEBUG off; nothing secret has a default that production could fall back on.
 import os
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import parse_qsl, unquote, urlparse
 
+import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -44,26 +44,6 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
-
-
-def database_from_url(url: str) -> dict:
-    """postgres://user:pass@host:port/name?opt=v  or  sqlite:///absolute/path.sqlite3"""
-    parsed = urlparse(url)
-    if parsed.scheme == "sqlite":
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": unquote(parsed.path) or ":memory:"}
-    if parsed.scheme in {"postgres", "postgresql", "pgsql"}:
-        return {
-            "ENGINE": "django.db.backends.postgresql",
-            "NAME": unquote(parsed.path.lstrip("/")),
-            "USER": unquote(parsed.username or ""),
-            "PASSWORD": unquote(parsed.password or ""),
-            "HOST": parsed.hostname or "",
-            "PORT": str(parsed.port or ""),
-            "OPTIONS": dict(parse_qsl(parsed.query)),
-            "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 60),
-            "CONN_HEALTH_CHECKS": True,
-        }
-    raise ImproperlyConfigured(f"DATABASE_URL scheme {parsed.scheme!r} is not supported")
 
 
 def installation_secret_key(var_dir: Path) -> str:
@@ -104,12 +84,12 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "core",
+    "indicators",
     "assistance",
     "childwelfare",
     "eldercare",
     "orgs",
     "funeral",
-    "indicators",
 ]
 
 MIDDLEWARE = [
@@ -142,6 +122,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "core.context_processors.portal_menu",
+                "core.context_processors.personal",
             ],
         },
     },
@@ -149,7 +131,12 @@ TEMPLATES = [
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": database_from_url(DATABASE_URL)}
+    # postgres://user:pass@host:5432/name?sslmode=require (or sqlite:////absolute/path.sqlite3)
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60), conn_health_checks=True
+        )
+    }
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {

@@ -19,7 +19,7 @@ urlpatterns = [
     path("indicators/", include("indicators.urls")),
     path("assistance/", include("assistance.urls")),
     path("funeral/", include("funeral.urls")),
-    path("api/v1/", include("core.api.urls")),
+    path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),

@@ -8,3 +8,35 @@ class ApplicationError(Exception):
         self.message = message
         self.code = code
         self.extra = extra or {}
+
+
+class FieldErrors(dict):
+    """Every field error a service finds, collected before it raises: the form, the API and the
+    import then show all of them at once, keyed by field, instead of the first one only.
+
+        errors = FieldErrors()
+        if amount < 0:
+            errors.add("amount", _("金额不能为负数。"))
+        errors.merge(exc)          # a model's full_clean() or another service's ValidationError
+        errors.raise_if_any()      # one django ValidationError({"field": [messages]})
+    """
+
+    def add(self, key: str, message) -> None:
+        self.setdefault(key, []).append(str(message))
+
+    def merge(self, exc, rename: dict | None = None) -> None:
+        """Fold a django ValidationError in, optionally renaming its fields."""
+        rename = rename or {}
+        if hasattr(exc, "error_dict"):
+            for key, messages in exc.message_dict.items():
+                for message in messages:
+                    self.add(rename.get(key, key), message)
+        else:
+            for message in exc.messages:
+                self.add("__all__", message)
+
+    def raise_if_any(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self:
+            raise ValidationError(dict(self))

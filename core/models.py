@@ -91,6 +91,11 @@ class User(AbstractUser):
         verbose_name_plural = _("用户")
         permissions = [
             ("view_full_id_number", _("查看完整身份证号")),
+            ("view_full_name", _("查看完整姓名")),
+            ("view_full_phone", _("查看完整联系电话")),
+            ("view_full_address", _("查看完整住址")),
+            ("view_full_bank_account", _("查看完整银行账号")),
+            ("view_full_birth_date", _("查看完整出生日期")),
             ("export_personal_data", _("导出个人信息")),
             ("import_data", _("导入数据")),
             ("manage_users", _("管理用户")),

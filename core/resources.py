@@ -1,23 +1,16 @@
 """Excel exports of people and households (django-import-export), with the same Chinese headers
-as the import template. ID numbers and phones are masked unless the user may see them in full."""
+as the import template. Personal data is shown as core.personal's policy lets the user see it."""
 
 from import_export import fields, resources
 
-from core.identifiers import mask_id_number, mask_phone
 from core.models import Household, Person
-from core.roles import VIEW_FULL_ID
+from core.personal import personal_data
 
 
 class _MaskingResource(resources.ModelResource):
     def __init__(self, *, user=None, **kwargs):
         super().__init__(**kwargs)
-        self.full = bool(user and user.has_perm(VIEW_FULL_ID))
-
-    def _id(self, value):
-        return value or "" if self.full else mask_id_number(value)
-
-    def _phone(self, value):
-        return value or "" if self.full else mask_phone(value)
+        self.pd = personal_data(user)
 
 
 class PersonResource(_MaskingResource):
@@ -41,11 +34,17 @@ class PersonResource(_MaskingResource):
         )  # fmt: skip
         export_order = fields
 
+    def dehydrate_name(self, person):
+        return self.pd.name(person.name)
+
     def dehydrate_id_number(self, person):
-        return self._id(person.id_number)
+        return self.pd.id_number(person.id_number)
+
+    def dehydrate_birth_date(self, person):
+        return self.pd.birth_date(person.birth_date)
 
     def dehydrate_phone(self, person):
-        return self._phone(person.phone)
+        return self.pd.phone(person.phone)
 
     def dehydrate_sex(self, person):
         return person.get_sex_display()
@@ -59,7 +58,7 @@ class PersonResource(_MaskingResource):
 
 class HouseholdResource(_MaskingResource):
     id = fields.Field(attribute="id", column_name="家庭编号")
-    head = fields.Field(attribute="head__name", column_name="户主")
+    head = fields.Field(column_name="户主")
     head_id_number = fields.Field(column_name="户主身份证号")
     township = fields.Field(attribute="township__name", column_name="乡镇（街道）")
     village = fields.Field(attribute="village__name", column_name="村（社区）")
@@ -71,5 +70,11 @@ class HouseholdResource(_MaskingResource):
         fields = ("id", "head", "head_id_number", "township", "village", "address", "member_count")
         export_order = fields
 
+    def dehydrate_head(self, household):
+        return self.pd.name(household.head.name)
+
     def dehydrate_head_id_number(self, household):
-        return self._id(household.head.id_number)
+        return self.pd.id_number(household.head.id_number)
+
+    def dehydrate_address(self, household):
+        return self.pd.address(household.address)

@@ -2,16 +2,14 @@
 
 The group names are the role codes. `sync_role_groups` runs after every migrate so that a role
 picks up the permissions of models added by later apps. An app grants its own permissions in
-`<app>/roles.py` with a `ROLE_PERMISSIONS` dict of the same shape (found like admin modules are,
-so core never names the apps).
+`<app>/roles.py` with a `ROLE_PERMISSIONS` dict of the same shape (found by core.discovery, so
+core never names the apps).
 """
-
-from importlib import import_module
-from importlib.util import find_spec
-from pathlib import Path
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from core.personal import ALL_PERSONAL_DATA
 
 
 class Role(models.TextChoices):
@@ -26,21 +24,13 @@ class Role(models.TextChoices):
 #: Roles whose users belong to one township and see only it.
 TOWNSHIP_ROLES = frozenset({Role.TOWNSHIP_OFFICER, Role.VILLAGE_ASSISTANT})
 
-# Custom permissions, defined on core.User's Meta.
+# Custom permissions, defined on core.User's Meta (personal data: one per kind, core.personal).
 VIEW_FULL_ID = "core.view_full_id_number"
 EXPORT_PERSONAL_DATA = "core.export_personal_data"
 IMPORT_DATA = "core.import_data"
 MANAGE_USERS = "core.manage_users"
 
 _PEOPLE_READ = ["core.view_person", "core.view_household", "core.view_householdmember", "core.view_division"]
-#: The plan's indicators and key projects are read by every role.
-_PLAN_READ = [
-    "indicators.view_indicator",
-    "indicators.view_keyproject",
-    "indicators.view_previousplanresult",
-    "indicators.view_basestatistic",
-    "indicators.view_yearapproval",
-]
 _PEOPLE_WRITE = [
     "core.add_person",
     "core.change_person",
@@ -56,50 +46,35 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.ADMIN: [],
     Role.STAFF: [
         *_PEOPLE_READ,
-        *_PLAN_READ,
         *_PEOPLE_WRITE,
         "core.add_division",
         "core.change_division",
-        VIEW_FULL_ID,
+        *ALL_PERSONAL_DATA,
         EXPORT_PERSONAL_DATA,
         IMPORT_DATA,
         "core.view_importjob",
-        "indicators.add_basestatistic",
-        "indicators.change_basestatistic",
-        "indicators.add_recomputerun",
-        "indicators.view_recomputerun",
-        "indicators.add_manualvalue",
-        "indicators.add_valuechoice",
-        "indicators.add_yearapproval",
-        "indicators.change_keyproject",
-        "indicators.view_yearapproval",
     ],
     Role.TOWNSHIP_OFFICER: [
         *_PEOPLE_READ,
-        *_PLAN_READ,
         *_PEOPLE_WRITE,
-        VIEW_FULL_ID,
+        *ALL_PERSONAL_DATA,
         EXPORT_PERSONAL_DATA,
         IMPORT_DATA,
         "core.view_importjob",
     ],
-    Role.VILLAGE_ASSISTANT: [*_PEOPLE_READ, *_PLAN_READ, *_PEOPLE_WRITE, VIEW_FULL_ID],
-    Role.LEADER: [*_PEOPLE_READ, *_PLAN_READ],
-    Role.API_CLIENT: [*_PEOPLE_READ, *_PLAN_READ],
+    Role.VILLAGE_ASSISTANT: [*_PEOPLE_READ, *_PEOPLE_WRITE, *ALL_PERSONAL_DATA],
+    Role.LEADER: [*_PEOPLE_READ],
+    Role.API_CLIENT: [*_PEOPLE_READ],
 }
 
 
 def role_permissions() -> dict[str, list[str]]:
     """Core's grants plus every installed app's `roles.ROLE_PERMISSIONS`."""
-    from django.apps import apps as global_apps
-    from django.conf import settings
+    from core.discovery import app_modules
 
     merged = {role: list(perms) for role, perms in ROLE_PERMISSIONS.items()}
-    for config in global_apps.get_app_configs():
-        local = Path(config.path).parent == Path(settings.BASE_DIR)
-        if config.name == "core" or not local or find_spec(f"{config.name}.roles") is None:
-            continue
-        for role, perms in import_module(f"{config.name}.roles").ROLE_PERMISSIONS.items():
+    for _config, module in app_modules("roles"):
+        for role, perms in module.ROLE_PERMISSIONS.items():
             merged.setdefault(role, []).extend(perms)
     return merged
 

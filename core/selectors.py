@@ -5,21 +5,24 @@ import re
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 
 from core.models import Division, Household, HouseholdMember, Person
-from core.roles import VIEW_FULL_ID
+from core.personal import personal_data
 
 _ID_PREFIX = re.compile(r"^\d{4,17}[\dXx]?$")
 
 
 def _search(qs, q: str, *, name_field: str, id_field: str, user=None):
-    """Name or ID number from the left. A user who sees ID numbers masked must give the whole
-    number: a prefix search would let them recover the masked digits one at a time."""
+    """Name or ID number from the left. A user who sees them masked must give the whole value: a
+    prefix search would let them recover the masked characters one at a time."""
     q = (q or "").strip()
     if not q:
         return qs
+    pd = personal_data(user) if user is not None else None
     if _ID_PREFIX.match(q):
-        if user is not None and not user.has_perm(VIEW_FULL_ID):
+        if pd is not None and not pd.full_id_number:
             return qs.filter(**{id_field: q.upper()})
         return qs.filter(**{f"{id_field}__startswith": q.upper()})
+    if pd is not None and not pd.full_name:
+        return qs.filter(**{name_field: q})
     return qs.filter(**{f"{name_field}__startswith": q})
 
 

@@ -29,7 +29,10 @@ from core.models import Division, HouseholdMember, Person, User
 from core.roles import Role
 from core.services.people import person_record_death
 from funeral.models import DeathRecord, Facility, FeeItem, Placement, TombCase, Waiver, WaiverLine
-from funeral.services import DEATH_SOURCE, slot_field, waiver_category_add, waiver_compute, waiver_eligibility
+from funeral.services.configuration import waiver_category_add
+from funeral.services.placements import slot_field
+from funeral.services.records import DEATH_SOURCE
+from funeral.services.waivers import waiver_compute, waiver_eligibility
 
 YEARS = range(2020, 2026)
 DEATH_RATE = 0.006  # crude death rate per year

@@ -13,7 +13,10 @@ from core.identifiers import normalize_id_number
 from core.imports import Column, Importer, RowError, register, validation_messages
 from core.models import Division
 from funeral.models import Facility, FeeItem, Placement
-from funeral.services import PlacementInput, WaiverInput, death_record_register, default_funeral_home
+from funeral.services.facilities import default_funeral_home
+from funeral.services.placements import PlacementInput
+from funeral.services.records import death_record_register
+from funeral.services.waivers import WaiverInput
 
 COLUMNS = [
     Column("姓名", "name", required=True, help="身份不明者可留空或填“无名氏”"),

@@ -136,7 +136,7 @@ class DeathRecord(models.Model):
         related_name="death_record",
         verbose_name=_("逝者"),
     )
-    #: 无名尸: the identity is not known; no core Person is created (see services.death_record_register).
+    #: 无名尸: the identity is not known; no core Person is created (see services.records.death_record_register).
     identity_unknown = models.BooleanField(_("身份不明"), default=False)
     unknown_description = models.CharField(
         _("身份不明者描述"), max_length=100, blank=True, help_text=_("如：无名男性，约60岁，发现于……")

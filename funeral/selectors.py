@@ -9,7 +9,7 @@ from django.db.models.functions import ExtractMonth
 
 from core.identifiers import normalize_id_number
 from core.models import Division
-from core.roles import VIEW_FULL_ID
+from core.personal import personal_data
 from funeral.models import DeathRecord, Facility, Placement, TombCase, Waiver
 
 ECO = Q(form__in=Placement.ECO_FORMS)
@@ -60,12 +60,13 @@ def record_list(
     if q:
         # Prefix search would let a masked user recover hidden digits (or a name) one character at
         # a time: only full viewers get it; the others must give the whole value.
-        full = user.has_perm(VIEW_FULL_ID)
+        pd = personal_data(user)
         if q[:4].isdigit():
             number = normalize_id_number(q) or q.upper()
-            qs = qs.filter(person__id_number__startswith=number) if full else qs.filter(person__id_number=number)
+            prefix = pd.full_id_number
+            qs = qs.filter(person__id_number__startswith=number) if prefix else qs.filter(person__id_number=number)
         else:
-            name = Q(person__name__startswith=q) if full else Q(person__name=q)
+            name = Q(person__name__startswith=q) if pd.full_name else Q(person__name=q)
             qs = qs.filter(name | Q(certificate_no=q))
     return qs.order_by("-date_of_death", "-id")
 

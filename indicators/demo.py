@@ -38,7 +38,7 @@ def seed(*, scale: float, log) -> None:
     today = timezone.localdate()
     runs = 0
     if not RecomputeRun.objects.exists():
-        from indicators.services import recompute_run
+        from indicators.services.recompute import recompute_run
 
         for year in range(2021, min(today.year, 2025) + 1):
             as_of = min(date(year, 12, 31), today)

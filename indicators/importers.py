@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from core.imports import Column, Importer, RowError, register, validation_messages
 from core.models import Division
-from indicators.services import base_statistic_save
+from indicators.services.base_statistics import base_statistic_save
 
 COLUMNS = [
     Column("年份", "year", required=True),

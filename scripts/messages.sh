@@ -1,40 +1,25 @@
 #!/usr/bin/env bash
-# Refresh English catalogues: `scripts/messages.sh` for the project's own (core, indicators,
-# assistance, templates/), `scripts/messages.sh funeral` for an app that keeps its own APP/locale.
-# Then fill the empty msgstr lines and run it again with --compile (`... --compile` or `APP --compile`).
+# Refresh the project's one English catalogue, locale/en (core, every app, templates/):
+# `scripts/messages.sh`, then fill the empty msgstr lines and run `scripts/messages.sh --compile`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ROOT=$PWD
-PY=$ROOT/.venv/bin/python
-APP=${1:-}
-COMPILE=${2:-}
-[[ $APP == --compile ]] && { COMPILE=--compile; APP=; }
-if [[ -n $APP ]]; then
-  cd "$APP"
-  # Inside the app folder, the folder must not be on sys.path (its selectors.py would shadow the
-  # standard library and its indicators.py the indicators app). Celery's Django fixup puts the
-  # current folder back when the settings load, so it is taken out again after that.
-  DEBUG=1 PYTHONPATH=$ROOT DJANGO_SETTINGS_MODULE=config.settings $PY -c '
-import os, sys
-sys.path[:] = [p for p in sys.path if p not in ("", os.getcwd())]
-from django.conf import settings
-settings.INSTALLED_APPS
-sys.path[:] = [p for p in sys.path if p not in ("", os.getcwd())]
-from django.core.management import execute_from_command_line
-execute_from_command_line(["django-admin", "makemessages", "-l", "en", "--no-obsolete"])'
-  po=$APP/locale/en/LC_MESSAGES/django.po
-else
-  # Apps with their own locale/ are skipped here (their strings live in their own catalogue).
-  ignores=(--ignore=.venv --ignore=var --ignore=tests --ignore=static --ignore=bench)
-  for d in */locale; do ignores+=(--ignore="${d%/locale}"); done
-  DEBUG=1 $PY manage.py makemessages -l en --no-obsolete "${ignores[@]}"
-  po=locale/en/LC_MESSAGES/django.po
+PY=$PWD/.venv/bin/python
+COMPILE=${1:-}
+po=locale/en/LC_MESSAGES/django.po
+# makemessages writes a folder's strings to the nearest locale/ above it: an app's own locale/
+# would take its strings out of the one catalogue.
+shopt -s nullglob
+stray=(*/locale)
+if ((${#stray[@]})); then
+  echo "merge these into locale/ and delete them (one catalogue): ${stray[*]}" >&2
+  exit 1
 fi
-cd "$ROOT"
+DEBUG=1 $PY manage.py makemessages -l en --no-obsolete \
+  --ignore=.venv --ignore=var --ignore=tests --ignore=static --ignore=bench
 # msgmerge marks guessed translations "#, fuzzy" (copied from a similar string, often wrong):
 # they stay marked, and the i18n test fails, until someone has checked them.
-grep -c '^#, fuzzy' "$po" | xargs echo "fuzzy entries to check:"
+echo "fuzzy entries to check: $(grep -c '^#, fuzzy' "$po" || true)"
 if [[ $COMPILE == --compile ]]; then
   msgfmt -c -o "${po%.po}.mo" "$po"
 fi
-grep -c '^msgstr ""$' "$po" | xargs echo "empty msgstr lines (incl. header and multi-line):"
+echo "empty msgstr lines (incl. header and multi-line): $(grep -c '^msgstr ""$' "$po" || true)"

@@ -1,27 +1,22 @@
-"""REST API for cases, standards and payroll batches. Serializers check shapes; services decide."""
+"""REST API for assistance cases: the list and detail, intake and workflow transitions.
+Serializers check shapes; assistance.services.cases decides."""
 
-from django.db import transaction
-from django.urls import reverse
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import mixins, serializers, status, viewsets
+from django.core.exceptions import ValidationError
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from assistance import selectors
-from assistance.models import Case, Decision, IncomeItem, Standard, Transition
-from assistance.services.cases import AssetInput, IncomeInput, case_create, case_transition
-from assistance.services.standards import standard_create
-from assistance.tasks import build_payroll
+from assistance.models import Case, Decision, IncomeItem, Transition
+from assistance.services.cases import AssetInput, IncomeInput, case_applicant_find, case_create, case_transition
 from assistance.workflow import ACTIONS, allowed_actions
 from core.api.permissions import HasPermission, RoleModelPermissions
+from core.api.serializers import personal
 from core.api.views import LogsFullIds
-from core.identifiers import mask_id_number, mask_name, normalize_id_number
-from core.models import AccessLog, PaymentBatch, Person
-from core.payments import payment_batch_approve
-from core.roles import VIEW_FULL_ID
-from core.services.access import access_log_record
+from core.exceptions import FieldErrors
+from core.personal import personal_data
 
 
 class DecisionSerializer(serializers.ModelSerializer):
@@ -53,16 +48,25 @@ class CaseSerializer(serializers.ModelSerializer):
                   "decided_on", "decision", "next_recheck", "recheck_reason", "paperwork_pending"]  # fmt: skip
         read_only_fields = fields
 
-    def _full(self) -> bool:
-        request = self.context.get("request")
-        return bool(request and request.user.has_perm(VIEW_FULL_ID))
-
     def get_applicant_name(self, case) -> str:
-        return case.applicant.name if self._full() else mask_name(case.applicant.name)
+        return personal(self.context).name(case.applicant.name)
 
     def get_applicant_id_number(self, case) -> str | None:
-        value = case.applicant.id_number
-        return value if self._full() else mask_id_number(value)
+        pd = personal(self.context)
+        return case.applicant.id_number if pd.full_id_number else pd.id_number(case.applicant.id_number)
+
+    def to_representation(self, case):
+        data = super().to_representation(case)
+        pd = personal(self.context)
+        if not pd.full_name:
+            # Free text names the household's people ("成员 … 于 … 死亡"): masked like the names.
+            names = [case.applicant.name, *(m.person.name for m in case.members.all())]
+            for key in ("recheck_reason", "reason", "opinion", "refusal_reason", "end_reason"):
+                if data.get(key):
+                    data[key] = pd.text(data[key], names=names)
+            for transition in data.get("transitions", []):
+                transition["comment"] = pd.text(transition["comment"], names=names)
+        return data
 
 
 class CaseDetailSerializer(CaseSerializer):
@@ -168,11 +172,10 @@ class CaseViewSet(
 
     def retrieve(self, request, *args, **kwargs):
         case = self.get_object()
-        if request.user.has_perm(VIEW_FULL_ID) and case.applicant.id_number:
-            access_log_record(
-                user=request.user, action=AccessLog.Action.VIEW_FULL_ID, object_type="person",
-                object_ids=[case.applicant_id], detail=f"API {request.path}", request=request,
-            )  # fmt: skip
+        if case.applicant.id_number:
+            personal_data(request.user).log_view(
+                request=request, object_type="person", object_ids=[case.applicant_id], detail=f"API {request.path}"
+            )
         return Response(CaseDetailSerializer(case, context=self.get_serializer_context()).data)
 
     @extend_schema(request=CaseCreateSerializer, responses={201: CaseDetailSerializer})
@@ -180,16 +183,15 @@ class CaseViewSet(
         data = CaseCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = dict(data.validated_data)
-        number = normalize_id_number(v.pop("applicant_id_number"))
-        person = Person.objects.for_user(request.user).filter(id_number=number).select_related("membership").first()
-        membership = getattr(person, "membership", None) if person else None
-        if membership is None:
-            raise serializers.ValidationError(
-                {"applicant_id_number": ["本辖区没有此身份证号的人员，或其尚未登记家庭。"]}
-            )
+        errors = FieldErrors()
+        try:
+            person = case_applicant_find(user=request.user, id_number=v.pop("applicant_id_number"))
+        except ValidationError as exc:
+            errors.merge(exc, rename={"id_number": "applicant_id_number"})
+        errors.raise_if_any()
         case = case_create(
             user=request.user,
-            household=membership.household,
+            household=person.membership.household,
             applicant=person,
             income_items=[IncomeInput(**i) for i in v.pop("income_items")],
             asset_items=[AssetInput(**i) for i in v.pop("asset_items")],
@@ -210,110 +212,3 @@ class CaseViewSet(
         case = case_transition(user=request.user, case=case, **v)
         case = selectors.case_detail_queryset(user=request.user).get(pk=case.pk)
         return Response(CaseDetailSerializer(case, context=self.get_serializer_context()).data)
-
-
-class TierSerializer(serializers.Serializer):
-    income_up_to = serializers.DecimalField(max_digits=10, decimal_places=2)
-    amount_per_member = serializers.DecimalField(max_digits=10, decimal_places=2)
-
-
-class StandardSerializer(serializers.ModelSerializer):
-    tiers = TierSerializer(many=True, required=False)
-
-    class Meta:
-        model = Standard
-        fields = ["id", "kind", "amount", "effective_from", "method", "rounding", "note", "tiers", "created_at"]
-        read_only_fields = ["id", "created_at"]
-        validators = []
-
-
-class StandardViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
-    """Standards with their effective dates. New rows only: a decision points at the row it used."""
-
-    permission_classes = [RoleModelPermissions]
-    serializer_class = StandardSerializer
-    queryset = Standard.objects.none()
-
-    def get_queryset(self):
-        qs = selectors.standard_list()
-        kind = self.request.query_params.get("kind")
-        return qs.filter(kind=kind) if kind else qs
-
-    def create(self, request, *args, **kwargs):
-        data = StandardSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = dict(data.validated_data)
-        tiers = [(t["income_up_to"], t["amount_per_member"]) for t in v.pop("tiers", [])]
-        standard = standard_create(user=request.user, tiers=tiers, **v)
-        return Response(StandardSerializer(standard).data, status=201)
-
-
-class PayrollBatchSerializer(serializers.ModelSerializer):
-    month = serializers.DateField(format="%Y-%m")
-    townships = serializers.SerializerMethodField()
-
-    class Meta:
-        model = PaymentBatch
-        fields = ["id", "month", "state", "line_count", "people_count", "total_amount", "built_at", "approved_at",
-                  "townships"]  # fmt: skip
-
-    def get_townships(self, batch) -> list[dict]:
-        if not self.context.get("with_totals"):
-            return []
-        user = self.context["request"].user
-        return [
-            {"township": t["township_id"], "name": t["township__name"], "households": t["households"],
-             "people": t["people"], "amount": str(t["amount"])}
-            for t in selectors.payroll_totals(user=user, batch=batch)
-        ]  # fmt: skip
-
-
-class PayrollBatchViewSet(viewsets.ReadOnlyModelViewSet):
-    """Monthly payroll batches. POST {"month": "2025-03"} builds (or rebuilds, while a draft) the
-    month's batch on the worker and answers 202; an approved month is never rebuilt."""
-
-    permission_classes = [RoleModelPermissions]
-    serializer_class = PayrollBatchSerializer
-    queryset = PaymentBatch.objects.none()
-
-    def get_queryset(self):
-        return selectors.payroll_batches()
-
-    def get_serializer_context(self):
-        return {**super().get_serializer_context(), "with_totals": self.action == "retrieve"}
-
-    @extend_schema(
-        request=inline_serializer("PayrollBuild", {"month": serializers.CharField(help_text="YYYY-MM")}),
-        responses={202: inline_serializer("PayrollQueued", {"month": serializers.CharField(),
-                                                             "status_url": serializers.CharField()})},
-    )  # fmt: skip
-    def create(self, request, *args, **kwargs):
-        import datetime
-
-        text = str(request.data.get("month", ""))
-        try:
-            month = datetime.datetime.strptime(text, "%Y-%m").date()
-        except ValueError:
-            raise serializers.ValidationError({"month": ["格式应为 YYYY-MM。"]}) from None
-        batch = PaymentBatch.objects.filter(program="assistance", month=month).first()
-        if batch is not None and batch.is_frozen:
-            raise serializers.ValidationError({"month": [f"{text} 的批次已审定，不会重复发放。"]})
-        transaction.on_commit(lambda: build_payroll.delay(month.isoformat(), request.user.pk))
-        url = reverse("assistance-payroll-list") + f"?month={text}"
-        return Response({"month": text, "status_url": request.build_absolute_uri(url)}, status=status.HTTP_202_ACCEPTED)
-
-    def filter_queryset(self, queryset):
-        month = self.request.query_params.get("month")
-        if month:
-            try:
-                year, mon = (int(p) for p in month.split("-"))
-                queryset = queryset.filter(month__year=year, month__month=mon)
-            except ValueError:
-                raise NotFound from None
-        return super().filter_queryset(queryset)
-
-    @extend_schema(request=None, responses={200: PayrollBatchSerializer})
-    @action(detail=True, methods=["post"])
-    def approve(self, request, pk=None):
-        batch = payment_batch_approve(batch=self.get_object(), user=request.user)
-        return Response(PayrollBatchSerializer(batch, context=self.get_serializer_context()).data)

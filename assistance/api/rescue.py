@@ -4,25 +4,18 @@ assistance.services.rescue, which holds every rule; the queryset is the caller's
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
-from rest_framework.response import Response
 
 from assistance import selectors
 from assistance.models import Rescue
 from assistance.services import rescue as services
 from core.api.permissions import RoleModelPermissions
-from core.api.serializers import PersonInJurisdictionField
-from core.identifiers import mask_id_number, mask_name, normalize_id_number
-from core.models import AccessLog, Division, Person
-from core.roles import VIEW_FULL_ID
-from core.services.access import access_log_record
+from core.api.serializers import PersonInJurisdictionField, personal
+from core.api.views import LogsFullIds
+from core.identifiers import normalize_id_number
+from core.models import Division, Person
 
 #: ?outcome= value for "still at the station" (stored as "").
 PENDING = "pending"
-
-
-def _full(context) -> bool:
-    request = context.get("request")
-    return bool(request and request.user.has_perm(VIEW_FULL_ID))
 
 
 class PersonIdNumberField(serializers.CharField):
@@ -36,7 +29,7 @@ class PersonIdNumberField(serializers.CharField):
         if rescue.person_id is None:
             return ""
         value = rescue.person.id_number or ""
-        return value if _full(self.context) else mask_id_number(value)
+        return personal(self.context).id_number(value)
 
     def to_internal_value(self, data):
         return {"person_id_number": super().to_internal_value(data)}
@@ -77,7 +70,7 @@ class RescueSerializer(serializers.ModelSerializer):
     def get_person_name(self, rescue) -> str:
         if rescue.person_id is None:
             return ""
-        return rescue.person.name if _full(self.context) else mask_name(rescue.person.name)
+        return personal(self.context).name(rescue.person.name)
 
     def get_identified(self, rescue) -> bool:
         return rescue.identity_established_on is not None
@@ -117,6 +110,7 @@ class RescueSerializer(serializers.ModelSerializer):
     partial_update=extend_schema(summary="修改救助记录（查明身份、离站去向等）"),
 )  # fmt: skip
 class RescueViewSet(
+    LogsFullIds,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -127,6 +121,8 @@ class RescueViewSet(
     Another township's record answers 404. A rule the record breaks answers 400 with the field named."""
 
     permission_classes = [RoleModelPermissions]
+    #: the access log names the people whose full ID numbers were shown (LogsFullIds)
+    log_object_type = "person"
     serializer_class = RescueSerializer
     queryset = Rescue.objects.none()
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -155,27 +151,8 @@ class RescueViewSet(
         )
 
     def _log_full_ids(self, rescues):
-        if not self.request.user.has_perm(VIEW_FULL_ID):
-            return
-        ids = [r.person_id for r in rescues if r.person_id]
-        if ids:
-            access_log_record(
-                user=self.request.user, action=AccessLog.Action.VIEW_FULL_ID, object_type="person",
-                object_ids=ids, detail=f"API {self.request.method} {self.request.path}", request=self.request,
-            )  # fmt: skip
-
-    def list(self, request, *args, **kwargs):
-        queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset)
-        rows = page if page is not None else list(queryset)
-        self._log_full_ids(rows)
-        data = self.get_serializer(rows, many=True).data
-        return self.get_paginated_response(data) if page is not None else Response(data)
-
-    def retrieve(self, request, *args, **kwargs):
-        rescue = self.get_object()
-        self._log_full_ids([rescue])
-        return Response(self.get_serializer(rescue).data)
+        # A record carries its person's ID number: the log names the person (none while unidentified).
+        super()._log_full_ids([r.person for r in rescues if r.person_id])
 
     # A write answers with the record, full ID number included for those who may see it: logged too.
     def perform_create(self, serializer):

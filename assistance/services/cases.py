@@ -18,7 +18,8 @@ from assistance.calculation import Calculation, compute, self_care_level
 from assistance.models import AssetItem, Case, CaseDocument, CaseMember, Decision, IncomeItem, Objection, Transition
 from assistance.workdays import add_working_days
 from assistance.workflow import ACTIONS, action_applies
-from core.exceptions import ApplicationError
+from core.exceptions import ApplicationError, FieldErrors
+from core.identifiers import normalize_id_number
 from core.jurisdiction import user_can_act_in
 from core.models import Household, Person
 
@@ -60,13 +61,16 @@ class AssetInput:
     description: str = ""
 
 
-def _money(value, field: str) -> Decimal:
+def _money(value, field: str, errors: FieldErrors) -> Decimal | None:
+    """The amount to the cent, or None with the reason added to `errors` under `field`."""
     try:
         amount = Decimal(str(value)).quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError):
-        raise ValidationError({field: [_("金额格式不正确：%(v)s") % {"v": value}]}) from None
+        errors.add(field, _("金额格式不正确：%(v)s") % {"v": value})
+        return None
     if amount < 0:
-        raise ValidationError({field: [_("金额不能为负数。")]})
+        errors.add(field, _("金额不能为负数。"))
+        return None
     return amount
 
 
@@ -102,27 +106,39 @@ def _duplicate_error(member: CaseMember) -> ApplicationError:
     )
 
 
-def _validate_kind(kind: str, subtype: str, requested_amount, self_care: str) -> dict:
-    errors: dict[str, list] = {}
+def _validate_kind(errors: FieldErrors, kind: str, subtype: str, requested_amount, self_care: str) -> None:
     if kind not in Case.Kind.values:
-        errors["kind"] = [_("请选择救助类别。")]
+        errors.add("kind", _("请选择救助类别。"))
     allowed = {
         Case.Kind.TEKUN: {Case.Subtype.CENTRALISED, Case.Subtype.DISPERSED},
         Case.Kind.TEMPORARY: {Case.Subtype.EMERGENCY, Case.Subtype.EXPENDITURE},
     }.get(kind, {Case.Subtype.NONE})
     if subtype not in allowed:
-        errors["subtype"] = [
+        errors.add(
+            "subtype",
             _("特困供养请选择集中或分散供养。")
             if kind == Case.Kind.TEKUN
             else _("临时救助请选择急难型或支出型。")
             if kind == Case.Kind.TEMPORARY
-            else _("该救助类别没有细类。")
-        ]
+            else _("该救助类别没有细类。"),
+        )
     if kind == Case.Kind.TEMPORARY and not requested_amount:
-        errors["requested_amount"] = [_("临时救助请填写申请金额。")]
+        errors.add("requested_amount", _("临时救助请填写申请金额。"))
     if kind == Case.Kind.TEKUN and subtype == Case.Subtype.DISPERSED and not self_care:
-        errors["self_care"] = [_("分散供养请评估生活自理能力。")]
-    return errors
+        errors.add("self_care", _("分散供养请评估生活自理能力。"))
+
+
+def case_applicant_find(*, user, id_number: str) -> Person:
+    """The applicant named by ID number: a person of the user's jurisdiction registered in a
+    household (`person.membership.household`). Another township's person answers like a missing one.
+    Raises ValidationError on `id_number`."""
+    number = normalize_id_number(id_number)
+    person = Person.objects.for_user(user).filter(id_number=number).select_related("membership").first()
+    if person is None:
+        raise ValidationError({"id_number": [_("本辖区没有此身份证号的人员，请先在“人员”中登记。")]})
+    if getattr(person, "membership", None) is None:
+        raise ValidationError({"id_number": [_("%(name)s 尚未登记家庭，请先在“家庭”中登记。") % {"name": person.name}]})
+    return person
 
 
 @transaction.atomic
@@ -151,19 +167,17 @@ def case_create(
     members = list(household.members.select_related("person").order_by("id"))
     living = [m for m in members if m.person.date_of_death is None]
     applicant = applicant or household.head
-    errors = _validate_kind(kind, subtype, requested_amount, "" if self_care_unable_items is None else "x")
-    if applicant.pk not in {m.person_id for m in living}:
-        errors["applicant"] = [_("申请人应是该家庭的在世成员。")]
+    living_ids = {m.person_id for m in living}
+    errors = FieldErrors()
+    _validate_kind(errors, kind, subtype, requested_amount, "" if self_care_unable_items is None else "x")
+    if applicant.pk not in living_ids:
+        errors.add("applicant", _("申请人应是该家庭的在世成员。"))
     if applied_on > timezone.localdate():
-        errors["applied_on"] = [_("申请日期不能晚于今天。")]
-    if requested_amount not in (None, ""):
-        requested_amount = _money(requested_amount, "requested_amount")
-    if errors:
-        raise ValidationError(errors)
-    if kind in Case.EXCLUSIVE_KINDS:
-        existing = open_case_of([m.person_id for m in living])
-        if existing:
-            raise _duplicate_error(existing)
+        errors.add("applied_on", _("申请日期不能晚于今天。"))
+    if requested_amount not in (None, "") and "requested_amount" not in errors:
+        requested_amount = _money(requested_amount, "requested_amount", errors)
+    income_rows = _income_rows(income_items, living_ids, errors)
+    asset_rows = _asset_rows(asset_items, errors)
     case = Case(
         kind=kind,
         subtype=subtype,
@@ -174,11 +188,20 @@ def case_create(
         reason=reason.strip(),
         bank_account=bank_account.strip(),
         requested_amount=requested_amount or None,
-        self_care=self_care_level(self_care_unable_items) if self_care_unable_items is not None else "",
         applied_on=applied_on,
         created_by=user,
     )
-    case.full_clean(exclude=["household", "applicant", "township", "village", "created_by", "decision"])
+    # The model's own field checks, for the fields the rules above have not already refused.
+    try:
+        case.full_clean(exclude=["household", "applicant", "township", "village", "created_by", "decision", *errors])
+    except ValidationError as exc:
+        errors.merge(exc)
+    errors.raise_if_any()
+    if kind in Case.EXCLUSIVE_KINDS:
+        existing = open_case_of([m.person_id for m in living])
+        if existing:
+            raise _duplicate_error(existing)
+    case.self_care = self_care_level(self_care_unable_items) if self_care_unable_items is not None else ""
     try:
         with transaction.atomic():
             case.save()
@@ -195,8 +218,8 @@ def case_create(
         )
         for m in living
     )
-    _set_income(case, income_items, {m.person_id for m in living})
-    _set_assets(case, asset_items)
+    _replace(case, case.income_items, IncomeItem, income_rows)
+    _replace(case, case.asset_items, AssetItem, asset_rows)
     for title, upload in documents:
         case_document_add(user=user, case=case, title=title, upload=upload)
     _record(case, "create", Case.State.DRAFT, Case.State.DRAFT, user, applied_on, reason)
@@ -205,38 +228,44 @@ def case_create(
     return case
 
 
-def _set_income(case: Case, items, member_ids: set[int]) -> None:
+def _income_rows(items, member_ids: set[int], errors: FieldErrors) -> list[IncomeItem]:
+    """The income items as unsaved rows; a bad item adds its reason to `errors` (the first bad
+    item only: they are one field, `income_items`)."""
     rows = []
     for n, item in enumerate(items, start=1):
         if item.kind not in IncomeItem.Kind.values:
-            raise ValidationError({"income_items": [_("第 %(n)d 项收入类型不正确。") % {"n": n}]})
+            errors.add("income_items", _("第 %(n)d 项收入类型不正确。") % {"n": n})
+            break
         if item.person_id and item.person_id not in member_ids:
-            raise ValidationError({"income_items": [_("第 %(n)d 项收入的成员不属于该家庭。") % {"n": n}]})
-        rows.append(
-            IncomeItem(
-                case=case,
-                kind=item.kind,
-                person_id=item.person_id,
-                monthly_amount=_money(item.monthly_amount, "income_items"),
-                note=item.note[:200],
-            )
-        )
-    case.income_items.all().delete()
-    IncomeItem.objects.bulk_create(rows)
+            errors.add("income_items", _("第 %(n)d 项收入的成员不属于该家庭。") % {"n": n})
+            break
+        amount = _money(item.monthly_amount, "income_items", errors)
+        if amount is None:
+            break
+        rows.append(IncomeItem(kind=item.kind, person_id=item.person_id, monthly_amount=amount, note=item.note[:200]))
+    return rows
 
 
-def _set_assets(case: Case, items) -> None:
+def _asset_rows(items, errors: FieldErrors) -> list[AssetItem]:
+    """The asset items as unsaved rows; the first bad item adds its reason to `errors`."""
     rows = []
     for n, item in enumerate(items, start=1):
         if item.kind not in AssetItem.Kind.values:
-            raise ValidationError({"asset_items": [_("第 %(n)d 项财产类型不正确。") % {"n": n}]})
-        rows.append(
-            AssetItem(
-                case=case, kind=item.kind, value=_money(item.value, "asset_items"), description=item.description[:200]
-            )
-        )
-    case.asset_items.all().delete()
-    AssetItem.objects.bulk_create(rows)
+            errors.add("asset_items", _("第 %(n)d 项财产类型不正确。") % {"n": n})
+            break
+        value = _money(item.value, "asset_items", errors)
+        if value is None:
+            break
+        rows.append(AssetItem(kind=item.kind, value=value, description=item.description[:200]))
+    return rows
+
+
+def _replace(case: Case, related, model, rows: list) -> None:
+    """The case's income (or asset) items become `rows`."""
+    related.all().delete()
+    for row in rows:
+        row.case = case
+    model.objects.bulk_create(rows)
 
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
@@ -263,9 +292,13 @@ def case_income_set(*, user, case: Case, income_items: list[IncomeInput], asset_
     if case.state not in (*Case.PENDING_STATES, Case.State.DRAFT, Case.State.ACTIVE, Case.State.SUSPENDED):
         raise ApplicationError(_("案件当前状态不能修改收入。"), code="state")
     member_ids = set(case.members.values_list("person_id", flat=True))
-    _set_income(case, income_items, member_ids)
-    if asset_items is not None:
-        _set_assets(case, asset_items)
+    errors = FieldErrors()
+    income_rows = _income_rows(income_items, member_ids, errors)
+    asset_rows = _asset_rows(asset_items, errors) if asset_items is not None else None
+    errors.raise_if_any()
+    _replace(case, case.income_items, IncomeItem, income_rows)
+    if asset_rows is not None:
+        _replace(case, case.asset_items, AssetItem, asset_rows)
     return case
 
 
@@ -291,27 +324,49 @@ def case_calculate(case: Case, on: date | None = None) -> Calculation:
     return compute(case=case, members=len(living), covered=covered, income_items=list(case.income_items.all()), on=on)
 
 
-def _freeze(case: Case, calc: Calculation, user, on: date) -> Decision:
-    living = _living_members(case, on)
-    pay_from = on.replace(day=1) if case.kind == Case.Kind.TEMPORARY else next_month_start(on)
+@dataclass(frozen=True)
+class DecidedMember:
+    """A household member as the decision saw them (frozen in its snapshot)."""
+
+    person_id: int
+    name: str
+    relation: str
+    covered: bool
+
+
+def decision_build(
+    *,
+    case: Case,
+    calc: Calculation,
+    user,
+    on: date,
+    members,
+    income_items,
+    method: str | None = None,
+    imported: bool = False,
+) -> Decision:
+    """The decision on `case` from the calculation `calc`, unsaved, with its frozen snapshot: the
+    one place a Decision is made (the workflow saves it; the case import and the demo data write
+    theirs in bulk). `members` are DecidedMember, `income_items` IncomeItem rows (saved or not).
+    Paid from the month after `on`, temporary assistance from `on`'s month (Arts. 21, 25)."""
     snapshot = {
-        "members": [
-            {"id": m.person_id, "name": m.person.name, "relation": m.relation, "covered": m.covered} for m in living
-        ],
+        "members": [{"id": m.person_id, "name": m.name, "relation": m.relation, "covered": m.covered} for m in members],
         "income": [
             {"kind": i.kind, "amount": str(i.monthly_amount), "counted": i.counts, "person": i.person_id}
-            for i in case.income_items.all()
+            for i in income_items
         ],
         "steps": calc.steps,
     }
-    return Decision.objects.create(
+    if imported:
+        snapshot["imported"] = True
+    return Decision(
         case=case,
         decided_on=on,
         decided_by=user,
-        pay_from=pay_from,
+        pay_from=on.replace(day=1) if case.kind == Case.Kind.TEMPORARY else next_month_start(on),
         standard=calc.standard,
         standard_amount=calc.standard.amount if calc.standard else None,
-        method=calc.method,
+        method=calc.method if method is None else method,
         household_size=calc.household_size,
         counted_income=calc.counted_income,
         per_capita_income=calc.per_capita_income,
@@ -320,6 +375,15 @@ def _freeze(case: Case, calc: Calculation, user, on: date) -> Decision:
         amount=calc.amount,
         snapshot=snapshot,
     )
+
+
+def _freeze(case: Case, calc: Calculation, user, on: date) -> Decision:
+    members = [DecidedMember(m.person_id, m.person.name, m.relation, m.covered) for m in _living_members(case, on)]
+    decision = decision_build(
+        case=case, calc=calc, user=user, on=on, members=members, income_items=case.income_items.all()
+    )
+    decision.save(force_insert=True)
+    return decision
 
 
 def _investigator_names(text: str) -> list[str]:
@@ -375,8 +439,12 @@ def case_transition(*, user, case: Case, action: str, on_date: date | None = Non
     return case
 
 
+def _blank(value) -> bool:
+    return value in (None, "", [])
+
+
 def _require(value, field: str, message: str):
-    if value in (None, "", []):
+    if _blank(value):
         raise ValidationError({field: [message]})
     return value
 
@@ -391,14 +459,21 @@ def _accept(case, *, user, on, comment):
 def _investigate(case, *, user, on, comment, investigators: str = "", verification: str = "", income_items=None,
                  asset_items=None, note: str = ""):  # fmt: skip
     names = _investigator_names(investigators)
+    errors = FieldErrors()
     if len(names) < 2:
-        raise ValidationError({"investigators": [_("入户调查至少需要两名调查人员。")]})
+        errors.add("investigators", _("入户调查至少需要两名调查人员。"))
     if verification not in (Case.Verification.PASSED, Case.Verification.FAILED):
-        raise ValidationError({"verification": [_("请填写经济状况核对结果。")]})
+        errors.add("verification", _("请填写经济状况核对结果。"))
+    income_rows = asset_rows = None
     if income_items is not None:
-        _set_income(case, income_items, set(case.members.values_list("person_id", flat=True)))
+        income_rows = _income_rows(income_items, set(case.members.values_list("person_id", flat=True)), errors)
     if asset_items is not None:
-        _set_assets(case, asset_items)
+        asset_rows = _asset_rows(asset_items, errors)
+    errors.raise_if_any()
+    if income_rows is not None:
+        _replace(case, case.income_items, IncomeItem, income_rows)
+    if asset_rows is not None:
+        _replace(case, case.asset_items, AssetItem, asset_rows)
     case.investigators = "、".join(names)
     case.investigated_by = user
     case.investigated_on = on
@@ -504,16 +579,17 @@ def _resume(case, *, user, on, comment):
 
 
 def _gradual_exit(case, *, user, on, comment, exit_until: date | None = None):
-    _require(comment, "comment", _("渐退必须说明原因（如收入已超过低保标准）。"))
-    exit_until = _require(exit_until, "exit_until", _("请填写渐退截止日期。"))
-    if exit_until <= on or exit_until > add_months(on, GRADUAL_EXIT_MONTHS):
-        raise ValidationError(
-            {
-                "exit_until": [
-                    _("渐退期最长 %(m)d 个月（至 %(d)s）。") % {"m": GRADUAL_EXIT_MONTHS, "d": add_months(on, 6)}
-                ]
-            }
+    errors = FieldErrors()
+    if _blank(comment):
+        errors.add("comment", _("渐退必须说明原因（如收入已超过低保标准）。"))
+    if _blank(exit_until):
+        errors.add("exit_until", _("请填写渐退截止日期。"))
+    elif exit_until <= on or exit_until > add_months(on, GRADUAL_EXIT_MONTHS):
+        errors.add(
+            "exit_until",
+            _("渐退期最长 %(m)d 个月（至 %(d)s）。") % {"m": GRADUAL_EXIT_MONTHS, "d": add_months(on, 6)},
         )
+    errors.raise_if_any()
     case.exit_until = exit_until
     case.end_reason = comment[:200]
 

@@ -1,5 +1,6 @@
 """Assistance's programme in the shared payment-list engine (core/payments.py): the month's
-entitlements from the frozen decisions of paying cases.
+entitlements from the frozen decisions of paying cases, and the request to build a month's batch
+(`payroll_request`, from the payroll page and the API).
 
 - dibao and tekun: every case active (or in gradual exit until its end) whose decision pays from
   this month or earlier: the decision's per-member amount × its covered members still alive on the
@@ -8,19 +9,39 @@ entitlements from the frozen decisions of paying cases.
   that batch is approved.
 """
 
+import datetime
 from collections import defaultdict
 from datetime import date
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from assistance.models import Case, CaseMember, Decision
+from assistance.tasks import build_payroll
 from core.models import PaymentBatch, PaymentLine
 from core.payments import Entitlement, register_program
 
 PROGRAM = "assistance"
 SOURCE = "assistance.case"
+
+
+def payroll_request(*, month: str, user) -> date:
+    """Queue the build (or rebuild, while a draft) of the month's batch on the worker, once the
+    caller's transaction commits. `month` is "YYYY-MM"; an approved month is refused (ValidationError
+    on `month`): it is never built, so never paid, twice. Returns the month's first day."""
+    try:
+        first = datetime.datetime.strptime(str(month), "%Y-%m").date()
+    except ValueError:
+        raise ValidationError({"month": [gettext("格式应为 YYYY-MM。")]}) from None
+    batch = PaymentBatch.objects.filter(program=PROGRAM, month=first).first()
+    if batch is not None and batch.is_frozen:
+        raise ValidationError({"month": [gettext("%(m)s 的批次已审定，不会重复发放。") % {"m": month}]})
+    transaction.on_commit(lambda: build_payroll.delay(first.isoformat(), user.pk))
+    return first
 
 
 @register_program(PROGRAM, _("社会救助（低保、特困、临时救助）"), on_approved=lambda batch: _close_one_offs(batch))

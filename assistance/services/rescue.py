@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assistance.models import Rescue
+from core.exceptions import FieldErrors
 from core.jurisdiction import user_can_act_in
 from core.models import Person
 
@@ -14,39 +15,39 @@ RESCUE_FIELDS = ("intake_date", "person", "provisional_name", "sex", "found_town
 
 
 def rescue_validate(rescue: Rescue, *, user) -> None:
-    errors: dict[str, list] = {}
+    """Every field error of the record at once (one ValidationError keyed by field)."""
+    errors = FieldErrors()
     try:
         # The constraints are repeated below with messages a clerk can act on; the database keeps them.
         rescue.full_clean(exclude=["person", "found_township", "created_by"], validate_constraints=False)
     except ValidationError as exc:
-        errors = exc.message_dict
+        errors.merge(exc)
     today = timezone.localdate()
     for field in ("intake_date", "identity_established_on", "outcome_date"):
         value: date | None = getattr(rescue, field)
         if value and value > today:
-            errors.setdefault(field, []).append(_("日期不能晚于今天。"))
+            errors.add(field, _("日期不能晚于今天。"))
     if not rescue.person_id and not rescue.provisional_name.strip():
-        errors.setdefault("provisional_name", []).append(_("身份未查明时请填写临时称呼（如“无名氏2025-03”）。"))
+        errors.add("provisional_name", _("身份未查明时请填写临时称呼（如“无名氏2025-03”）。"))
     if rescue.identity_established_on and not rescue.person_id:
-        errors.setdefault("person", []).append(_("已查明身份的，请关联人员档案。"))
+        errors.add("person", _("已查明身份的，请关联人员档案。"))
     if rescue.identity_established_on and not rescue.identity_method:
-        errors.setdefault("identity_method", []).append(_("请填写查明身份的方式。"))
+        errors.add("identity_method", _("请填写查明身份的方式。"))
     if rescue.identity_established_on and rescue.intake_date and rescue.identity_established_on < rescue.intake_date:
-        errors.setdefault("identity_established_on", []).append(_("查明身份日期不能早于入站日期。"))
+        errors.add("identity_established_on", _("查明身份日期不能早于入站日期。"))
     if rescue.outcome and not rescue.outcome_date:
-        errors.setdefault("outcome_date", []).append(_("请填写离站日期。"))
+        errors.add("outcome_date", _("请填写离站日期。"))
     if rescue.outcome_date and not rescue.outcome:
-        errors.setdefault("outcome", []).append(_("请填写去向。"))
+        errors.add("outcome", _("请填写去向。"))
     if rescue.outcome_date and rescue.intake_date and rescue.outcome_date < rescue.intake_date:
-        errors.setdefault("outcome_date", []).append(_("离站日期不能早于入站日期。"))
+        errors.add("outcome_date", _("离站日期不能早于入站日期。"))
     if rescue.outcome in Rescue.RETURNED and not rescue.identity_established_on:
-        errors.setdefault("outcome", []).append(_("接送或自行返回的，应先查明身份。"))
+        errors.add("outcome", _("接送或自行返回的，应先查明身份。"))
     if rescue.person_id and not Person.objects.for_user(user).filter(pk=rescue.person_id).exists():
-        errors.setdefault("person", []).append(_("本辖区没有此人员。"))
+        errors.add("person", _("本辖区没有此人员。"))
     if rescue.found_township_id and not user_can_act_in(user, rescue.found_township_id):
-        errors.setdefault("found_township", []).append(_("您只能登记本乡镇（街道）发现的人员。"))
-    if errors:
-        raise ValidationError(errors)
+        errors.add("found_township", _("您只能登记本乡镇（街道）发现的人员。"))
+    errors.raise_if_any()
 
 
 @transaction.atomic

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from assistance.models import BenefitTier, Standard
-from core.exceptions import ApplicationError
+from core.exceptions import ApplicationError, FieldErrors
 
 #: The plan's 2020 values (ch.2 §1: dibao 775 元/month = 9300/year; tekun centralised 940, dispersed
 #: 780 and 826) and the edge-family multiple of the rules (1.5 × the dibao standard).
@@ -35,24 +35,44 @@ def standard_create(*, user, kind: str, amount, effective_from: date, method: st
         kind=kind, amount=amount, effective_from=effective_from, method=method, rounding=rounding, note=note,
         created_by=user,
     )  # fmt: skip
-    standard.full_clean(exclude=["created_by"], validate_unique=False, validate_constraints=False)
-    if Decimal(str(amount)) <= 0:
-        raise ValidationError({"amount": [_("标准应大于 0。")]})
-    if kind in Standard.MULTIPLES and not (Decimal("0") < Decimal(amount) <= Decimal("24")):
-        raise ValidationError({"amount": [_("倍数应在 0 到 24 之间。")]})
-    if method == Standard.Method.TIERED and kind != Standard.Kind.DIBAO:
-        raise ValidationError({"method": [_("只有低保标准可以分档发放。")]})
-    if method == Standard.Method.TIERED and not tiers:
-        raise ValidationError({"method": [_("分档发放请至少填写一个档次。")]})
-    if Standard.objects.filter(kind=kind, effective_from=effective_from).exists():
-        raise ValidationError({"effective_from": [_("该日期已有同类标准；标准只能新增，不能覆盖。")]})
+    errors = FieldErrors()
+    try:
+        standard.full_clean(exclude=["created_by"], validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        errors.merge(exc)
+    # One reason per field: the first rule of a field that refuses it.
+    if "amount" not in errors:
+        if Decimal(str(amount)) <= 0:
+            errors.add("amount", _("标准应大于 0。"))
+        elif kind in Standard.MULTIPLES and not (Decimal("0") < Decimal(amount) <= Decimal("24")):
+            errors.add("amount", _("倍数应在 0 到 24 之间。"))
+    if "method" not in errors:
+        if method == Standard.Method.TIERED and kind != Standard.Kind.DIBAO:
+            errors.add("method", _("只有低保标准可以分档发放。"))
+        elif method == Standard.Method.TIERED and not tiers:
+            errors.add("method", _("分档发放请至少填写一个档次。"))
+    if (
+        "kind" not in errors
+        and "effective_from" not in errors
+        and Standard.objects.filter(kind=kind, effective_from=effective_from).exists()
+    ):
+        errors.add("effective_from", _("该日期已有同类标准；标准只能新增，不能覆盖。"))
+    rows = []
+    for income_up_to, amount_per_member in tiers:
+        tier = BenefitTier(income_up_to=income_up_to, amount_per_member=amount_per_member)
+        try:
+            tier.full_clean(exclude=["standard"])
+        except ValidationError as exc:
+            errors.merge(exc)
+            break  # the tiers are one list: the first bad one is named
+        rows.append(tier)
+    errors.raise_if_any()
     try:
         with transaction.atomic():
             standard.save()
     except IntegrityError:
         raise ApplicationError(_("该日期已有同类标准。")) from None
-    for income_up_to, amount_per_member in tiers:
-        tier = BenefitTier(standard=standard, income_up_to=income_up_to, amount_per_member=amount_per_member)
-        tier.full_clean(exclude=["standard"])
+    for tier in rows:
+        tier.standard = standard
         tier.save()
     return standard

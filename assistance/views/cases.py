@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,28 +16,26 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assistance import selectors
-from assistance.forms import (
-    ActionForm,
-    AssetFormSet,
-    CaseFilterForm,
-    IncomeFormSet,
-    IntakeForm,
-    items,
-)
+from assistance.forms.cases import ActionForm, AssetFormSet, CaseFilterForm, IncomeFormSet, IntakeForm, items
 from assistance.models import Case, CaseDocument
-from assistance.services.cases import case_calculate, case_create, case_document_add, case_income_set, case_transition
+from assistance.services.cases import (
+    case_applicant_find,
+    case_calculate,
+    case_create,
+    case_document_add,
+    case_income_set,
+    case_transition,
+)
 from assistance.workflow import ACTIONS, action_applies, allowed_actions
 from core.exceptions import ApplicationError
-from core.exports import workbook_bytes
+from core.exports import workbook_bytes, xlsx_response
 from core.forms import apply_errors
-from core.identifiers import mask_id_number, mask_name, normalize_id_number
 from core.jurisdiction import get_for_user_or_404
-from core.models import AccessLog, Division, Person
-from core.roles import EXPORT_PERSONAL_DATA, VIEW_FULL_ID
+from core.models import AccessLog, Division
+from core.personal import EXPORT_MAX_ROWS, personal_data
 from core.selectors import township_choices
 from core.services.access import access_log_record
 from core.views.common import paginate
-from core.views.people import xlsx_response
 
 VIEW = "assistance.view_case"
 
@@ -66,7 +65,7 @@ def queue(request):
     # Labels and links are looked up once per page, not per row: the queue is the page officers
     # open most, and per-row template includes and lazy-label lookups were most of its time.
     kinds, subtypes, states = dict(Case.Kind.choices), dict(Case.Subtype.choices), dict(Case.State.choices)
-    full = request.user.has_perm(VIEW_FULL_ID)
+    pd = personal_data(request.user)
     base = reverse("assistance:case_detail", args=[0])[: -len("0/")]
     rows = [
         {
@@ -74,7 +73,7 @@ def queue(request):
             "url": f"{base}{c.pk}/",
             "kind": f"{kinds[c.kind]} · {subtypes[c.subtype]}" if c.subtype else kinds[c.kind],
             "state": states[c.state],
-            "name": c.applicant.name if full else mask_name(c.applicant.name),
+            "name": pd.name(c.applicant.name),
             "badge": badges[c.pk][0],
             "left": badges[c.pk][1],
             "overdue_by": -badges[c.pk][1] if badges[c.pk][1] is not None else None,
@@ -105,7 +104,6 @@ def case_list(request):
 
 EXPORT_HEADERS = ["案件号", "类别", "细类", "状态", "乡镇（街道）", "村（社区）", "申请人", "身份证号", "保障人数",
                   "月发放金额（元）", "申请日期", "认定日期", "下次核查"]  # fmt: skip
-EXPORT_MAX_ROWS = 100_000
 
 
 @login_required
@@ -116,7 +114,8 @@ def case_export(request):
     if filters is None:
         raise Http404
     qs = selectors.case_list(user=request.user, **filters)
-    full = request.user.has_perm(EXPORT_PERSONAL_DATA)
+    pd = personal_data(request.user).for_export()
+    full = pd.full_id_number
     rows = []
     ids = []
     for c in qs[:EXPORT_MAX_ROWS]:
@@ -125,8 +124,8 @@ def case_export(request):
             [
                 c.pk, c.get_kind_display(), c.get_subtype_display() if c.subtype else "", c.get_state_display(),
                 c.township.name, c.village.name if c.village_id else "",
-                c.applicant.name if full else mask_name(c.applicant.name),
-                c.applicant.id_number if full else mask_id_number(c.applicant.id_number),
+                pd.name(c.applicant.name),
+                pd.id_number(c.applicant.id_number),
                 c.decision.covered_count if c.decision_id else "", c.decision.amount if c.decision_id else "",
                 c.applied_on, c.decided_on or "", c.next_recheck or "",
             ]
@@ -152,20 +151,17 @@ def case_new(request):
     assets = AssetFormSet(request.POST or None, prefix="asset")
     if request.method == "POST" and form.is_valid() and income.is_valid() and assets.is_valid():
         data = form.cleaned_data
-        number = normalize_id_number(data["id_number"])
-        person = Person.objects.for_user(request.user).filter(id_number=number).select_related("membership").first()
-        membership = getattr(person, "membership", None) if person else None
-        if person is None:
-            form.add_error("id_number", _("本辖区没有此身份证号的人员，请先在“人员”中登记。"))
-        elif membership is None:
-            form.add_error("id_number", _("%(name)s 尚未登记家庭，请先在“家庭”中登记。") % {"name": person.name})
+        try:
+            person = case_applicant_find(user=request.user, id_number=data["id_number"])
+        except ValidationError as exc:
+            apply_errors(form, exc)
         else:
             try:
                 case = case_create(
                     user=request.user,
                     kind=data["kind"],
                     subtype=data["subtype"] or "",
-                    household=membership.household,
+                    household=person.membership.household,
                     applicant=person,
                     applied_on=data["applied_on"],
                     reason=data["reason"],
@@ -195,21 +191,16 @@ def _get_case(request, pk):
 @permission_required(VIEW, raise_exception=True)
 def case_detail(request, pk):
     case = _get_case(request, pk)
-    full = request.user.has_perm(VIEW_FULL_ID)
+    pd = personal_data(request.user)
     members = list(case.members.all())
+    names = [m.person.name for m in members]
     rows = [
-        {
-            "member": m,
-            "name": m.person.name if full else mask_name(m.person.name),
-            "id_number": m.person.id_number if full else mask_id_number(m.person.id_number),
-        }
-        for m in members
+        {"member": m, "name": pd.name(m.person.name), "id_number": pd.id_number(m.person.id_number)} for m in members
     ]
-    if full:
-        access_log_record(
-            user=request.user, action=AccessLog.Action.VIEW_FULL_ID, object_type="person",
-            object_ids=[m.person_id for m in members], detail=_("救助案件 %(id)d") % {"id": case.pk}, request=request,
-        )  # fmt: skip
+    pd.log_view(
+        request=request, object_type="person", object_ids=[m.person_id for m in members],
+        detail=_("救助案件 %(id)d") % {"id": case.pk},
+    )  # fmt: skip
     calculation, calc_error = None, ""
     if case.decision_id is None and case.state not in (Case.State.REFUSED, Case.State.ENDED):
         try:
@@ -226,11 +217,12 @@ def case_detail(request, pk):
         {
             "case": case,
             "rows": rows,
-            "applicant_name": case.applicant.name if full else mask_name(case.applicant.name),
+            "applicant_name": pd.name(case.applicant.name),
+            "recheck_reason": pd.text(case.recheck_reason, names=names),
             "calculation": calculation,
             "calc_error": calc_error,
             "decisions": list(case.decisions.all()),
-            "timeline": _timeline(case),
+            "timeline": _timeline(case, lambda text: pd.text(text, names=names)),
             "actions": allowed_actions(case, request.user),
             "badge": badge,
             "can_edit_income": request.user.has_perm("assistance.change_case")
@@ -239,7 +231,7 @@ def case_detail(request, pk):
     )
 
 
-def _timeline(case) -> list[dict]:
+def _timeline(case, masked) -> list[dict]:
     """The transitions with their labels looked up once (the case page is opened all day long)."""
     from assistance.workflow import EVENTS
 
@@ -252,7 +244,7 @@ def _timeline(case) -> list[dict]:
             "from": states[t.from_state] if t.from_state != t.to_state else "",
             "action": actions.get(t.action, t.action),
             "user": (t.user.get_full_name() or t.user.username) if t.user_id else "—",
-            "comment": t.comment,
+            "comment": masked(t.comment),
         }
         for t in case.transitions.all()
     ]
@@ -393,6 +385,11 @@ def rechecks(request):
     except ValueError:
         within = 30
     page, query = paginate(request, selectors.rechecks_due(user=request.user, within_days=within))
+    # A re-check reason names the member who died: masked like the names themselves.
+    pd = personal_data(request.user)
+    prefetch_related_objects(page.object_list, "members__person")
+    for case in page.object_list:
+        case.reason_shown = pd.text(case.recheck_reason, names=[m.person.name for m in case.members.all()])
     return render(
         request,
         "assistance/rechecks.html",

@@ -2,24 +2,25 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assistance import selectors
-from assistance.forms import BuildPayrollForm
+from assistance.forms.payroll import BuildPayrollForm
 from assistance.models import Case
-from assistance.tasks import build_payroll
+from assistance.services.payroll import payroll_request
 from core.exceptions import ApplicationError
-from core.identifiers import mask_name
+from core.exports import xlsx_response
+from core.forms import apply_errors
 from core.models import AccessLog, PaymentBatch
 from core.payments import bank_file
-from core.roles import EXPORT_PERSONAL_DATA, VIEW_FULL_ID
+from core.personal import personal_data
+from core.roles import EXPORT_PERSONAL_DATA
 from core.services.access import access_log_record
 from core.views.common import paginate
-from core.views.people import xlsx_response
 
 VIEW = "core.view_paymentbatch"
 
@@ -32,15 +33,13 @@ def batch_list(request):
         if not request.user.has_perm("core.add_paymentbatch"):
             return HttpResponse(status=403)
         if form.is_valid():
-            month = form.cleaned_data["month"].replace(day=1)
-            batch = PaymentBatch.objects.filter(program="assistance", month=month).first()
-            if batch is not None and batch.is_frozen:
-                form.add_error("month", _("%(m)s 的批次已审定，不会重复发放。") % {"m": f"{month:%Y-%m}"})
+            month = f"{form.cleaned_data['month']:%Y-%m}"
+            try:
+                payroll_request(month=month, user=request.user)
+            except ValidationError as exc:
+                apply_errors(form, exc)
             else:
-                transaction.on_commit(lambda: build_payroll.delay(month.isoformat(), request.user.pk))
-                messages.success(
-                    request, _("已提交生成 %(m)s 的发放批次，完成后显示在下表。") % {"m": f"{month:%Y-%m}"}
-                )
+                messages.success(request, _("已提交生成 %(m)s 的发放批次，完成后显示在下表。") % {"m": month})
                 return redirect("assistance:payroll_list")
     return render(request, "assistance/payroll_list.html", {"batches": selectors.payroll_batches(), "form": form})
 
@@ -58,12 +57,12 @@ def batch_detail(request, pk):
     if township:
         lines = lines.filter(township_id=township)
     page, query = paginate(request, lines.order_by("township_id", "village_id", "id"))
-    full = request.user.has_perm(VIEW_FULL_ID)
+    pd = personal_data(request.user)
     kinds = dict(Case.Kind.choices)
     rows = [
         {
             "line": line,
-            "payee": line.payee.name if full else mask_name(line.payee.name),
+            "payee": pd.name(line.payee.name),
             "kind": kinds.get(line.category),
         }
         for line in page

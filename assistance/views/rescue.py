@@ -11,13 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assistance import selectors
-from assistance.forms_rescue import RescueFilterForm, RescueForm
+from assistance.forms.rescue import RescueFilterForm, RescueForm
 from assistance.models import Rescue
 from assistance.services import rescue as services
-from core.identifiers import mask_id_number, mask_name
 from core.jurisdiction import get_for_user_or_404
 from core.models import AccessLog
-from core.roles import VIEW_FULL_ID
+from core.personal import PersonalData, personal_data
 from core.selectors import township_choices
 from core.services.access import access_log_record
 from core.views.common import paginate
@@ -35,13 +34,13 @@ def year_summary(*, user, year: int, today: datetime.date | None = None) -> dict
     return {**totals, "year": year, "as_of": as_of, "rate": ratio(totals["returned"], totals["identified"])}
 
 
-def _display(rescue: Rescue, full: bool) -> dict:
+def _display(rescue: Rescue, pd: PersonalData) -> dict:
     person = rescue.person
     if person is None:
         return {"name": rescue.provisional_name or _("身份不明人员"), "id_number": "", "sex": rescue.get_sex_display()}
     return {
-        "name": person.name if full else mask_name(person.name),
-        "id_number": person.id_number if full else mask_id_number(person.id_number),
+        "name": pd.name(person.name),
+        "id_number": pd.id_number(person.id_number),
         "sex": person.get_sex_display() if person.sex else rescue.get_sex_display(),
     }
 
@@ -57,8 +56,8 @@ def rescue_list(request):
         filters = form.selector_filters() if form.is_bound else {"year": None, "outcome": None, "identified": ""}
         qs = selectors.rescue_list(user=request.user, **filters)
     page, query = paginate(request, qs)
-    full = request.user.has_perm(VIEW_FULL_ID)
-    rows = [{"rescue": r, **_display(r, full)} for r in page]
+    pd = personal_data(request.user)
+    rows = [{"rescue": r, **_display(r, pd)} for r in page]
     summary = year_summary(user=request.user, year=filters["year"] or this_year)
     return render(
         request,
@@ -71,13 +70,13 @@ def rescue_list(request):
 @permission_required(VIEW, raise_exception=True)
 def rescue_detail(request, pk):
     rescue = get_for_user_or_404(selectors.rescue_list(user=request.user), request.user, pk=pk)
-    full = request.user.has_perm(VIEW_FULL_ID)
-    if full and rescue.person_id and rescue.person.id_number:
-        access_log_record(
-            user=request.user, action=AccessLog.Action.VIEW_FULL_ID, object_type="person",
-            object_ids=[rescue.person_id], detail=_("流浪乞讨人员救助 %(id)d") % {"id": rescue.pk}, request=request,
+    pd = personal_data(request.user)
+    if rescue.person_id and rescue.person.id_number:
+        pd.log_view(
+            request=request, object_type="person", object_ids=[rescue.person_id],
+            detail=_("流浪乞讨人员救助 %(id)d") % {"id": rescue.pk},
         )  # fmt: skip
-    return render(request, "assistance/rescue_detail.html", {"rescue": rescue, **_display(rescue, full)})
+    return render(request, "assistance/rescue_detail.html", {"rescue": rescue, **_display(rescue, pd)})
 
 
 @login_required

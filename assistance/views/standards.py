@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from assistance import selectors
 from assistance.calculation import standard_in_force
-from assistance.forms import StandardForm
+from assistance.forms.standards import StandardForm
 from assistance.models import Standard
 from assistance.services.standards import standard_create
 from core.exceptions import ApplicationError

@@ -3,9 +3,8 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from core.identifiers import mask_id_number, mask_phone
 from core.models import Division, Household, HouseholdMember, Person
-from core.roles import VIEW_FULL_ID
+from core.personal import personal_data
 
 
 class DivisionSerializer(serializers.ModelSerializer):
@@ -16,9 +15,10 @@ class DivisionSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "level", "kind", "parent", "in_plan", "is_active"]
 
 
-def _can_see_full(context) -> bool:
+def personal(context):
+    """core.personal's policy for the requesting user (masked everything without a request)."""
     request = context.get("request")
-    return bool(request and request.user.has_perm(VIEW_FULL_ID))
+    return personal_data(request.user if request else None)
 
 
 class PersonSerializer(serializers.ModelSerializer):
@@ -55,9 +55,14 @@ class PersonSerializer(serializers.ModelSerializer):
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        if not _can_see_full(self.context):
-            data["id_number"] = mask_id_number(instance.id_number)
-            data["phone"] = mask_phone(instance.phone)
+        pd = personal(self.context)
+        if not pd.full_name:
+            data["name"] = pd.name(instance.name)
+        if not pd.full_id_number:
+            data["id_number"] = pd.id_number(instance.id_number)
+        if not pd.full_phone:
+            data["phone"] = pd.phone(instance.phone)
+        if not pd.full_birth_date:
             # The mask hides exactly the ID number's birth-date digits: the year is all that shows.
             data["birth_date"] = None
         return data
@@ -68,16 +73,18 @@ class PersonSerializer(serializers.ModelSerializer):
 
 class HouseholdMemberSerializer(serializers.ModelSerializer):
     person = serializers.PrimaryKeyRelatedField(read_only=True)
-    name = serializers.CharField(source="person.name", read_only=True)
+    name = serializers.SerializerMethodField()
     id_number = serializers.SerializerMethodField()
 
     class Meta:
         model = HouseholdMember
         fields = ["person", "name", "id_number", "relation"]
 
+    def get_name(self, member) -> str:
+        return personal(self.context).name(member.person.name)
+
     def get_id_number(self, member) -> str:
-        value = member.person.id_number
-        return value if _can_see_full(self.context) else mask_id_number(value)
+        return personal(self.context).id_number(member.person.id_number)
 
 
 class PersonInJurisdictionField(serializers.PrimaryKeyRelatedField):
@@ -103,6 +110,11 @@ class HouseholdSerializer(serializers.ModelSerializer):
         model = Household
         fields = ["id", "head", "township", "village", "address", "members", "created_at"]
         read_only_fields = ["created_at"]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["address"] = personal(self.context).address(instance.address)
+        return data
 
 
 class HouseholdMemberAddSerializer(serializers.Serializer):

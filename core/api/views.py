@@ -9,9 +9,8 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from core.api import serializers as s
 from core.jurisdiction import JurisdictionMixin
-from core.models import AccessLog, Division, Household, HouseholdMember, Person
-from core.roles import VIEW_FULL_ID
-from core.services.access import access_log_record
+from core.models import Division, Household, HouseholdMember, Person
+from core.personal import personal_data
 from core.services.people import household_create, household_member_add, person_create, person_update
 
 
@@ -46,15 +45,10 @@ class LogsFullIds:
     """Every response that carries full ID numbers is written to the access log."""
 
     def _log_full_ids(self, objects):
-        user = self.request.user
-        if not user.has_perm(VIEW_FULL_ID):
-            return
-        ids = [o.pk for o in objects]
-        if ids:
-            access_log_record(
-                user=user, action=AccessLog.Action.VIEW_FULL_ID, object_type=self.log_object_type,
-                object_ids=ids, detail=f"API {self.request.method} {self.request.path}", request=self.request,
-            )  # fmt: skip
+        personal_data(self.request.user).log_view(
+            request=self.request, object_type=self.log_object_type, object_ids=[o.pk for o in objects],
+            detail=f"API {self.request.method} {self.request.path}",
+        )  # fmt: skip
 
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())

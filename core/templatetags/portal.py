@@ -13,3 +13,12 @@ def mask_id(value):
 @register.filter
 def masked_name(value):
     return mask_name(value)
+
+
+@register.simple_tag(takes_context=True)
+def personal(context, value, kind="name"):
+    """{% personal person.name "name" %}: the value as core.personal's policy lets this user see it."""
+    from core.personal import personal_data
+
+    request = context.get("request")
+    return personal_data(getattr(request, "user", None)).show(kind, value) or "—"

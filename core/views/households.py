@@ -7,12 +7,12 @@ from django.views.decorators.http import require_POST
 
 from core import selectors
 from core.forms import HouseholdCreateForm, HouseholdMemberForm, apply_errors
-from core.identifiers import mask_id_number, normalize_id_number
+from core.identifiers import normalize_id_number
 from core.jurisdiction import get_for_user_or_404
-from core.models import AccessLog, Household, HouseholdMember, Person
+from core.models import Household, HouseholdMember, Person
+from core.personal import personal_data
 from core.resources import HouseholdResource
-from core.roles import EXPORT_PERSONAL_DATA, VIEW_FULL_ID
-from core.services.access import access_log_record
+from core.roles import EXPORT_PERSONAL_DATA
 from core.services.people import household_member_add, household_member_remove, household_update
 from core.views.common import paginate, search
 from core.views.people import export_queryset
@@ -30,22 +30,24 @@ def household_list(request):
 @permission_required("core.view_household", raise_exception=True)
 def household_detail(request, pk):
     household = get_for_user_or_404(selectors.household_detail_queryset(user=request.user), request.user, pk=pk)
-    full = request.user.has_perm(VIEW_FULL_ID)
+    pd = personal_data(request.user)
     members = list(household.members.all())
-    rows = [
-        {"member": m, "id_number": m.person.id_number if full else mask_id_number(m.person.id_number)} for m in members
-    ]
-    if full:
-        access_log_record(
-            user=request.user, action=AccessLog.Action.VIEW_FULL_ID, object_type="person",
-            object_ids=[m.person_id for m in members], detail=_("家庭详情页"), request=request,
-        )  # fmt: skip
+    rows = [{"member": m, "id_number": pd.id_number(m.person.id_number)} for m in members]
+    pd.log_view(
+        request=request, object_type="person", object_ids=[m.person_id for m in members], detail=_("家庭详情页")
+    )
     member_form = HouseholdMemberForm(request.POST or None)
     address_form = HouseholdCreateForm(initial={"address": household.address})
     return render(
         request,
         "core/household_detail.html",
-        {"household": household, "rows": rows, "member_form": member_form, "address_form": address_form},
+        {
+            "household": household,
+            "title": _("%(name)s户") % {"name": pd.name(household.head.name)},
+            "rows": rows,
+            "member_form": member_form,
+            "address_form": address_form,
+        },
     )
 
 

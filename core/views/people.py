@@ -9,17 +9,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import selectors
+from core.exports import xlsx_response
 from core.forms import HouseholdCreateForm, PersonForm, apply_errors
-from core.identifiers import mask_id_number, mask_phone
 from core.jurisdiction import get_for_user_or_404
-from core.models import AccessLog, Person
+from core.models import Person
+from core.personal import EXPORT_MAX_ROWS, personal_data
 from core.resources import PersonResource
-from core.roles import EXPORT_PERSONAL_DATA, VIEW_FULL_ID
-from core.services.access import access_log_record
+from core.roles import EXPORT_PERSONAL_DATA
 from core.services.people import household_create, person_create, person_update
 from core.views.common import paginate, search
-
-EXPORT_MAX_ROWS = 100_000
 
 
 @login_required
@@ -34,12 +32,9 @@ def person_list(request):
 @permission_required("core.view_person", raise_exception=True)
 def person_detail(request, pk):
     person = get_for_user_or_404(selectors.person_detail_queryset(user=request.user), request.user, pk=pk)
-    full = request.user.has_perm(VIEW_FULL_ID)
-    if full and person.id_number:
-        access_log_record(
-            user=request.user, action=AccessLog.Action.VIEW_FULL_ID, object_type="person",
-            object_ids=[person.pk], detail=_("人员详情页"), request=request,
-        )  # fmt: skip
+    pd = personal_data(request.user)
+    if person.id_number:
+        pd.log_view(request=request, object_type="person", object_ids=[person.pk], detail=_("人员详情页"))
     history = list(person.history.select_related("history_user").order_by("-history_date")[:20])
     changes = []
     for newer, older in zip(history, [*history[1:], None], strict=False):
@@ -51,9 +46,12 @@ def person_detail(request, pk):
         "core/person_detail.html",
         {
             "person": person,
-            "id_number": person.id_number if full else mask_id_number(person.id_number),
-            "phone": person.phone if full else mask_phone(person.phone),
+            "id_number": pd.id_number(person.id_number),
+            "phone": pd.phone(person.phone),
             "membership": membership,
+            "household_title": _("%(name)s户") % {"name": pd.name(membership.household.head.name)}
+            if membership
+            else "",
             "changes": changes,
             "household_form": HouseholdCreateForm(),
         },
@@ -110,12 +108,6 @@ def person_household_create(request, pk):
     return redirect("core:person_detail", pk=person.pk)
 
 
-def xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
-
-
 def export_queryset(request, *, queryset, resource, object_type: str, filename: str, back: str) -> HttpResponse:
     """Every export of personal data is logged, masked or not."""
     rows = list(queryset[: EXPORT_MAX_ROWS + 1])
@@ -123,13 +115,9 @@ def export_queryset(request, *, queryset, resource, object_type: str, filename: 
         messages.error(request, _("导出结果超过 %(n)d 行，请先按乡镇（街道）或姓名缩小范围。") % {"n": EXPORT_MAX_ROWS})
         return redirect(f"{reverse(back)}?{request.GET.urlencode()}")
     dataset = resource.export(queryset=rows)
-    full = resource.full
-    access_log_record(
-        user=request.user, action=AccessLog.Action.EXPORT, object_type=object_type,
-        object_ids=[r.pk for r in rows],
-        detail=(_("导出 %(n)d 行（完整身份证号）") if full else _("导出 %(n)d 行（身份证号已脱敏）")) % {"n": len(rows)},
-        request=request,
-    )  # fmt: skip
+    personal_data(request.user).log_export(
+        request=request, object_type=object_type, object_ids=[r.pk for r in rows], rows=len(rows)
+    )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return xlsx_response(dataset.export("xlsx"), f"{filename}-{stamp}.xlsx")
 

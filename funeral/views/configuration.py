@@ -11,7 +11,7 @@ from core.categories import CATEGORIES
 from core.forms import apply_errors
 from funeral.forms import EligibleCategoryForm, FeePriceForm
 from funeral.models import FeeItemPrice, WaiverEligibleCategory
-from funeral.services import fee_item_price_set, waiver_category_add, waiver_category_remove
+from funeral.services.configuration import fee_item_price_set, waiver_category_add, waiver_category_remove
 
 
 def _page(request, price_form=None, category_form=None, status=200):

@@ -9,7 +9,7 @@ from core.jurisdiction import get_for_user_or_404
 from funeral import selectors
 from funeral.forms import FacilityForm
 from funeral.models import Facility
-from funeral.services import facility_create, facility_update
+from funeral.services.facilities import facility_create, facility_update
 
 
 @login_required

@@ -10,24 +10,16 @@ from core.categories import CATEGORIES
 from core.forms import apply_errors
 from core.identifiers import mask_id_number
 from core.jurisdiction import get_for_user_or_404
-from core.models import AccessLog
+from core.personal import EXPORT_MAX_ROWS, personal_data
 from core.roles import EXPORT_PERSONAL_DATA
-from core.services.access import access_log_record
 from core.views.common import paginate
 from funeral import selectors
 from funeral.forms import RecordFilterForm, RecordForm, record_initial
 from funeral.models import FeeItem
-from funeral.services import (
-    PlacementInput,
-    WaiverInput,
-    death_record_register,
-    death_record_update,
-    fee_prices_on,
-    placement_save,
-    waiver_eligibility,
-    waiver_grant,
-)
-from funeral.views.common import EXPORT_MAX_ROWS, Masker, export_rows
+from funeral.services.placements import PlacementInput, placement_save
+from funeral.services.records import death_record_register, death_record_update
+from funeral.services.waivers import WaiverInput, fee_prices_on, waiver_eligibility, waiver_grant
+from funeral.views.common import deceased_name, export_rows
 
 
 def _filtered(request):
@@ -44,11 +36,11 @@ def record_list(request):
     form, qs = _filtered(request)
     page, query = paginate(request, qs)
     # Lists are masked for every role (as core's people list); the full number is on the record page.
-    masker = Masker(request.user)
+    pd = personal_data(request.user)
     rows = [
         {
             "record": r,
-            "name": masker.deceased_name(r),
+            "name": deceased_name(pd, r),
             "id_number": mask_id_number(r.person.id_number if r.person else ""),
         }
         for r in page
@@ -65,7 +57,7 @@ def record_export(request):
     if len(records) > EXPORT_MAX_ROWS:
         messages.error(request, _("导出结果超过 %(n)d 行，请先缩小范围。") % {"n": EXPORT_MAX_ROWS})
         return redirect("funeral:record_list")
-    masker = Masker(request.user)
+    pd = personal_data(request.user)
     headers = [
         _("姓名"), _("身份证号"), _("乡镇（街道）"), _("死亡日期"), _("火化日期"), _("火化证明编号"),
         _("安葬方式"), _("安葬（放）日期"), _("减免金额（元）"), _("家属联系人"), _("家属联系电话"),
@@ -76,8 +68,8 @@ def record_export(request):
         waiver = getattr(r, "waiver", None)
         rows.append(
             [
-                masker.deceased_name(r),
-                masker.id_number(r.person.id_number if r.person else ""),
+                deceased_name(pd, r),
+                pd.id_number(r.person.id_number if r.person else ""),
                 r.township.name,
                 r.date_of_death,
                 r.cremation_date,
@@ -85,13 +77,13 @@ def record_export(request):
                 placement.get_form_display() if placement else "",
                 placement.placed_on if placement else None,
                 waiver.total if waiver else None,
-                masker.name(r.contact_name),
-                masker.phone(r.contact_phone),
+                pd.name(r.contact_name),
+                pd.phone(r.contact_phone),
             ]
         )
     return export_rows(
         request, headers=headers, rows=rows, object_type="funeral_record", object_ids=[r.pk for r in records],
-        filename="funeral-records", personal=True, full=masker.full,
+        filename="funeral-records", personal=True,
     )  # fmt: skip
 
 
@@ -99,23 +91,20 @@ def record_export(request):
 @permission_required("funeral.view_deathrecord", raise_exception=True)
 def record_detail(request, pk):
     record = get_for_user_or_404(selectors.record_detail_queryset(user=request.user), request.user, pk=pk)
-    masker = Masker(request.user)
+    pd = personal_data(request.user)
     person = record.person
-    if masker.full and person and person.id_number:
-        access_log_record(
-            user=request.user, action=AccessLog.Action.VIEW_FULL_ID, object_type="person", object_ids=[person.pk],
-            detail=_("死亡火化记录详情页"), request=request,
-        )  # fmt: skip
+    if person and person.id_number:
+        pd.log_view(request=request, object_type="person", object_ids=[person.pk], detail=_("死亡火化记录详情页"))
     waiver = getattr(record, "waiver", None)
     context = {
         "record": record,
         "person": person,
-        "deceased_name": masker.deceased_name(record),
-        "birth": masker.birth(person.birth_date if person else None),
-        "full": masker.full,
-        "id_number": masker.id_number(person.id_number if person else ""),
-        "contact_name": masker.name(record.contact_name),
-        "contact_phone": masker.phone(record.contact_phone),
+        "deceased_name": deceased_name(pd, record),
+        "birth": pd.birth_date(person.birth_date if person else None),
+        "full": pd.full_birth_date,
+        "id_number": pd.id_number(person.id_number if person else ""),
+        "contact_name": pd.name(record.contact_name),
+        "contact_phone": pd.phone(record.contact_phone),
         "placement": getattr(record, "placement", None),
         "waiver": waiver,
         "waiver_lines": list(waiver.lines.all()) if waiver else [],

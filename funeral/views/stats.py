@@ -34,7 +34,7 @@ def waiver_totals(request):
         rows.append([_("合计"), *totals["month_amount"], totals["count"], totals["amount"]])
         return export_rows(
             request, headers=headers, rows=rows, object_type="funeral_waiver_totals", object_ids=[],
-            filename=f"funeral-waivers-{year}", personal=False, full=False,
+            filename=f"funeral-waivers-{year}", personal=False,
         )  # fmt: skip
     return render(
         request,

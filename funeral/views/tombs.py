@@ -10,7 +10,7 @@ from core.views.common import paginate
 from funeral import selectors
 from funeral.forms import TombCaseForm, TombFilterForm
 from funeral.models import TombCase
-from funeral.services import tomb_case_create, tomb_case_update
+from funeral.services.tombs import tomb_case_create, tomb_case_update
 from funeral.views.common import export_rows
 
 
@@ -44,7 +44,7 @@ def tomb_list(request):
         ]  # fmt: skip
         return export_rows(
             request, headers=headers, rows=rows, object_type="funeral_tomb_case", object_ids=[],
-            filename="funeral-tomb-cases", personal=False, full=False,
+            filename="funeral-tomb-cases", personal=False,
         )  # fmt: skip
     page, query = paginate(request, qs)
     return render(request, "funeral/tomb_list.html", {"form": form, "page": page, "query": query})

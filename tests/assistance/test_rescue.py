@@ -8,7 +8,7 @@ from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from rest_framework.test import APIClient
 
-from assistance.forms_rescue import RescueForm
+from assistance.forms.rescue import RescueForm
 from assistance.indicators import vagrant_return_rate
 from assistance.models import Rescue
 from assistance.services.rescue import rescue_create, rescue_update

@@ -7,7 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from funeral.models import Facility
-from funeral.services import PlacementInput, death_record_register
+from funeral.services.placements import PlacementInput
+from funeral.services.records import death_record_register
 from tests.e2e.conftest import screenshot
 from tests.e2e.test_people_pages import login
 from tests.factories import PersonFactory

@@ -4,7 +4,8 @@ import pytest
 
 from core.categories import CATEGORIES, register_category
 from funeral.models import Facility
-from funeral.services import death_record_register, waiver_category_add
+from funeral.services.configuration import waiver_category_add
+from funeral.services.records import death_record_register
 from tests.factories import HONGLAI, SHUITOU, PersonFactory
 
 D = datetime.date

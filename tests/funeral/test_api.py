@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 
 from core.models import Person
 from funeral.models import DeathRecord, Waiver
-from funeral.services import PlacementInput
+from funeral.services.placements import PlacementInput
 from tests.factories import HONGLAI, make_id_number
 
 D = datetime.date

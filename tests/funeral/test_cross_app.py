@@ -8,7 +8,8 @@ from assistance.services.cases import case_transition, next_month_start
 from core.models import PaymentLine
 from core.payments import payment_batch_build
 from funeral.models import FeeItem
-from funeral.services import WaiverInput, death_record_register
+from funeral.services.records import death_record_register
+from funeral.services.waivers import WaiverInput
 from tests.assistance.conftest import TODAY, apply, family, to_notice
 
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from funeral.models import Facility, Placement
-from funeral.services import PlacementInput
+from funeral.services.placements import PlacementInput
 from indicators.providers import PROVIDERS, NoData
 from tests.factories import HONGLAI, SHUITOU
 
@@ -90,7 +90,7 @@ def test_indicator_8_in_the_current_year_looks_at_as_of(county_hall):
 
 def test_a_recompute_stores_the_funeral_indicators(placements, staff):
     from indicators.models import RecomputeRun, Snapshot
-    from indicators.services import recompute_run
+    from indicators.services.recompute import recompute_run
 
     run = RecomputeRun.objects.create(year=2024, as_of=D(2024, 12, 31), requested_by=staff)
     recompute_run(run)

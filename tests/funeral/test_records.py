@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from core.events import person_died
 from core.models import Person
 from funeral.models import DeathRecord, Facility, Placement
-from funeral.services import PlacementInput, death_record_register, death_record_update, placement_save
+from funeral.services.placements import PlacementInput, placement_save
+from funeral.services.records import death_record_register, death_record_update
 from tests.factories import make_id_number
 
 D = datetime.date

@@ -11,7 +11,9 @@ from rest_framework.test import APIClient
 from core.models import AccessLog
 from funeral import selectors
 from funeral.models import FeeItem, Waiver
-from funeral.services import death_record_register, facility_update, waiver_grant
+from funeral.services.facilities import facility_update
+from funeral.services.records import death_record_register
+from funeral.services.waivers import waiver_grant
 from tests.factories import HONGLAI, make_id_number
 
 D = datetime.date

@@ -10,7 +10,9 @@ import pytest
 
 from core.models import AccessLog, Person
 from funeral.models import DeathRecord, FeeItem, TombCase
-from funeral.services import PlacementInput, tomb_case_create, waiver_grant
+from funeral.services.placements import PlacementInput
+from funeral.services.tombs import tomb_case_create
+from funeral.services.waivers import waiver_grant
 from tests.factories import HONGLAI, SHUITOU, make_id_number
 
 D = datetime.date

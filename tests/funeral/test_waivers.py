@@ -9,13 +9,8 @@ from django.core.exceptions import ValidationError
 
 from funeral import selectors
 from funeral.models import FeeItem, Waiver, WaiverEligibleCategory
-from funeral.services import (
-    WaiverInput,
-    fee_item_price_set,
-    waiver_category_add,
-    waiver_eligibility,
-    waiver_grant,
-)
+from funeral.services.configuration import fee_item_price_set, waiver_category_add
+from funeral.services.waivers import WaiverInput, waiver_eligibility, waiver_grant
 from tests.factories import PersonFactory
 
 D = datetime.date
@@ -23,7 +18,7 @@ ALL = list(FeeItem.values)
 
 
 def test_the_default_configuration_is_fujians_five_items_with_the_urn_capped_at_200(db):
-    from funeral.services import fee_prices_on
+    from funeral.services.waivers import fee_prices_on
 
     prices = fee_prices_on(D(2024, 1, 1))
     assert set(prices) == set(FeeItem.values)

@@ -3,7 +3,7 @@ from decimal import Decimal
 from indicators.models import Indicator, RecomputeRun, YearApproval
 from indicators.providers import PROVIDERS, Actual, register
 from indicators.selectors import indicator_values
-from indicators.services import recompute_run
+from indicators.services.recompute import recompute_run
 
 
 def _run_with(value, staff):

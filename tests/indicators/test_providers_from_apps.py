@@ -6,7 +6,7 @@ from decimal import Decimal
 from assistance.models import Rescue, Standard
 from indicators.models import RecomputeRun, Snapshot
 from indicators.providers import PROVIDERS
-from indicators.services import recompute_run
+from indicators.services.recompute import recompute_run
 
 
 def test_assistance_registers_indicators_1_and_9():

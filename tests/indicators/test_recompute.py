@@ -5,7 +5,7 @@ import pytest
 
 from indicators.models import RecomputeRun, Snapshot
 from indicators.providers import PROVIDERS, Actual, NoData, ratio, register
-from indicators.services import recompute_request, recompute_run
+from indicators.services.recompute import recompute_request, recompute_run
 
 
 @pytest.fixture

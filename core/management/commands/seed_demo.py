@@ -1,17 +1,13 @@
 import time
-from importlib import import_module
-from importlib.util import find_spec
 
 from django.core.management.base import BaseCommand
 
 from core.demo.people import seed_households
+from core.discovery import demo_modules
 from core.models import User
 from core.roles import Role
 from core.services.users import user_create
 
-#: Apps that grow their own demo data, in dependency order: each has `demo.seed(*, scale, log)`,
-#: idempotent, spread over the townships and the years 2020–2025.
-DEMO_APPS = ["assistance", "funeral", "indicators"]
 DEMO_PASSWORD = "Nanan-demo-2025"  # noqa: S105 (demo data, printed on purpose)
 #: username, role, township code, full name
 DEMO_USERS = [
@@ -40,9 +36,9 @@ class Command(BaseCommand):
         target = int(scale * 1000)
         log = self.stdout.write
         added = seed_households(target, log=log)
-        for app in DEMO_APPS:
-            if find_spec(f"{app}.demo") is not None:
-                import_module(f"{app}.demo").seed(scale=scale, log=log)
+        # Each app's demo.seed(*, scale, log): idempotent, over the townships and the years 2020–2025.
+        for module in demo_modules():
+            module.seed(scale=scale, log=log)
         elapsed = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready: {target:,} households (+{added:,}) in {elapsed:.1f} s.")

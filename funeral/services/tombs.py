@@ -1,0 +1,48 @@
+"""Illegal tomb rectification cases (违建墓地整治)."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core.exceptions import FieldErrors
+from core.jurisdiction import user_can_act_in
+from funeral.models import TombCase
+from funeral.services._common import check_not_future
+
+TOMB_FIELDS = ("township", "village", "location", "kind", "found_on", "action", "action_note", "closed_on")
+
+
+def _tomb_case_save(*, user, case: TombCase, data: dict) -> TombCase:
+    unknown = set(data) - set(TOMB_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown tomb case fields: {sorted(unknown)}")
+    for field, value in data.items():
+        setattr(case, field, value.strip() if isinstance(value, str) else value)
+    errors = FieldErrors()
+    if case.township_id and not user_can_act_in(user, case.township_id):
+        errors.add("township", _("您只能登记本乡镇（街道）的案件。"))
+    if case.village_id and case.village.parent_id != case.township_id:
+        errors.add("village", _("该村（社区）不属于所选乡镇（街道）。"))
+    check_not_future(errors, "found_on", case.found_on, _("发现日期"))
+    check_not_future(errors, "closed_on", case.closed_on, _("办结日期"))
+    try:
+        case.full_clean(exclude=["created_by"])
+    except ValidationError as exc:
+        errors.merge(exc)
+    errors.raise_if_any()
+    case._history_user = user
+    case.save()
+    return case
+
+
+@transaction.atomic
+def tomb_case_create(*, user, **data) -> TombCase:
+    return _tomb_case_save(user=user, case=TombCase(created_by=user), data=data)
+
+
+@transaction.atomic
+def tomb_case_update(*, user, case: TombCase, **data) -> TombCase:
+    case = TombCase.objects.select_for_update().get(pk=case.pk)
+    if not user_can_act_in(user, case.township_id):
+        raise ValidationError({"township": [_("您只能修改本乡镇（街道）的案件。")]})
+    return _tomb_case_save(user=user, case=case, data=data)

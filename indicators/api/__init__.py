@@ -1,0 +1,1 @@
+"""REST API for the indicators app (one module per resource; `urls.py` has the router)."""

@@ -1,0 +1,32 @@
+"""Table 3's key projects."""
+
+from rest_framework import mixins, serializers, viewsets
+
+from indicators.models import KeyProject
+from indicators.services.projects import key_project_update
+
+
+class KeyProjectSerializer(serializers.ModelSerializer):
+    updated_by = serializers.CharField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = KeyProject
+        fields = [
+            "no", "category", "name", "content", "measurable_target", "status", "progress", "milestones", "notes",
+            "updated_by", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = ["no", "category", "name", "content", "measurable_target", "updated_at"]
+        extra_kwargs = {"progress": {"validators": []}}
+
+
+class KeyProjectViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Table 3's key projects; staff PATCH status, progress, milestones and notes."""
+
+    serializer_class = KeyProjectSerializer
+    queryset = KeyProject.objects.select_related("updated_by")
+    pagination_class = None
+
+    def perform_update(self, serializer):
+        serializer.instance = key_project_update(
+            user=self.request.user, project=serializer.instance, **serializer.validated_data
+        )

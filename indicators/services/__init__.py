@@ -1,0 +1,1 @@
+"""Writes for indicators (one module per subject; import from the module)."""

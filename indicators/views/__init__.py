@@ -1,0 +1,1 @@
+"""Pages of the indicators app (one module per page group)."""

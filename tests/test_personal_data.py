@@ -1,0 +1,92 @@
+"""One personal-data policy (core.personal) across the apps: a leader meets every person masked
+the same way on every page and API that shows them; staff see them in full, and that is logged."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from assistance.services.cases import case_transition
+from core.models import AccessLog, Household, HouseholdMember
+from core.roles import Role
+from funeral.models import Facility
+from funeral.services.records import death_record_register
+from tests.assistance.conftest import apply, family, to_notice
+from tests.factories import HONGLAI, PersonFactory
+
+HEAD, MEMBER = "萧怡然", "欧阳修远"
+
+
+@pytest.fixture
+def people_everywhere(standards, make_user):
+    """An active dibao case whose member died: a re-check reason naming him, and his cremation record."""
+    officer = make_user(Role.TOWNSHIP_OFFICER, HONGLAI)
+    checker = make_user(Role.TOWNSHIP_OFFICER, HONGLAI)
+    staff = make_user(Role.STAFF)
+    household = family(1, name=HEAD, phone="13905951234")
+    member = PersonFactory(name=MEMBER, phone="13805950001")
+    HouseholdMember.objects.create(household=household, person=member, relation=Household.Relation.CHILD)
+    case = to_notice(apply(officer, household), investigator=officer, reviewer=officer)
+    case = case_transition(user=checker, case=case, action="confirm", comment="同意")
+    home = Facility.objects.create(
+        name="南安市殡仪馆",
+        kind=Facility.Kind.FUNERAL_HOME,
+        level=Facility.Level.COUNTY,
+        township_id="350583002",
+        opened_on=datetime.date(1998, 6, 1),
+    )
+    record = death_record_register(
+        user=staff, person=member, funeral_home=home, date_of_death=datetime.date.today() - datetime.timedelta(days=2),
+        cremation_date=datetime.date.today() - datetime.timedelta(days=1), certificate_no="NA-TEST-1",
+    )  # fmt: skip
+    case.refresh_from_db()
+    assert MEMBER in case.recheck_reason
+    return {"household": household, "head": household.head, "member": member, "case": case, "record": record}
+
+
+def _urls(data):
+    head, case, record = data["head"], data["case"], data["record"]
+    return [
+        reverse("core:person_list"),
+        reverse("core:person_detail", args=[head.pk]),
+        reverse("core:household_list"),
+        reverse("core:household_detail", args=[data["household"].pk]),
+        reverse("assistance:rechecks") + "?within=180",
+        reverse("assistance:case_detail", args=[case.pk]),
+        reverse("funeral:record_list"),
+        reverse("funeral:record_detail", args=[record.pk]),
+        "/api/v1/people/",
+        f"/api/v1/people/{head.pk}/",
+        f"/api/v1/households/{data['household'].pk}/",
+        f"/api/v1/assistance/cases/{case.pk}/",
+        f"/api/v1/funeral/records/{record.pk}/",
+    ]
+
+
+def _secrets(data):
+    head, member = data["head"], data["member"]
+    return [HEAD, MEMBER, head.id_number, member.id_number, head.phone, member.phone]
+
+
+def test_a_leader_finds_no_full_name_id_number_or_phone_on_any_page_or_api(people_everywhere, leader, client_for):
+    client = client_for(leader)
+    for url in _urls(people_everywhere):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = response.content.decode()
+        found = [secret for secret in _secrets(people_everywhere) if secret in body]
+        assert found == [], f"{url} shows {found}"
+    assert not AccessLog.objects.filter(user=leader).exists()
+
+
+def test_staff_see_the_same_pages_in_full_and_every_full_view_is_logged(people_everywhere, staff, client_for):
+    client = client_for(staff)
+    shown = set()
+    for url in _urls(people_everywhere):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        shown |= {secret for secret in _secrets(people_everywhere) if secret in response.content.decode()}
+    assert shown == set(_secrets(people_everywhere))
+    logged = AccessLog.objects.filter(user=staff, action=AccessLog.Action.VIEW_FULL_ID)
+    assert logged.filter(object_type="person", object_ids__contains=[people_everywhere["head"].pk]).exists()
+    assert logged.filter(detail__contains="/api/v1/assistance/cases/").exists()

@@ -18,7 +18,7 @@ help:
 	@echo "make run    - set up and serve the portal with demo data on http://$(HOST):$(PORT)"
 	@echo "make test   - set up PostgreSQL/Redis/Chromium, lint, check migrations, run every test"
 	@echo "make bench  - build the city-scale data set (1.5M people) and time the list pages"
-	@echo "make lint   - ruff check and ruff format --check"
+	@echo "make lint   - ruff check, ruff format --check and the layering contracts (import-linter)"
 
 $(PY):
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found %s" % sys.version.split()[0]'
@@ -49,6 +49,7 @@ services:
 lint: dev-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	DEBUG=1 $(PY) scripts/lint_imports.py
 
 test: dev-deps services lint
 	DEBUG=1 DATABASE_URL=$(TEST_DATABASE_URL) $(PY) manage.py makemigrations --check --dry-run

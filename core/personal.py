@@ -61,9 +61,11 @@ def mask_bank_account(value: str | None) -> str:
 class PersonalData:
     """The policy for one user (cached per request on the user object by `personal_data`)."""
 
-    def __init__(self, user):
+    def __init__(self, user, *, exporting: bool = False):
         self.user = user
-        self._full = {kind: bool(user and user.has_perm(perm)) for kind, perm in PERMISSIONS.items()}
+        # A bulk export shows a kind in full only to a user who also holds the export right.
+        allowed = bool(user and (not exporting or user.has_perm(EXPORT_PERSONAL_DATA)))
+        self._full = {kind: allowed and user.has_perm(perm) for kind, perm in PERMISSIONS.items()}
         for kind, full in self._full.items():
             setattr(self, f"full_{kind.value}", full)  # pd.full_birth_date, for templates
 
@@ -71,18 +73,8 @@ class PersonalData:
         return self._full[Kind(kind)]
 
     def for_export(self) -> "PersonalData":
-        """A bulk export shows a kind in full only to a user who also holds the export right."""
-        exporter = PersonalData(None)
-        can_export = bool(self.user and self.user.has_perm(EXPORT_PERSONAL_DATA))
-        exporter.user = self.user
-        exporter._full = {kind: full and can_export for kind, full in self._full.items()}
-        for kind, full in exporter._full.items():
-            setattr(exporter, f"full_{kind.value}", full)
-        return exporter
-
-    @property
-    def any_full(self) -> bool:
-        return any(self._full.values())
+        """The policy for a bulk export by the same user (full only with the export right too)."""
+        return PersonalData(self.user, exporting=True)
 
     def show(self, kind: str, value):
         return {

@@ -90,3 +90,24 @@ def test_staff_see_the_same_pages_in_full_and_every_full_view_is_logged(people_e
     logged = AccessLog.objects.filter(user=staff, action=AccessLog.Action.VIEW_FULL_ID)
     assert logged.filter(object_type="person", object_ids__contains=[people_everywhere["head"].pk]).exists()
     assert logged.filter(detail__contains="/api/v1/assistance/cases/").exists()
+
+
+def test_masking_reasons_in_the_case_list_costs_no_query_per_case(people_everywhere, leader, client_for, make_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from assistance.models import Case
+
+    client = client_for(leader)
+    with CaptureQueriesContext(connection) as one:
+        first = client.get("/api/v1/assistance/cases/").json()
+    officer = make_user(Role.TOWNSHIP_OFFICER, HONGLAI)
+    extra = [apply(officer, family(2)) for _ in range(3)]
+    for case in extra:
+        Case.objects.filter(pk=case.pk).update(recheck_reason=f"成员 {case.applicant.name} 于 2026-01-01 死亡")
+    with CaptureQueriesContext(connection) as four:
+        listing = client.get("/api/v1/assistance/cases/").json()
+    assert (first["count"], listing["count"]) == (1, 4)
+    assert len(four) == len(one)
+    names = {c.applicant.name for c in extra}
+    assert all(not any(n in (row["recheck_reason"] or "") for n in names) for row in listing["results"])

@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from .identifiers import validate_id_number
 from .jurisdiction import JurisdictionQuerySet
+from .limits import date_range_constraint
 from .roles import TOWNSHIP_ROLES, Role
 
 NANAN_CITY_CODE = "350583"
@@ -198,6 +199,8 @@ class Person(models.Model):
                 condition=Q(disability_grade__isnull=True) | Q(disability_grade__gte=1, disability_grade__lte=4),
                 name="person_disability_grade_1_4",
             ),
+            date_range_constraint("birth_date", name="person_birth_date_plausible"),
+            date_range_constraint("date_of_death", name="person_date_of_death_plausible"),
         ]
 
     def __str__(self):
@@ -316,6 +319,9 @@ class ImportJob(models.Model):
         Division, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("乡镇（街道）")
     )
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    #: The lease (core.jobs): a running job beats; one silent past the lease lost its worker.
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
     objects = JurisdictionQuerySet.as_manager()
@@ -350,6 +356,12 @@ class PaymentBatch(models.Model):
         DRAFT = "draft", _("草稿")
         APPROVED = "approved", _("已审定")
 
+    class BuildState(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("生成中")
+        DONE = "done", _("已生成")
+        FAILED = "failed", _("生成失败")
+
     program = models.CharField(_("项目"), max_length=40)
     month = models.DateField(_("发放月份"), help_text=_("当月第一天"))
     state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.DRAFT)
@@ -360,6 +372,18 @@ class PaymentBatch(models.Model):
     built_by = models.ForeignKey(
         "User", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("生成人")
     )
+    #: The build as a job (core.jobs): requested → running (with a heartbeat) → done or failed with
+    #: its reason; a build whose worker died is failed once its lease expires and can be requested again.
+    build_state = models.CharField(
+        _("生成状态"), max_length=10, choices=BuildState.choices, default=BuildState.DONE, db_index=True
+    )
+    build_requested_at = models.DateTimeField(_("请求生成时间"), null=True, blank=True)
+    build_requested_by = models.ForeignKey(
+        "User", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("请求生成人")
+    )
+    build_started_at = models.DateTimeField(_("开始生成时间"), null=True, blank=True)
+    build_heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True)
+    build_error = models.CharField(_("生成失败原因"), max_length=500, blank=True)
     approved_at = models.DateTimeField(_("审定时间"), null=True, blank=True)
     approved_by = models.ForeignKey(
         "User", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("审定人")
@@ -402,6 +426,9 @@ class PaymentLine(models.Model):
     amount = models.DecimalField(_("金额（元）"), max_digits=12, decimal_places=2)
     bank_account = models.CharField(_("银行账号"), max_length=40, blank=True)
     basis = models.JSONField(_("计算依据"), default=dict, blank=True)
+    #: A one-off entitlement (e.g. temporary assistance) is paid by exactly one batch of any month:
+    #: the database refuses a second line for the same source (payment_line_one_off_once).
+    one_off = models.BooleanField(_("一次性发放"), default=False)
 
     objects = JurisdictionQuerySet.as_manager()
 
@@ -410,6 +437,9 @@ class PaymentLine(models.Model):
         verbose_name_plural = _("发放明细")
         constraints = [
             models.UniqueConstraint(fields=["batch", "source_type", "source_id"], name="payment_line_once_per_batch"),
+            models.UniqueConstraint(
+                fields=["source_type", "source_id"], condition=Q(one_off=True), name="payment_line_one_off_once"
+            ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_line_amount_positive"),
         ]
         indexes = [models.Index(fields=["batch", "township"], name="payment_line_batch_township")]

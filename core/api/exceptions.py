@@ -16,6 +16,9 @@ def exception_handler(exc, context):
         extra = {k: v for k, v in exc.extra.items() if k != "status"}
         if exc.extra.get("status") == 403:
             exc = exceptions.PermissionDenied({"detail": exc.message, "code": exc.code, **extra})
+        elif exc.extra.get("status") == 503:  # core.jobs.QueueUnavailable
+            exc = exceptions.APIException({"detail": exc.message, "code": exc.code, **extra})
+            exc.status_code = 503
         else:
             exc = exceptions.ValidationError({"detail": exc.message, "code": exc.code, **extra})
     return drf_exception_handler(exc, context)

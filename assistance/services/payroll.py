@@ -5,8 +5,12 @@ entitlements from the frozen decisions of paying cases, and the request to build
 - dibao and tekun: every case active (or in gradual exit until its end) whose decision pays from
   this month or earlier: the decision's per-member amount × its covered members still alive on the
   first day of the month (a death stops that person's share from the next month);
-- temporary assistance: a one-off line in the first batch that includes it; the case ends when
-  that batch is approved.
+- temporary assistance: a one-off entitlement, paid by the one batch that claims it (the engine
+  decides which: the nearest month); the case ends when that batch is approved.
+
+The programme pays from 2020-01 (FIRST_MONTH): the plan's 2020 baseline standards are the first the
+system holds, and the earliest cases on record (the demo's from 2020-01-02) pay from 2020; starting at
+the plan period (2021-01) would make months refusable that the system has decisions for.
 """
 
 import datetime
@@ -22,29 +26,45 @@ from django.utils.translation import gettext_lazy as _
 
 from assistance.models import Case, CaseMember, Decision
 from assistance.tasks import build_payroll
-from core.models import PaymentBatch, PaymentLine
-from core.payments import Entitlement, register_program
+from core.jobs import enqueue
+from core.models import PaymentBatch
+from core.payments import Entitlement, payment_build_failed, payment_build_request, register_program
 
 PROGRAM = "assistance"
 SOURCE = "assistance.case"
+FIRST_MONTH = date(2020, 1, 1)
 
 
 def payroll_request(*, month: str, user) -> date:
-    """Queue the build (or rebuild, while a draft) of the month's batch on the worker, once the
-    caller's transaction commits. `month` is "YYYY-MM"; an approved month is refused (ValidationError
-    on `month`): it is never built, so never paid, twice. Returns the month's first day."""
+    """Ask the worker to build (or rebuild, while a draft) the month's batch. `month` is "YYYY-MM";
+    a month outside the payable range or already approved is refused (ValidationError on `month`).
+    The draft batch is recorded "queued" at once and the build is sent once the caller's
+    transaction commits; a month whose build is already queued or running is not sent twice. With
+    the queue down the batch is marked failed with the reason and core.jobs.QueueUnavailable is
+    raised (503). Returns the month's first day."""
     try:
         first = datetime.datetime.strptime(str(month), "%Y-%m").date()
     except ValueError:
         raise ValidationError({"month": [gettext("格式应为 YYYY-MM。")]}) from None
-    batch = PaymentBatch.objects.filter(program=PROGRAM, month=first).first()
-    if batch is not None and batch.is_frozen:
-        raise ValidationError({"month": [gettext("%(m)s 的批次已审定，不会重复发放。") % {"m": month}]})
-    transaction.on_commit(lambda: build_payroll.delay(first.isoformat(), user.pk))
+    with transaction.atomic():
+        _batch, send = payment_build_request(program=PROGRAM, month=first, user=user)
+        if send:
+            enqueue(build_payroll, first.isoformat(), user.pk, on_failure=lambda reason: _queue_failed(first, reason))
     return first
 
 
-@register_program(PROGRAM, _("社会救助（低保、特困、临时救助）"), on_approved=lambda batch: _close_one_offs(batch))
+def _queue_failed(month: date, reason: str) -> None:
+    payment_build_failed(
+        program=PROGRAM, month=month, reason=gettext("任务队列不可用，未能提交生成：%(r)s") % {"r": reason}
+    )
+
+
+@register_program(
+    PROGRAM,
+    _("社会救助（低保、特困、临时救助）"),
+    first_month=FIRST_MONTH,
+    on_approved=lambda batch: _close_one_offs(batch),
+)
 def entitlements(month: date):
     paying = Case.objects.filter(decision__isnull=False).filter(
         Q(kind__in=Case.EXCLUSIVE_KINDS, state=Case.State.ACTIVE)
@@ -132,24 +152,18 @@ def _earlier_decisions(cases, month: date) -> dict[int, tuple]:
 
 
 def _one_offs(month: date):
-    paid_elsewhere = PaymentLine.objects.filter(
-        batch__program=PROGRAM,
-        source_type=SOURCE,
-        source_id__in=Case.objects.filter(kind=Case.Kind.TEMPORARY).values("id"),
-    ).exclude(batch__month=month)
-    cases = (
-        Case.objects.filter(kind=Case.Kind.TEMPORARY, state=Case.State.ACTIVE, decision__pay_from__lte=month)
-        .exclude(pk__in=paid_elsewhere.values("source_id"))
-        .values_list(
-            "id",
-            "applicant_id",
-            "township_id",
-            "village_id",
-            "bank_account",
-            "decision_id",
-            "decision__amount",
-            "decision__covered_count",
-        )
+    """Every active temporary case decided to pay by this month; the engine pays each in one batch only."""
+    cases = Case.objects.filter(
+        kind=Case.Kind.TEMPORARY, state=Case.State.ACTIVE, decision__pay_from__lte=month
+    ).values_list(
+        "id",
+        "applicant_id",
+        "township_id",
+        "village_id",
+        "bank_account",
+        "decision_id",
+        "decision__amount",
+        "decision__covered_count",
     )
     for case_id, applicant, township, village, account, decision, amount, covered in cases:
         yield Entitlement(
@@ -163,6 +177,7 @@ def _one_offs(month: date):
             amount=amount,
             bank_account=account,
             basis={"decision": decision, "one_off": True},
+            one_off=True,
         )
 
 
@@ -170,7 +185,9 @@ def _close_one_offs(batch: PaymentBatch) -> None:
     """Temporary assistance is paid once: its cases end when the batch that pays them is approved."""
     from assistance.models import Transition
 
-    ids = list(batch.lines.filter(source_type=SOURCE, category=Case.Kind.TEMPORARY).values_list("source_id", flat=True))
+    # (category too: lines built before one-offs were marked)
+    lines = batch.lines.filter(Q(one_off=True) | Q(category=Case.Kind.TEMPORARY), source_type=SOURCE)
+    ids = list(lines.values_list("source_id", flat=True))
     today = timezone.localdate()
     cases = Case.objects.filter(pk__in=ids, state=Case.State.ACTIVE)
     Transition.objects.bulk_create(

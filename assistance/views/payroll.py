@@ -11,12 +11,13 @@ from django.views.decorators.http import require_POST
 from assistance import selectors
 from assistance.forms.payroll import BuildPayrollForm
 from assistance.models import Case
-from assistance.services.payroll import payroll_request
+from assistance.services.payroll import PROGRAM, payroll_request
 from core.exceptions import ApplicationError
 from core.exports import xlsx_response
 from core.forms import apply_errors
+from core.jobs import QueueUnavailable
 from core.models import AccessLog, PaymentBatch
-from core.payments import bank_file
+from core.payments import bank_file, payable_months, payment_builds_expire
 from core.personal import personal_data
 from core.roles import EXPORT_PERSONAL_DATA
 from core.services.access import access_log_record
@@ -29,6 +30,7 @@ VIEW = "core.view_paymentbatch"
 @permission_required(VIEW, raise_exception=True)
 def batch_list(request):
     form = BuildPayrollForm(request.POST or None)
+    status = 200
     if request.method == "POST":
         if not request.user.has_perm("core.add_paymentbatch"):
             return HttpResponse(status=403)
@@ -38,19 +40,26 @@ def batch_list(request):
                 payroll_request(month=month, user=request.user)
             except ValidationError as exc:
                 apply_errors(form, exc)
+            except QueueUnavailable as exc:
+                # The batch records the failure (shown in the table below); the clerk may retry later.
+                messages.error(request, exc.message)
+                status = 503
             else:
                 messages.success(request, _("已提交生成 %(m)s 的发放批次，完成后显示在下表。") % {"m": month})
                 return redirect("assistance:payroll_list")
-    return render(request, "assistance/payroll_list.html", {"batches": selectors.payroll_batches(), "form": form})
+    payment_builds_expire(program=PROGRAM)  # a build whose worker died is failed when it is read
+    context = {"batches": selectors.payroll_batches(), "form": form, "payable": payable_months(PROGRAM)}
+    return render(request, "assistance/payroll_list.html", context, status=status)
 
 
 def _batch(pk):
-    return get_object_or_404(PaymentBatch, pk=pk, program="assistance")
+    return get_object_or_404(PaymentBatch, pk=pk, program=PROGRAM)
 
 
 @login_required
 @permission_required(VIEW, raise_exception=True)
 def batch_detail(request, pk):
+    payment_builds_expire(program=PROGRAM)
     batch = _batch(pk)
     lines = selectors.payroll_lines(user=request.user, batch=batch).select_related("payee", "township", "village")
     township = request.GET.get("township", "")

@@ -5,8 +5,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from core.exceptions import FieldErrors
 from core.identifiers import normalize_id_number
 from core.imports import Column, Importer, RowError, register, validation_messages
+from core.limits import check_text
 from core.models import Division, Household, HouseholdMember, Person
 from core.roles import IMPORT_DATA
 from core.services.people import person_build, person_validate
@@ -27,6 +29,8 @@ COLUMNS = [
     Column("住址", "address", help="户主行填写即可"),
 ]
 _BY_KEY = {c.key: c for c in COLUMNS}
+#: The household's address is saved as typed, so a longer one is the row's error, never cut.
+ADDRESS_MAX = Household._meta.get_field("address").max_length
 
 
 def _labels(choices) -> dict[str, str]:
@@ -142,9 +146,15 @@ def validate_people(rows, *, user, progress):
         elif v.get("relation"):
             err("head_id_number", _("填写了与户主关系，但没有填写户主身份证号。"))
 
+        address = (v.get("address") or "").strip()
+        too_long = FieldErrors()
+        check_text(too_long, "address", address, max_length=ADDRESS_MAX)
+        for message in too_long.get("address", []):
+            err("address", message)
+
         errors.extend(row_errors)
         if not row_errors:
-            prepared.append((person, head_number, relation, (v.get("address") or "").strip()))
+            prepared.append((person, head_number, relation, address))
         if n % 500 == 0:
             progress(n)
     progress(len(rows))

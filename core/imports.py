@@ -3,11 +3,15 @@ app's services, and save all rows in one transaction or none of them.
 
 An importer names its columns (Chinese headers) and supplies two functions: `validate(rows)`
 returns the rows ready to save and the errors (row number, column, reason); `save(prepared)`
-writes them. Every bad row is reported; one bad row saves nothing.
+writes them. Every bad row is reported; one bad row saves nothing. What an upload may be, and the
+bounded read of its sheet, are core.spreadsheets'. The workbooks written here (the template, the
+bad rows) write every text cell through core.exports.safe_cell: uploaded text goes back as typed.
 """
 
+import contextlib
 import datetime
 import io
+import posixpath
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -20,11 +24,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
-from python_calamine import CalamineWorkbook
 
+from core.exports import safe_cell
+from core.jobs import Lease, LeaseLost, cap, enqueue, fail_lost, fail_unstarted, lease_minutes, queue_wait
 from core.models import ImportJob
+from core.spreadsheets import ImportFileError, sheet_rows
 
 REASON_HEADER = "错误原因"
+#: The errors a job's page and API list (all of them are in the bad-rows download).
+ERRORS_SHOWN = 500
 
 
 @dataclass(frozen=True)
@@ -51,10 +59,6 @@ class Row:
     number: int
     values: dict  # key -> cleaned cell text (or None)
     raw: list = field(default_factory=list)
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be read (wrong type, wrong headers, too large)."""
 
 
 @dataclass
@@ -101,28 +105,33 @@ def cell_text(value) -> str | None:
 
 def read_rows(fileobj, importer: Importer) -> list[Row]:
     """Read the first sheet; the first row must hold the importer's headers (any order)."""
-    try:
-        fileobj.seek(0)
-        workbook = CalamineWorkbook.from_filelike(fileobj)
-        sheet = workbook.get_sheet_by_index(0)
-        data = sheet.to_python(skip_empty_area=False)
-    except Exception as exc:  # calamine raises several types for a file that is not xlsx
-        raise ImportFileError(_("无法读取文件：请上传 Excel（.xlsx）文件。")) from exc
-    if not data:
-        raise ImportFileError(_("文件是空的。"))
-    headers = [cell_text(h) or "" for h in data[0]]
     by_header = {c.header: c for c in importer.columns}
+    headers: list[str] = []
+    positions: list[tuple[int, Column]] | None = None
+    rows, empty = [], True
+    for number, raw in sheet_rows(fileobj):
+        empty = False
+        if number == 1:
+            headers = [cell_text(h) or "" for h in raw]
+            continue
+        if positions is None:
+            positions = _header_positions(headers, importer, by_header)
+        texts = [cell_text(v) for v in raw]
+        if all(t is None for t in texts):
+            continue
+        rows.append(Row(number, {col.key: texts[i] if i < len(texts) else None for i, col in positions}, texts))
+    if empty:
+        raise ImportFileError(_("文件是空的。"))
+    if positions is None:
+        _header_positions(headers, importer, by_header)  # a header row alone still names missing columns
+    return rows
+
+
+def _header_positions(headers: list[str], importer: Importer, by_header: dict) -> list[tuple[int, Column]]:
     missing = [c.header for c in importer.columns if c.required and c.header not in headers]
     if missing:
         raise ImportFileError(_("缺少必填列：%(cols)s。请下载模板，按模板的列名填写。") % {"cols": "、".join(missing)})
-    positions = [(i, by_header[h]) for i, h in enumerate(headers) if h in by_header]
-    rows = []
-    for offset, raw in enumerate(data[1:], start=2):
-        if all(cell_text(v) is None for v in raw):
-            continue
-        values = {col.key: cell_text(raw[i]) if i < len(raw) else None for i, col in positions}
-        rows.append(Row(offset, values, [cell_text(v) for v in raw]))
-    return rows
+    return [(i, by_header[h]) for i, h in enumerate(headers) if h in by_header]
 
 
 def validation_messages(exc: ValidationError, columns_by_key: dict[str, Column]) -> list[tuple[str, str]]:
@@ -139,79 +148,120 @@ def validation_messages(exc: ValidationError, columns_by_key: dict[str, Column])
 
 
 def import_job_run(job: ImportJob) -> ImportJob:
-    """Validate every row, then save all or nothing. Safe to call again for a finished job."""
-    if job.is_finished:
+    """Validate every row, then save all or nothing. The job is run by whoever claims it
+    (core.jobs.Lease): a finished job, or one running elsewhere under a live lease, is returned as
+    it is, so a task delivered twice imports once."""
+    lease = Lease.claim(ImportJob.objects.filter(pk=job.pk))
+    if lease is None:
+        job.refresh_from_db()
         return job
     importer = REGISTRY[job.kind]
     user = job.created_by
-    ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.RUNNING)
-    job.state = ImportJob.State.RUNNING
     try:
         with job.file.open("rb") as fh:
             rows = read_rows(io.BytesIO(fh.read()), importer)
-        ImportJob.objects.filter(pk=job.pk).update(total_rows=len(rows))
-        job.total_rows = len(rows)
-
-        def progress(done: int):
-            ImportJob.objects.filter(pk=job.pk).update(processed_rows=done)
-
-        prepared, errors = importer.validate(rows, user=user, progress=progress)
+        lease.beat(total_rows=len(rows), processed_rows=0)
+        prepared, errors = importer.validate(rows, user=user, progress=lambda done: lease.beat(processed_rows=done))
         if not rows:
             errors = [RowError(2, "", _("文件中没有数据行。"))]
         if errors:
             errors.sort(key=lambda e: (e.row, e.column))
-            job.state = ImportJob.State.REJECTED
-            job.errors = [e.as_dict() for e in errors]
-            bad_rows = len({e.row for e in errors})
-            job.message = _("%(bad)d 行有错误，全部 %(total)d 行均未导入。请下载错误行，改正后重新上传。") % {
-                "bad": bad_rows,
+            message = _("%(bad)d 行有错误，全部 %(total)d 行均未导入。请下载错误行，改正后重新上传。") % {
+                "bad": len({e.row for e in errors}),
                 "total": len(rows),
             }
+            lease.finish(
+                state=ImportJob.State.REJECTED, errors=[e.as_dict() for e in errors], message=message,
+                processed_rows=len(rows),
+            )  # fmt: skip
         else:
-            with transaction.atomic():
+            lease.beat(processed_rows=len(rows))
+            with transaction.atomic():  # the rows and the job's "done" together, or neither
                 created = importer.save(prepared, user=user)
-            job.state = ImportJob.State.DONE
-            job.created_rows = created
-            job.message = _("已导入 %(n)d 行。") % {"n": created}
-        job.processed_rows = len(rows)
+                lease.finish(
+                    state=ImportJob.State.DONE, created_rows=created, message=_("已导入 %(n)d 行。") % {"n": created}
+                )
     except ImportFileError as exc:
-        job.state = ImportJob.State.REJECTED
-        job.message = str(exc)
+        with contextlib.suppress(LeaseLost):
+            lease.finish(state=ImportJob.State.REJECTED, message=cap(str(exc), MESSAGE_MAX))
+    except LeaseLost:
+        pass  # failed after its lease, or claimed by a redelivery: nothing of this run was saved
     except Exception as exc:
-        job.state = ImportJob.State.FAILED
-        job.message = _("导入失败：%(e)s") % {"e": exc}
+        lease.fail(message=cap(_("导入失败，没有导入任何数据：%(e)s") % {"e": exc}, MESSAGE_MAX))
         raise
-    finally:
-        job.finished_at = timezone.now()
-        job.save(
-            update_fields=["state", "errors", "message", "created_rows", "processed_rows", "total_rows", "finished_at"]
-        )
+    job.refresh_from_db()
     return job
 
 
-def count_data_rows(fileobj) -> int:
-    """A cheap count of rows for choosing between the request and the background."""
-    try:
-        fileobj.seek(0)
-        sheet = CalamineWorkbook.from_filelike(fileobj).get_sheet_by_index(0)
-        return max(0, sheet.height - 1)
-    except Exception:
-        return 0
-    finally:
-        fileobj.seek(0)
+MESSAGE_MAX = ImportJob._meta.get_field("message").max_length
+NAME_MAX = ImportJob._meta.get_field("original_name").max_length
 
 
-def check_upload_size(upload) -> None:
-    limit = settings.IMPORT_MAX_BYTES
-    if upload.size > limit:
-        raise ImportFileError(
-            _("文件过大（%(size).1f MB），上限为 %(limit).1f MB：请拆分后分批上传。")
-            % {"size": upload.size / 1048576, "limit": limit / 1048576}
-        )
+def import_file_name(name: str) -> str:
+    """The uploaded file's name as the job records it. The name is a label (the file is stored under
+    a name of its own), so a name longer than the job holds is not refused: it keeps its start and
+    its extension, with "…" where the rest was cut, and the upload page says so (the name as uploaded
+    stays in the access log of the import)."""
+    if len(name) <= NAME_MAX:
+        return name
+    stem, extension = posixpath.splitext(name)
+    if len(extension) > 20:  # not an extension: a long name with a dot in it
+        stem, extension = name, ""
+    return stem[: NAME_MAX - len(extension) - 1] + "…" + extension
+
+
+def import_job_start(job: ImportJob) -> bool:
+    """Run the job here (a small file) or hand it to the worker (returns True). With the queue
+    down the job is marked failed with the reason and core.jobs.QueueUnavailable is raised."""
+    if job.total_rows <= settings.IMPORT_BACKGROUND_ROWS:
+        import_job_run(job)
+        return False
+    from core.tasks import run_import_job
+
+    enqueue(run_import_job, job.pk, on_failure=lambda reason: import_job_queue_failed(job, reason))
+    return True
+
+
+def import_job_queue_failed(job: ImportJob, reason: str) -> None:
+    message = _("任务队列不可用，未能转入后台导入，没有导入任何数据（%(reason)s）。可稍后点击“重新导入”。") % {
+        "reason": reason
+    }
+    ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.QUEUED).update(
+        state=ImportJob.State.FAILED, finished_at=timezone.now(), message=cap(message, MESSAGE_MAX)
+    )
+
+
+def import_jobs_expire(queryset) -> int:
+    """Fail the jobs whose worker died (running past the lease) or that never started (queued past
+    core.jobs.queue_wait()), saying so; they can be run again."""
+    lost = _(
+        "导入中断：后台进程超过 %(m)d 分钟没有响应（可能已重启或被终止），没有导入任何数据。可点击“重新导入”再次运行。"
+    )
+    unstarted = _(
+        "排队超过 %(m)d 分钟仍未开始（后台进程可能没有运行，或任务消息已丢失），没有导入任何数据。可点击“重新导入”。"
+    )
+    return fail_lost(queryset, message=cap(lost % {"m": lease_minutes()}, MESSAGE_MAX)) + fail_unstarted(
+        queryset,
+        since="created_at",
+        message=cap(unstarted % {"m": round(queue_wait().total_seconds() / 60)}, MESSAGE_MAX),
+    )
+
+
+def import_job_retry(job: ImportJob) -> bool:
+    """Run a failed job again from its stored file (nothing of a failed job was saved). Returns
+    whether it went to the worker; False with nothing done if the job is not failed."""
+    again = ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.FAILED).update(
+        state=ImportJob.State.QUEUED, message="", errors=[], processed_rows=0, created_rows=0,
+        started_at=None, heartbeat_at=None, finished_at=None,
+    )  # fmt: skip
+    if not again:
+        return False
+    job.refresh_from_db()
+    return import_job_start(job)
 
 
 def _styled_sheet(ws, headers: list[str], text_columns: Iterable[int] = ()):
-    ws.append(headers)
+    _append(ws, headers)
     for i, _h in enumerate(headers, start=1):
         cell = ws.cell(row=1, column=i)
         cell.font = Font(bold=True)
@@ -223,6 +273,12 @@ def _styled_sheet(ws, headers: list[str], text_columns: Iterable[int] = ()):
     ws.freeze_panes = "A2"
 
 
+def _append(ws, values) -> None:
+    """A row whose text cells are text, never formulas: the bad rows are what was uploaded (a name
+    typed as =HYPERLINK(...) goes back as those characters), and the template follows the same rule."""
+    ws.append([safe_cell(ws, value) for value in values])
+
+
 def template_workbook(importer: Importer) -> bytes:
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -230,13 +286,13 @@ def template_workbook(importer: Importer) -> bytes:
     text_cols = [i for i, c in enumerate(importer.columns, start=1) if c.text]
     _styled_sheet(ws, importer.headers, text_cols)
     for row in importer.example:
-        ws.append(row)
+        _append(ws, row)
     notes = wb.create_sheet("填写说明")
-    notes.append(["列名", "必填", "说明"])
+    _append(notes, ["列名", "必填", "说明"])
     for c in importer.columns:
-        notes.append([c.header, "是" if c.required else "", c.help])
+        _append(notes, [c.header, "是" if c.required else "", c.help])
     for line in importer.notes:
-        notes.append(["", "", line])
+        _append(notes, ["", "", line])
     notes.column_dimensions["A"].width = 18
     notes.column_dimensions["C"].width = 80
     buf = io.BytesIO()
@@ -247,22 +303,26 @@ def template_workbook(importer: Importer) -> bytes:
 def bad_rows_workbook(job: ImportJob) -> bytes:
     """The rejected rows as they were uploaded, with a reason column, to fix and upload again."""
     importer = REGISTRY[job.kind]
-    with job.file.open("rb") as fh:
-        fh_bytes = io.BytesIO(fh.read())
-    sheet = CalamineWorkbook.from_filelike(fh_bytes).get_sheet_by_index(0).to_python(skip_empty_area=False)
-    headers = [cell_text(h) or "" for h in sheet[0]]
     reasons: dict[int, list[str]] = {}
     for e in job.errors:
         reasons.setdefault(e["row"], []).append(f"{e['column']}：{e['message']}" if e["column"] else e["message"])
+    headers: list[str] = []
+    uploaded: dict[int, list] = {}
+    with job.file.open("rb") as fh:
+        for number, raw in sheet_rows(io.BytesIO(fh.read())):
+            if number == 1:
+                headers = [cell_text(h) or "" for h in raw]
+            elif number in reasons:
+                uploaded[number] = raw
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = importer.label[:31]
     text_cols = [i for i, h in enumerate(headers, start=1) if h in {c.header for c in importer.columns if c.text}]
     _styled_sheet(ws, [*headers, REASON_HEADER], ())
     for row_number in sorted(reasons):
-        raw = sheet[row_number - 1] if row_number - 1 < len(sheet) else []
+        raw = uploaded.get(row_number, [])
         values = [cell_text(v) for v in raw] + [None] * (len(headers) - len(raw))
-        ws.append([*values[: len(headers)], "；".join(reasons[row_number])])
+        _append(ws, [*values[: len(headers)], "；".join(reasons[row_number])])
     for i in text_cols:
         for r in range(2, ws.max_row + 1):
             ws.cell(row=r, column=i).number_format = "@"

@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.limits import REASON_MAX, text_length_constraint, year_range_constraint
+
 PLAN_YEARS = range(2021, 2026)
 
 
@@ -29,6 +31,7 @@ class Indicator(models.Model):
         verbose_name = _("规划指标")
         verbose_name_plural = _("规划指标")
         ordering = ["no"]
+        constraints = [text_length_constraint("derivation", REASON_MAX, name="indicator_derivation_length")]
 
     def __str__(self):
         return f"{self.no}. {self.name_zh}"
@@ -98,7 +101,12 @@ class KeyProject(models.Model):
         verbose_name = _("重点项目")
         verbose_name_plural = _("重点项目")
         ordering = ["no"]
-        constraints = [models.CheckConstraint(condition=Q(progress__lte=100), name="keyproject_progress_0_100")]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="keyproject_progress_0_100"),
+            text_length_constraint("content", REASON_MAX, name="keyproject_content_length"),
+            text_length_constraint("milestones", REASON_MAX, name="keyproject_milestones_length"),
+            text_length_constraint("notes", REASON_MAX, name="keyproject_notes_length"),
+        ]
 
     def __str__(self):
         return f"{self.no}. {self.name}"
@@ -142,6 +150,7 @@ class BaseStatistic(models.Model):
                 | Q(population_60_plus__lte=models.F("resident_population")),
                 name="basestat_60_plus_within_population",
             ),
+            year_range_constraint("year", name="basestat_year_plausible"),
         ]
 
     def __str__(self):
@@ -166,6 +175,9 @@ class RecomputeRun(models.Model):
     )
     requested_at = models.DateTimeField(_("发起时间"), auto_now_add=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    #: The lease (core.jobs): the worker beats after every indicator; a run silent past the lease
+    #: lost its worker and is failed, so it never holds its year for ever.
+    heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     error = models.TextField(_("错误"), blank=True)
 
@@ -178,6 +190,7 @@ class RecomputeRun(models.Model):
             models.UniqueConstraint(
                 fields=["year"], condition=Q(state__in=["queued", "running"]), name="recompute_one_active_per_year"
             ),
+            year_range_constraint("year", name="recompute_year_plausible"),
         ]
 
     def __str__(self):
@@ -201,7 +214,10 @@ class Snapshot(models.Model):
     class Meta:
         verbose_name = _("指标快照")
         verbose_name_plural = _("指标快照")
-        constraints = [models.UniqueConstraint(fields=["run", "indicator"], name="snapshot_one_per_run")]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "indicator"], name="snapshot_one_per_run"),
+            year_range_constraint("year", name="snapshot_year_plausible"),
+        ]
         indexes = [models.Index(fields=["indicator", "year", "-computed_at"], name="snapshot_latest")]
 
     def __str__(self):
@@ -227,6 +243,7 @@ class ManualValue(models.Model):
         verbose_name_plural = _("人工录入值")
         ordering = ["-entered_at"]
         indexes = [models.Index(fields=["indicator", "year", "-entered_at"], name="manual_latest")]
+        constraints = [year_range_constraint("year", name="manual_value_year_plausible")]
 
     def __str__(self):
         return f"{self.indicator_id}/{self.year}: {self.value}"
@@ -251,6 +268,7 @@ class ValueChoice(models.Model):
         verbose_name = _("采用值选择")
         verbose_name_plural = _("采用值选择")
         ordering = ["-chosen_at"]
+        constraints = [year_range_constraint("year", name="value_choice_year_plausible")]
 
     def __str__(self):
         return f"{self.indicator_id}/{self.year}: {self.source}"
@@ -270,6 +288,7 @@ class YearApproval(models.Model):
         verbose_name = _("年度数据批准")
         verbose_name_plural = _("年度数据批准")
         ordering = ["-approved_at"]
+        constraints = [year_range_constraint("year", name="year_approval_year_plausible")]
 
     def __str__(self):
         return f"{self.year} #{self.run_id}"

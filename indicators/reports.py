@@ -1,5 +1,7 @@
 """Mid-term (2023) and final (2025) evaluation reports, for any plan year, as xlsx and PDF.
 
+The xlsx writes every text cell through core.exports.safe_cell: key projects' milestones and notes
+are typed by users, and one beginning with = + - @ stays the text typed, never a formula.
 The PDF uses reportlab's built-in CID font STSong-Light, so Chinese renders with no font file
 shipped (readers supply the glyphs; every Chinese PDF reader has them)."""
 
@@ -17,6 +19,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from core.exports import safe_cell
 from indicators.models import Indicator, KeyProject
 from indicators.selectors import indicator_values, latest_approvals, prefetch_values
 
@@ -109,25 +112,29 @@ def project_rows() -> list[list[str]]:
     ]
 
 
+def _append(ws, values) -> None:
+    ws.append([safe_cell(ws, value) for value in values])
+
+
 def report_xlsx(year: int) -> bytes:
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "规划指标"
-    ws.append([title_for(year)])
+    _append(ws, [title_for(year)])
     ws["A1"].font = Font(bold=True, size=14)
-    ws.append([f"生成时间：{timezone.localtime():%Y-%m-%d %H:%M}"])
-    ws.append(HEADERS)
+    _append(ws, [f"生成时间：{timezone.localtime():%Y-%m-%d %H:%M}"])
+    _append(ws, HEADERS)
     for cell in ws[3]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
     for row in report_rows(year):
-        ws.append(row)
+        _append(ws, row)
     for col, width in zip("ABCDEFGHIJKLM", [6, 40, 8, 8, 9, 8, 8, 8, 8, 8, 9, 10, 50], strict=True):
         ws.column_dimensions[col].width = width
     projects = wb.create_sheet("重点项目")
-    projects.append(PROJECT_HEADERS)
+    _append(projects, PROJECT_HEADERS)
     for row in project_rows():
-        projects.append(row)
+        _append(projects, row)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

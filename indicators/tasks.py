@@ -6,10 +6,13 @@ from indicators.models import RecomputeRun
 
 @shared_task(name="indicators.recompute", acks_late=True)
 def recompute_indicators(run_id: int) -> str:
-    """Thin wrapper around the service; a finished run is left as it is."""
+    """Thin wrapper around the service. Delivered again after a worker died, it finds the run done
+    (nothing to do), failed after its lease (a new run has the year), or queued or running with an
+    expired lease (claimed and computed again from the start)."""
     from indicators.services.recompute import recompute_run
 
-    return recompute_run(RecomputeRun.objects.get(pk=run_id)).state
+    run = RecomputeRun.objects.filter(pk=run_id).first()
+    return recompute_run(run).state if run else "missing"
 
 
 @shared_task(name="indicators.recompute_current_year")

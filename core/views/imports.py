@@ -2,25 +2,27 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from core.forms import ImportUploadForm
 from core.imports import (
+    ERRORS_SHOWN,
+    NAME_MAX,
     REGISTRY,
-    ImportFileError,
     bad_rows_workbook,
-    check_upload_size,
-    count_data_rows,
-    import_job_run,
+    import_file_name,
+    import_job_retry,
+    import_job_start,
+    import_jobs_expire,
     template_workbook,
 )
 from core.jurisdiction import get_for_user_or_404
 from core.models import AccessLog, ImportJob
 from core.services.access import access_log_record
-from core.tasks import run_import_job
+from core.spreadsheets import ImportFileError, check_upload_size, inspect_workbook
 from core.views.people import xlsx_response
 
 
@@ -41,25 +43,31 @@ def import_upload(request, kind):
         upload = form.cleaned_data["file"]
         try:
             check_upload_size(upload)  # before anything is parsed
+            rows = inspect_workbook(upload).data_rows  # what it is and how far it reaches, before it is read
         except ImportFileError as exc:
             form.add_error("file", str(exc))
         else:
-            rows = count_data_rows(upload)
+            name = import_file_name(upload.name)  # the name as uploaded stays in the access log
             job = ImportJob.objects.create(
-                kind=kind, file=upload, original_name=upload.name[:200], created_by=request.user,
+                kind=kind, file=upload, original_name=name, created_by=request.user,
                 township_id=None if request.user.is_city_level else request.user.township_id, total_rows=rows,
             )  # fmt: skip
             access_log_record(
                 user=request.user, action=AccessLog.Action.IMPORT, object_type=kind, object_ids=[job.pk],
                 detail=upload.name, request=request,
             )  # fmt: skip
-            if rows > settings.IMPORT_BACKGROUND_ROWS:
-                transaction.on_commit(lambda: run_import_job.delay(job.pk))
+            if name != upload.name:
+                messages.warning(
+                    request,
+                    _("文件名过长（%(n)d 个字），导入记录最多保存 %(max)d 个字，已缩短为“%(name)s”。")
+                    % {"n": len(upload.name), "max": NAME_MAX, "name": name},
+                )
+            if import_job_start(job):  # QueueUnavailable: a 503 page (core.jobs), the job marked failed
                 messages.info(request, _("文件较大（%(n)d 行），已转入后台导入。") % {"n": rows})
-            else:
-                import_job_run(job)
             return redirect("core:import_job", pk=job.pk)
-    jobs = ImportJob.objects.for_user(request.user).filter(kind=kind, created_by=request.user)[:10]
+    mine = ImportJob.objects.for_user(request.user).filter(kind=kind, created_by=request.user)
+    import_jobs_expire(mine)
+    jobs = mine[:10]
     return render(
         request,
         "core/import_upload.html",
@@ -74,10 +82,18 @@ def _job(request, pk):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def import_job(request, pk):
+    """The job's progress and outcome (polled while it runs); POST runs a failed job again."""
     job = _job(request, pk)
+    if request.method == "POST":
+        if import_job_retry(job):
+            messages.info(request, _("已重新转入后台导入。"))
+        return redirect("core:import_job", pk=job.pk)
+    if import_jobs_expire(ImportJob.objects.filter(pk=job.pk)):
+        job.refresh_from_db()
     template = "core/_import_progress.html" if request.headers.get("HX-Request") else "core/import_job.html"
-    return render(request, template, {"job": job, "importer": REGISTRY[job.kind], "errors": job.errors[:500]})
+    return render(request, template, {"job": job, "importer": REGISTRY[job.kind], "errors": job.errors[:ERRORS_SHOWN]})
 
 
 @login_required

@@ -1,6 +1,7 @@
 """The plan's 13 indicators (Table 2): definitions, yearly values, manual values and the choice
 between the computed and the manual value."""
 
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -47,6 +48,21 @@ class IndicatorValueSerializer(serializers.Serializer):
     draft = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True, coerce_to_string=False)
 
 
+class IndicatorDetailSerializer(IndicatorSerializer):
+    """One indicator with its yearly values: what GET /indicators/{no}/ and the writes on it answer."""
+
+    values = serializers.SerializerMethodField()
+
+    class Meta(IndicatorSerializer.Meta):
+        fields = [*IndicatorSerializer.Meta.fields, "values"]
+
+    @extend_schema_field(IndicatorValueSerializer(many=True))
+    def get_values(self, indicator):
+        return IndicatorValueSerializer(indicator_values(indicator), many=True).data
+
+
+# The services check the year (2020–2025) before anything reaches the database, and answer 400
+# naming the range.
 class ManualValueSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     value = serializers.DecimalField(max_digits=14, decimal_places=2)
@@ -76,22 +92,29 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
             return [HasPermission.of("indicators.add_valuechoice")()]
         return super().get_permissions()
 
+    @extend_schema(responses=IndicatorDetailSerializer)
     def retrieve(self, request, *args, **kwargs):
-        indicator = self.get_object()
-        data = IndicatorSerializer(indicator, context=self.get_serializer_context()).data
-        data["values"] = IndicatorValueSerializer(indicator_values(indicator), many=True).data
-        return Response(data)
+        return self._detail()
 
+    def _detail(self):
+        return Response(IndicatorDetailSerializer(self.get_object(), context=self.get_serializer_context()).data)
+
+    @extend_schema(request=ManualValueSerializer, responses=IndicatorDetailSerializer)
     @action(detail=True, methods=["post"], url_path="manual-values", serializer_class=ManualValueSerializer)
     def manual_value(self, request, pk=None):
+        """Enter a manual value for a year (it never silently overrides a computed one); answers
+        the indicator with its yearly values."""
         payload = ManualValueSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         manual_value_enter(user=request.user, indicator=self.get_object(), **payload.validated_data)
-        return self.retrieve(request, pk=pk)
+        return self._detail()
 
+    @extend_schema(request=ValueChoiceSerializer, responses=IndicatorDetailSerializer)
     @action(detail=True, methods=["post"], url_path="choice", serializer_class=ValueChoiceSerializer)
     def choose(self, request, pk=None):
+        """Record which value counts for a year (computed or manual) and why; answers the
+        indicator with its yearly values."""
         payload = ValueChoiceSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         value_choose(user=request.user, indicator=self.get_object(), **payload.validated_data)
-        return self.retrieve(request, pk=pk)
+        return self._detail()

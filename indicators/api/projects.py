@@ -3,7 +3,7 @@
 from rest_framework import mixins, serializers, viewsets
 
 from indicators.models import KeyProject
-from indicators.services.projects import key_project_update
+from indicators.services.projects import TEXT_MAX, key_project_update
 
 
 class KeyProjectSerializer(serializers.ModelSerializer):
@@ -16,7 +16,8 @@ class KeyProjectSerializer(serializers.ModelSerializer):
             "updated_by", "updated_at",
         ]  # fmt: skip
         read_only_fields = ["no", "category", "name", "content", "measurable_target", "updated_at"]
-        extra_kwargs = {"progress": {"validators": []}}
+        # The same limits as the service and the database, so the schema shows them.
+        extra_kwargs = {"progress": {"validators": []}, **{f: {"max_length": n} for f, n in TEXT_MAX.items()}}
 
 
 class KeyProjectViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):

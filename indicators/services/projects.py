@@ -5,7 +5,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.exceptions import FieldErrors
+from core.limits import REASON_MAX, check_text
 from indicators.models import KeyProject
+
+#: The database holds the same limit (KeyProject's constraints).
+TEXT_MAX = {"milestones": REASON_MAX, "notes": REASON_MAX}
 
 
 @transaction.atomic
@@ -13,6 +18,10 @@ def key_project_update(*, user, project: KeyProject, **values) -> KeyProject:
     allowed = {"status", "progress", "milestones", "notes"}
     if set(values) - allowed:
         raise TypeError(f"unknown key project fields: {sorted(set(values) - allowed)}")
+    errors = FieldErrors()
+    for field, limit in TEXT_MAX.items():
+        check_text(errors, field, values.get(field), max_length=limit)
+    errors.raise_if_any()
     for field, value in values.items():
         setattr(project, field, value)
     if project.progress is None or not 0 <= project.progress <= 100:

@@ -6,6 +6,7 @@ from django.shortcuts import render
 
 from indicators.models import Indicator, KeyProject, RecomputeRun, YearApproval
 from indicators.selectors import indicator_values, latest_approvals, prefetch_values
+from indicators.services.recompute import recompute_runs_expire
 from indicators.status import BEHIND, MISSED
 from indicators.views.common import PLAN_YEARS, plan_year
 
@@ -36,6 +37,7 @@ def dashboard(request):
             t["indicator"].no,
         )
     )
+    recompute_runs_expire(RecomputeRun.objects.filter(year=year))
     latest_run = RecomputeRun.objects.filter(year=year).first()
     approval = YearApproval.objects.filter(year=year).select_related("approved_by").first()
     return render(

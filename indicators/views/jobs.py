@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from indicators.models import RecomputeRun
-from indicators.services.recompute import recompute_request
+from indicators.services.recompute import recompute_request, recompute_runs_expire
 from indicators.views.common import plan_year
 
 
@@ -17,6 +17,7 @@ from indicators.views.common import plan_year
 @permission_required("indicators.add_recomputerun", raise_exception=True)
 @require_POST
 def recompute(request):
+    """Queue the year's recompute (503 through core.jobs when the job queue is down)."""
     year = plan_year(request)
     try:
         _run, created = recompute_request(user=request.user, year=year)
@@ -36,5 +37,6 @@ def recompute(request):
 @login_required
 @permission_required("indicators.view_indicator", raise_exception=True)
 def run_status(request, pk):
+    recompute_runs_expire(RecomputeRun.objects.filter(pk=pk))  # a run whose worker died says so
     run = get_object_or_404(RecomputeRun, pk=pk)
     return render(request, "indicators/_run_status.html", {"latest_run": run})

@@ -36,8 +36,8 @@ def test_import_job_runs_on_the_worker_and_saves_rows(celery_worker):
     ws = wb.active
     ws.append([c.header for c in COLUMNS])
     numbers = [make_id_number() for _ in range(3)]
-    for i, number in enumerate(numbers):
-        ws.append([f"后台{i}", number, "", "洪濑镇"])
+    for name, number in zip(["陈志明", "林秀英", "黄国华"], numbers, strict=True):
+        ws.append([name, number, "", "洪濑镇"])
     buf = io.BytesIO()
     wb.save(buf)
     job = ImportJob(kind="people", original_name="bg.xlsx", created_by=user, total_rows=3)
@@ -77,7 +77,9 @@ def test_monthly_payroll_is_built_on_the_worker(celery_worker):
     for action, data in [("investigate", {"investigators": "黄秀英、陈国华", "verification": "passed"}),
                          ("review", {"opinion": "符合"}), ("publish_notice", {})]:  # fmt: skip
         case = case_transition(user=staff, case=case, action=action, on_date=date(2025, 1, 3), **data)
-    case_transition(user=officer, case=case, action="confirm", on_date=date(2025, 1, 20))
+    case_transition(
+        user=officer, case=case, action="confirm", on_date=date(2025, 1, 20), comment="纸质公示 1 月 3 日已张贴"
+    )
 
     batch_id = send("assistance.build_payroll", "2025-02-01", staff.pk).get(timeout=60)
     batch = PaymentBatch.objects.get(pk=batch_id)

@@ -1,0 +1,129 @@
+"""An import is a job with a lease (core.jobs, issue 10 item 9): one whose worker died is failed
+with the reason on its page once the lease has expired and can be run again; a task delivered
+twice imports once. Broker down and a real killed worker: tests/integration/."""
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+import pytest
+from django.core.files.base import ContentFile
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from core.imports import import_job_run
+from core.models import ImportJob, Person
+from core.tasks import run_import_job
+from tests.core.test_import import row, xlsx
+from tests.factories import make_id_number
+
+
+@pytest.fixture
+def short_lease(settings):
+    settings.JOB_LEASE_SECONDS = 60
+
+
+def _job(user, rows, **fields) -> ImportJob:
+    job = ImportJob(kind="people", original_name="p.xlsx", created_by=user, total_rows=len(rows), **fields)
+    job.file.save("p.xlsx", ContentFile(xlsx(rows).read()), save=True)
+    return job
+
+
+def _silent(job, *, for_: timedelta):
+    """The worker started the job and went silent (killed): running, its last beat long ago."""
+    then = timezone.now() - for_
+    ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.RUNNING, started_at=then, heartbeat_at=then)
+
+
+NAMES = ["陈志明", "林秀英", "黄国华"]
+
+
+def test_a_job_whose_worker_died_is_failed_on_its_page_and_runs_again(officer, client_for, short_lease):
+    numbers = [make_id_number() for _ in NAMES]
+    job = _job(officer, [row(n, i) for n, i in zip(NAMES, numbers, strict=True)], township=officer.township)
+    _silent(job, for_=timedelta(minutes=5))
+    client = client_for(officer)
+    page = client.get(reverse("core:import_job", args=[job.pk])).content.decode()
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.FAILED and "没有响应" in job.message and job.finished_at
+    assert "没有响应" in page and "重新导入" in page
+    assert not Person.objects.exists()
+
+    client.post(reverse("core:import_job", args=[job.pk]))  # 重新导入: small file, runs here
+    job.refresh_from_db()
+    assert (job.state, job.created_rows) == (ImportJob.State.DONE, 3), job.message
+    assert set(Person.objects.values_list("id_number", flat=True)) == set(numbers)
+
+
+def test_a_job_still_beating_is_left_running(officer, client_for, short_lease):
+    job = _job(officer, [row("陈志明", make_id_number())], township=officer.township)
+    _silent(job, for_=timedelta(seconds=5))
+    client_for(officer).get(reverse("core:import_job", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.RUNNING
+
+
+def test_only_a_failed_job_can_be_run_again(officer, client_for):
+    job = _job(officer, [row("陈志明", make_id_number())], township=officer.township)
+    import_job_run(job)
+    assert job.state == ImportJob.State.DONE
+    client_for(officer).post(reverse("core:import_job", args=[job.pk]))
+    assert Person.objects.count() == 1
+
+
+def test_a_redelivered_task_imports_once(officer):
+    job = _job(officer, [row("陈志明", make_id_number())], township=officer.township)
+    assert run_import_job.apply(args=[job.pk]).get() == ImportJob.State.DONE
+    assert run_import_job.apply(args=[job.pk]).get() == ImportJob.State.DONE  # delivered again: nothing
+    assert Person.objects.count() == 1
+
+
+def test_a_redelivered_task_restarts_a_job_whose_worker_died_and_skips_a_live_one(officer, short_lease):
+    dead = _job(officer, [row("陈志明", make_id_number())], township=officer.township)
+    _silent(dead, for_=timedelta(minutes=5))
+    assert run_import_job.apply(args=[dead.pk]).get() == ImportJob.State.DONE
+    alive = _job(officer, [row("林秀英", make_id_number())], township=officer.township)
+    _silent(alive, for_=timedelta(seconds=5))
+    assert run_import_job.apply(args=[alive.pk]).get() == ImportJob.State.RUNNING
+    assert Person.objects.count() == 1
+
+
+def test_a_failed_job_is_not_restarted_by_a_late_delivery(officer):
+    job = _job(officer, [row("陈志明", make_id_number())], township=officer.township)
+    ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.FAILED, message="导入中断")
+    assert run_import_job.apply(args=[job.pk]).get() == ImportJob.State.FAILED
+    assert not Person.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_that_lost_its_lease_while_saving_saves_nothing(officer, monkeypatch):
+    """Failed meanwhile from elsewhere (its lease expired): the rows and "done" are one
+    transaction, so nothing of the late run stays, and the job keeps its failure."""
+    from core import importers
+
+    job = _job(officer, [row("陈志明", make_id_number())], township=officer.township)
+    save = importers.PEOPLE_IMPORTER.save
+
+    def expire_from_another_connection():
+        ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.FAILED, message="租约已过期")
+        connection.close()
+
+    def save_then_lose_the_lease(prepared, *, user):
+        created = save(prepared, user=user)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pool.submit(expire_from_another_connection).result()
+        return created
+
+    monkeypatch.setattr(importers.PEOPLE_IMPORTER, "save", save_then_lose_the_lease)
+    result = import_job_run(job)
+    assert (result.state, result.message) == (ImportJob.State.FAILED, "租约已过期")
+    assert not Person.objects.exists()
+
+
+def test_the_job_beats_while_it_validates(officer, settings):
+    settings.JOB_LEASE_SECONDS = 600
+    job = _job(officer, [row("陈志明", make_id_number())], township=officer.township)
+    import_job_run(job)
+    job.refresh_from_db()
+    assert job.started_at and job.heartbeat_at and job.finished_at
+    assert job.started_at <= job.heartbeat_at <= job.finished_at

@@ -283,6 +283,12 @@ class _Actors:
         """Who takes the application and records the home visit: the village assistant in 洪濑镇."""
         return self.assistant if township == HONGLAI else self.local(township)
 
+    def checker(self, township: str) -> User:
+        """Who confirms: never who recorded the visit or the township's opinion (审核与调查分离,
+        services.cases._check_maker_checker): bureau staff where the township's demo officer reviews,
+        the admin where bureau staff stand in for a township without a demo officer."""
+        return self.staff if self.local(township) != self.staff else self.approver
+
 
 @dataclass
 class _Household:
@@ -384,7 +390,7 @@ class _Builder:
             transitions.append(
                 {"id": self.ids(Transition), "case_id": case_id, "action": action, "from_state": from_state,
                  "to_state": to_state, "on_date": on, "user_id": user.pk if user else None, "comment": comment,
-                 "at": self.at(on, next(seq))}
+                 "entered_at": self.at(on, next(seq))}
             )  # fmt: skip
 
         # The timeline first (every date on or before today), then the income it has to fit.
@@ -538,7 +544,7 @@ class _Builder:
                 step("refuse", state, Case.State.REFUSED, dates["refuse"], self.actors.local(township), reason)
                 state = Case.State.REFUSED
             if decided:
-                decide(decided, local, "confirm", Case.State.NOTICE, Case.State.ACTIVE)
+                decide(decided, self.actors.checker(township), "confirm", Case.State.NOTICE, Case.State.ACTIVE)
                 state = Case.State.ACTIVE
         for on in rechecks:
             decide(on, local, "recheck", state, state)

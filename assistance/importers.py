@@ -11,9 +11,11 @@ from django.utils.translation import gettext as _
 from assistance.calculation import Calculation, standard_in_force
 from assistance.models import Case, CaseMember, Decision, Standard, Transition
 from assistance.services.cases import DecidedMember, add_months, decision_build, open_case_of
+from core.exceptions import FieldErrors
 from core.identifiers import normalize_id_number
 from core.imports import Column, Importer, RowError, register
 from core.jurisdiction import user_can_act_in
+from core.limits import check_date
 from core.models import HouseholdMember, Person
 from core.roles import IMPORT_DATA
 
@@ -65,7 +67,6 @@ def _date(text: str) -> date | None:
 def validate_cases(rows, *, user, progress):
     errors: list[RowError] = []
     prepared = []
-    today = timezone.localdate()
     numbers = [normalize_id_number(r.values.get("id_number") or "") for r in rows]
     people = {
         p.id_number: p
@@ -147,14 +148,19 @@ def validate_cases(rows, *, user, progress):
         decided_on = _date(v.get("decided_on") or "")
         if decided_on is None:
             err("decided_on", _("日期格式应为 2024-03-15。"))
-        elif decided_on > today:
-            err("decided_on", _("认定日期不能晚于今天。"))
         months = (v.get("recheck_months") or "12").strip()
         if months not in ("12", "6"):
             err("recheck_months", _("核查周期应为 12 或 6。"))
         next_recheck = _date(v.get("next_recheck") or "") if v.get("next_recheck") else None
         if v.get("next_recheck") and next_recheck is None:
             err("next_recheck", _("日期格式应为 2025-03-15。"))
+        # The same date window as the forms and the database constraints (core.limits).
+        out_of_range = FieldErrors()
+        check_date(out_of_range, "decided_on", decided_on, not_after_today=True)
+        check_date(out_of_range, "next_recheck", next_recheck)
+        for field, messages in out_of_range.items():
+            for message in messages:
+                err(field, message)
         errors.extend(row_errors)
         if not row_errors:
             prepared.append(

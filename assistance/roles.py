@@ -15,9 +15,14 @@ _INTAKE = [
     "assistance.view_casedocument",
 ]
 
+#: 公示期补录: the list of notices entered late, for the bureau's supervision of the townships'
+#: confirmations (leaders, and bureau staff who audit them).
+NOTICE_BACKFILL = "assistance.view_notice_backfill"
+
 ROLE_PERMISSIONS = {
     Role.STAFF: [
         *_READ,
+        NOTICE_BACKFILL,
         *_INTAKE,
         "assistance.review_case",
         "assistance.confirm_case",
@@ -40,6 +45,6 @@ ROLE_PERMISSIONS = {
     ],
     # Village assistants enter applications and investigations; they never confirm.
     Role.VILLAGE_ASSISTANT: [*_READ, *_INTAKE],
-    Role.LEADER: [*_READ, "core.view_paymentbatch"],
+    Role.LEADER: [*_READ, NOTICE_BACKFILL, "core.view_paymentbatch"],
     Role.API_CLIENT: [*_READ, "core.view_paymentbatch"],
 }

@@ -7,8 +7,12 @@ from django.utils import timezone
 
 from assistance.models import Case, CaseMember, Decision, Rescue, Standard, Transition
 from assistance.workdays import calendar, working_days_between
-from core.models import PaymentBatch, PaymentLine
-from core.personal import personal_data
+from core.models import PaymentBatch, PaymentLine, Person
+from core.personal import PersonalData, personal_data
+
+#: How a person outside the viewer's jurisdiction is shown: as to a user who holds no personal-data
+#: right (core.personal's one masking: 林*国, 350583********123X), never linked, never logged as a full view.
+MASKED = PersonalData(None)
 
 #: A pending case is "due soon" when at most this many working days remain.
 DUE_SOON_DAYS = 3
@@ -75,7 +79,7 @@ def case_detail_queryset(*, user):
         .select_related("applicant", "township", "village", "decision")
         .prefetch_related(
             Prefetch("members", queryset=CaseMember.objects.select_related("person").order_by("id")),
-            Prefetch("transitions", queryset=Transition.objects.select_related("user").order_by("at", "id")),
+            Prefetch("transitions", queryset=Transition.objects.select_related("user").order_by("entered_at", "id")),
             Prefetch(
                 "decisions", queryset=Decision.objects.select_related("decided_by").order_by("-decided_on", "-id")
             ),
@@ -84,6 +88,23 @@ def case_detail_queryset(*, user):
             "documents",
             "objections",
         )
+    )
+
+
+def notice_backfills(*, user):
+    """公示期补录: confirmed cases whose notice was entered less than 7 days before the confirmation,
+    latest first, with the notice and confirmation steps (`backfill_steps`) and the members (to mask
+    the reason's names)."""
+    steps = Transition.objects.filter(action__in=("publish_notice", "confirm")).select_related("user")
+    return (
+        Case.objects.for_user(user)
+        .filter(notice_backfilled=True)
+        .select_related("applicant", "township", "village")
+        .prefetch_related(
+            Prefetch("transitions", queryset=steps.order_by("entered_at", "id"), to_attr="backfill_steps"),
+            "members__person",
+        )
+        .order_by("-decided_on", "-id")
     )
 
 
@@ -144,6 +165,25 @@ def rescue_list(*, user, year: int | None = None, outcome: str | None = None, id
     elif identified == "no":
         qs = qs.filter(identity_established_on__isnull=True)
     return qs.order_by("-intake_date", "-id")
+
+
+def rescue_person_policies(*, user, rescues) -> dict[int, PersonalData]:
+    """How each rescue record's person is shown to `user`, by record id.
+
+    A rescue record belongs to the township where the person was found (`found_township`): that
+    township's users see the record, whoever the person is. The person it names may be registered
+    elsewhere (a 水头镇 resident found in 洪濑镇): to a viewer outside the person's own jurisdiction,
+    the person is shown masked (MASKED) on every page and in the API, without a link to the person's
+    page (which would answer 404) and without a full-view log entry. Inside it, the user's own policy
+    (core.personal) applies. One query for all the records."""
+    person_ids = {r.person_id for r in rescues if r.person_id}
+    reachable = (
+        set(Person.objects.for_user(user).filter(pk__in=person_ids).values_list("pk", flat=True))
+        if person_ids
+        else set()
+    )
+    own = personal_data(user)
+    return {r.pk: own if r.person_id is None or r.person_id in reachable else MASKED for r in rescues}
 
 
 def rescue_identified(as_of: date) -> Q:

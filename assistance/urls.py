@@ -16,6 +16,7 @@ urlpatterns = [
     path("documents/<int:pk>/", cases.document_download, name="document_download"),
     path("notices/", cases.notice_sheet, name="notice_sheet"),
     path("rechecks/", cases.rechecks, name="rechecks"),
+    path("notice-backfills/", cases.notice_backfills, name="notice_backfills"),
     path("standards/", standards.standard_list, name="standard_list"),
     path("standards/new/", standards.standard_new, name="standard_new"),
     path("payroll/", payroll.batch_list, name="payroll_list"),

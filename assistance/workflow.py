@@ -24,17 +24,23 @@ class Action:
     target: str | None
     permission: str
     style: str = "primary"
+    #: what the action takes besides its date and comment; anything else is refused, naming the field
+    fields: tuple[str, ...] = ()
+
+
+#: An investigation's findings (investigate, and complete_paperwork after 先行救助).
+INVESTIGATION = ("investigators", "verification", "income_items", "asset_items", "note")
 
 
 ACTIONS: dict[str, Action] = {
     a.code: a
     for a in [
         Action("accept", _("受理"), (S.DRAFT,), S.ACCEPTED, ACCEPT),
-        Action("investigate", _("登记入户调查"), (S.ACCEPTED,), S.INVESTIGATED, INVESTIGATE),
-        Action("review", _("乡镇审核意见"), (S.INVESTIGATED,), S.REVIEWED, REVIEW),
+        Action("investigate", _("登记入户调查"), (S.ACCEPTED,), S.INVESTIGATED, INVESTIGATE, fields=INVESTIGATION),
+        Action("review", _("乡镇审核意见"), (S.INVESTIGATED,), S.REVIEWED, REVIEW, fields=("opinion",)),
         Action("publish_notice", _("张榜公示"), (S.REVIEWED,), S.NOTICE, REVIEW),
-        Action("object", _("登记公示异议"), (S.NOTICE,), S.ACCEPTED, REVIEW, "warning"),
-        Action("confirm", _("审核确认"), (S.NOTICE,), S.ACTIVE, CONFIRM, "success"),
+        Action("object", _("登记公示异议"), (S.NOTICE,), S.ACCEPTED, REVIEW, "warning", fields=("content",)),
+        Action("confirm", _("审核确认"), (S.NOTICE,), S.ACTIVE, CONFIRM, "success", fields=("recheck_months",)),
         # 先行救助: emergency temporary assistance is paid first, the investigation follows.
         Action("emergency_confirm", _("先行救助"), (S.ACCEPTED,), S.ACTIVE, CONFIRM, "success"),
         Action(
@@ -43,11 +49,21 @@ ACTIONS: dict[str, Action] = {
         Action(
             "extend", _("延长办理期限"), (S.ACCEPTED, S.INVESTIGATED, S.REVIEWED, S.NOTICE), None, REVIEW, "secondary"
         ),
-        Action("complete_paperwork", _("补办调查手续"), (S.ACTIVE,), None, INVESTIGATE, "secondary"),
-        Action("recheck", _("定期核查"), (S.ACTIVE, S.SUSPENDED, S.GRADUAL_EXIT), None, CONFIRM, "secondary"),
+        Action(
+            "complete_paperwork", _("补办调查手续"), (S.ACTIVE,), None, INVESTIGATE, "secondary", fields=INVESTIGATION
+        ),
+        Action(
+            "recheck",
+            _("定期核查"),
+            (S.ACTIVE, S.SUSPENDED, S.GRADUAL_EXIT),
+            None,
+            CONFIRM,
+            "secondary",
+            fields=("recheck_months",),
+        ),
         Action("suspend", _("暂停发放"), (S.ACTIVE,), S.SUSPENDED, REVIEW, "warning"),
         Action("resume", _("恢复发放"), (S.SUSPENDED,), S.ACTIVE, REVIEW),
-        Action("gradual_exit", _("渐退"), (S.ACTIVE,), S.GRADUAL_EXIT, REVIEW, "warning"),
+        Action("gradual_exit", _("渐退"), (S.ACTIVE,), S.GRADUAL_EXIT, REVIEW, "warning", fields=("exit_until",)),
         Action("end", _("终止"), (S.ACTIVE, S.SUSPENDED, S.GRADUAL_EXIT), S.ENDED, REVIEW, "danger"),
     ]
 }

@@ -2,7 +2,8 @@
 Serializers check shapes; assistance.services.cases decides."""
 
 from django.core.exceptions import ValidationError
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
@@ -10,12 +11,22 @@ from rest_framework.response import Response
 
 from assistance import selectors
 from assistance.models import Case, Decision, IncomeItem, Transition
-from assistance.services.cases import AssetInput, IncomeInput, case_applicant_find, case_create, case_transition
+from assistance.models.cases import ASSET_VALUE_MAX, INCOME_MONTHLY_MAX, REQUESTED_AMOUNT_MAX, REQUESTED_AMOUNT_MIN
+from assistance.services.cases import (
+    INVESTIGATORS_MAX,
+    ITEM_NOTE_MAX,
+    AssetInput,
+    IncomeInput,
+    case_applicant_find,
+    case_create,
+    case_transition,
+)
 from assistance.workflow import ACTIONS, allowed_actions
 from core.api.permissions import HasPermission, RoleModelPermissions
 from core.api.serializers import personal
 from core.api.views import LogsFullIds
 from core.exceptions import FieldErrors
+from core.limits import REASON_MAX
 from core.personal import personal_data
 
 
@@ -26,20 +37,25 @@ class DecisionSerializer(serializers.ModelSerializer):
                   "per_capita_income", "per_member_amount", "covered_count", "amount"]  # fmt: skip
 
 
+@extend_schema_serializer(deprecate_fields=["at"])
 class TransitionSerializer(serializers.ModelSerializer):
-    user = serializers.StringRelatedField()
+    """A step: the date it states (`on_date`) and when it was entered (`entered_at`); data entry may lag."""
+
+    #: null for steps no user made (an import, the payroll)
+    user = serializers.StringRelatedField(allow_null=True)
+    at = serializers.DateTimeField(source="entered_at", read_only=True, help_text=_("已弃用：同 entered_at。"))
 
     class Meta:
         model = Transition
-        fields = ["action", "from_state", "to_state", "on_date", "user", "comment", "at"]
+        fields = ["action", "from_state", "to_state", "on_date", "user", "comment", "entered_at", "at"]
 
 
 class CaseSerializer(serializers.ModelSerializer):
     applicant_name = serializers.SerializerMethodField()
     applicant_id_number = serializers.SerializerMethodField()
     township = serializers.CharField(source="township_id", read_only=True)
-    village = serializers.CharField(source="village_id", read_only=True)
-    decision = DecisionSerializer(read_only=True)
+    village = serializers.CharField(source="village_id", read_only=True, allow_null=True)
+    decision = DecisionSerializer(read_only=True, allow_null=True, help_text=_("现行认定；尚未认定的案件为 null。"))
 
     class Meta:
         model = Case
@@ -94,14 +110,15 @@ class CaseDetailSerializer(CaseSerializer):
 
 class IncomeItemInput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=IncomeItem.Kind.choices)
-    monthly_amount = serializers.DecimalField(max_digits=10, decimal_places=2)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    monthly_amount = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0,
+                                              max_value=INCOME_MONTHLY_MAX)  # fmt: skip
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=ITEM_NOTE_MAX)
 
 
 class AssetItemInput(serializers.Serializer):
     kind = serializers.CharField()
-    value = serializers.DecimalField(max_digits=12, decimal_places=2)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    value = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, max_value=ASSET_VALUE_MAX)
+    description = serializers.CharField(required=False, allow_blank=True, default="", max_length=ITEM_NOTE_MAX)
 
 
 class CaseCreateSerializer(serializers.Serializer):
@@ -109,9 +126,12 @@ class CaseCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Case.Kind.choices)
     subtype = serializers.ChoiceField(choices=Case.Subtype.choices, required=False, default="")
     applied_on = serializers.DateField()
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=REASON_MAX)
     bank_account = serializers.CharField(required=False, allow_blank=True, default="")
-    requested_amount = serializers.DecimalField(max_digits=10, decimal_places=2, required=False, allow_null=True)
+    requested_amount = serializers.DecimalField(
+        max_digits=10, decimal_places=2, required=False, allow_null=True, min_value=REQUESTED_AMOUNT_MIN,
+        max_value=REQUESTED_AMOUNT_MAX, help_text=_("临时救助的申请金额（元）；核定额另受“低保标准 × 倍数”封顶。"),
+    )  # fmt: skip
     self_care_unable_items = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=6)
     income_items = IncomeItemInput(many=True, required=False, default=list)
     asset_items = AssetItemInput(many=True, required=False, default=list)
@@ -121,12 +141,12 @@ class CaseCreateSerializer(serializers.Serializer):
 class TransitionInput(serializers.Serializer):
     action = serializers.ChoiceField(choices=sorted(ACTIONS))
     on_date = serializers.DateField(required=False)
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
-    investigators = serializers.CharField(required=False)
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=REASON_MAX)
+    investigators = serializers.CharField(required=False, max_length=INVESTIGATORS_MAX)
     verification = serializers.ChoiceField(choices=["passed", "failed"], required=False)
-    note = serializers.CharField(required=False)
-    opinion = serializers.CharField(required=False)
-    content = serializers.CharField(required=False)
+    note = serializers.CharField(required=False, max_length=REASON_MAX)
+    opinion = serializers.CharField(required=False, max_length=REASON_MAX)
+    content = serializers.CharField(required=False, max_length=REASON_MAX)
     recheck_months = serializers.ChoiceField(choices=[6, 12], required=False)
     exit_until = serializers.DateField(required=False)
 

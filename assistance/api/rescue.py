@@ -9,13 +9,26 @@ from assistance import selectors
 from assistance.models import Rescue
 from assistance.services import rescue as services
 from core.api.permissions import RoleModelPermissions
-from core.api.serializers import PersonInJurisdictionField, personal
+from core.api.serializers import PersonInJurisdictionField
 from core.api.views import LogsFullIds
+from core.exceptions import FieldErrors
 from core.identifiers import normalize_id_number
+from core.limits import check_year
 from core.models import Division, Person
+from core.personal import PersonalData
 
 #: ?outcome= value for "still at the station" (stored as "").
 PENDING = "pending"
+
+
+def person_policy(context, rescue) -> PersonalData:
+    """How the record's person is shown to the caller (selectors.rescue_person_policies): the view
+    works it out once for the records it answers with; alone, a serializer asks for its one record."""
+    policies = getattr(context.get("view"), "person_policies", None) or {}
+    if rescue.pk in policies:
+        return policies[rescue.pk]
+    request = context.get("request")
+    return selectors.rescue_person_policies(user=request.user if request else None, rescues=[rescue])[rescue.pk]
 
 
 class PersonIdNumberField(serializers.CharField):
@@ -28,8 +41,7 @@ class PersonIdNumberField(serializers.CharField):
     def to_representation(self, rescue):
         if rescue.person_id is None:
             return ""
-        value = rescue.person.id_number or ""
-        return personal(self.context).id_number(value)
+        return person_policy(self.context, rescue).id_number(rescue.person.id_number or "")
 
     def to_internal_value(self, data):
         return {"person_id_number": super().to_internal_value(data)}
@@ -70,7 +82,7 @@ class RescueSerializer(serializers.ModelSerializer):
     def get_person_name(self, rescue) -> str:
         if rescue.person_id is None:
             return ""
-        return personal(self.context).name(rescue.person.name)
+        return person_policy(self.context, rescue).name(rescue.person.name)
 
     def get_identified(self, rescue) -> bool:
         return rescue.identity_established_on is not None
@@ -118,7 +130,10 @@ class RescueViewSet(
     viewsets.GenericViewSet,
 ):
     """Rescue records of the caller's jurisdiction (the township where the person was found).
-    Another township's record answers 404. A rule the record breaks answers 400 with the field named."""
+    Another township's record answers 404. A rule the record breaks answers 400 with the field named.
+    A record's person registered outside the caller's jurisdiction is given masked (`person_name`,
+    `person_id_number`), as to a caller without personal-data rights; such a record is still updated
+    by its finding township (its person is re-checked only when a request names a person)."""
 
     permission_classes = [RoleModelPermissions]
     #: the access log names the people whose full ID numbers were shown (LogsFullIds)
@@ -135,14 +150,16 @@ class RescueViewSet(
         year = params.get("year", "")
         outcome = params.get("outcome") or None
         identified = params.get("identified", "")
-        if (
-            (year and not year.isdigit())
-            or (outcome not in (None, PENDING, *Rescue.Outcome.values))
-            or identified not in ("", "yes", "no")
-        ):
-            raise serializers.ValidationError(
-                {"detail": _("查询参数无效：year 为年份，outcome 为去向代码或 pending，identified 为 yes 或 no。")}
-            )
+        errors = FieldErrors()
+        if year and not (year.isascii() and year.isdigit()):  # "²".isdigit() is true, int("²") fails
+            errors.add("year", _("year 应为入站年份（数字）。"))
+        elif year:
+            check_year(errors, "year", int(year))
+        if outcome not in (None, PENDING, *Rescue.Outcome.values):
+            errors.add("outcome", _("outcome 应为去向代码或 pending。"))
+        if identified not in ("", "yes", "no"):
+            errors.add("identified", _("identified 应为 yes 或 no。"))
+        errors.raise_if_any()
         return selectors.rescue_list(
             user=self.request.user,
             year=int(year) if year else None,
@@ -150,9 +167,16 @@ class RescueViewSet(
             identified=identified,
         )
 
+    #: {record id: core.personal policy} for the records being answered (selectors.rescue_person_policies)
+    person_policies: dict | None = None
+
     def _log_full_ids(self, rescues):
-        # A record carries its person's ID number: the log names the person (none while unidentified).
-        super()._log_full_ids([r.person for r in rescues if r.person_id])
+        # Called with the records before they are serialized: how each person is shown is worked out
+        # here once. A record carries its person's ID number: the log names the people shown in full
+        # (none while unidentified, none registered outside the caller's jurisdiction).
+        self.person_policies = selectors.rescue_person_policies(user=self.request.user, rescues=list(rescues))
+        shown = [r.person for r in rescues if r.person_id and self.person_policies[r.pk] is not selectors.MASKED]
+        super()._log_full_ids(shown)
 
     # A write answers with the record, full ID number included for those who may see it: logged too.
     def perform_create(self, serializer):

@@ -9,8 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from assistance.forms.widgets import DateInput, MultipleFileField
 from assistance.models import AssetItem, Case, IncomeItem
-from assistance.services.cases import AssetInput, IncomeInput
+from assistance.services.cases import INVESTIGATORS_MAX, ITEM_NOTE_MAX, AssetInput, IncomeInput
+from assistance.workflow import ACTIONS
 from core.forms import BootstrapMixin
+from core.limits import REASON_MAX
 from core.models import Division
 
 
@@ -37,7 +39,9 @@ class IntakeForm(BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(label=_("救助类别"), choices=Case.Kind.choices)
     subtype = forms.ChoiceField(label=_("细类"), choices=Case.Subtype.choices, required=False)
     applied_on = forms.DateField(label=_("申请日期"), widget=DateInput())
-    reason = forms.CharField(label=_("申请理由"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    reason = forms.CharField(
+        label=_("申请理由"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=REASON_MAX
+    )
     bank_account = forms.CharField(label=_("银行账号"), max_length=40, required=False)
     requested_amount = forms.DecimalField(
         label=_("申请金额（元，临时救助）"), max_digits=10, decimal_places=2, required=False, min_value=Decimal("0")
@@ -62,7 +66,7 @@ class IncomeItemForm(BootstrapMixin, forms.Form):
     monthly_amount = forms.DecimalField(
         label=_("月收入（元）"), max_digits=10, decimal_places=2, required=False, min_value=Decimal("0")
     )
-    note = forms.CharField(label=_("说明"), max_length=200, required=False)
+    note = forms.CharField(label=_("说明"), max_length=ITEM_NOTE_MAX, required=False)
 
     def item(self) -> IncomeInput | None:
         data = self.cleaned_data
@@ -74,7 +78,7 @@ class IncomeItemForm(BootstrapMixin, forms.Form):
 class AssetItemForm(BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(label=_("财产类型"), choices=[("", "—"), *AssetItem.Kind.choices], required=False)
     value = forms.DecimalField(label=_("价值（元）"), max_digits=12, decimal_places=2, required=False, min_value=0)
-    description = forms.CharField(label=_("说明"), max_length=200, required=False)
+    description = forms.CharField(label=_("说明"), max_length=ITEM_NOTE_MAX, required=False)
 
     def item(self) -> AssetInput | None:
         data = self.cleaned_data
@@ -91,41 +95,38 @@ def items(formset) -> list:
     return [i for i in (f.item() for f in formset.forms if f.is_valid()) if i is not None]
 
 
-#: The extra fields each action asks for (all ask for the date and a comment).
-ACTION_FIELDS = {
-    "investigate": ("investigators", "verification", "note"),
-    "complete_paperwork": ("investigators", "verification", "note"),
-    "review": ("opinion",),
-    "object": ("content",),
-    "confirm": ("recheck_months",),
-    "recheck": ("recheck_months",),
-    "gradual_exit": ("exit_until",),
-}
 #: Actions whose comment is required (the reason).
 COMMENT_REQUIRED = {"refuse", "extend", "suspend", "gradual_exit", "end", "emergency_confirm"}
 
 
 class ActionForm(BootstrapMixin, forms.Form):
     on_date = forms.DateField(label=_("办理日期"), widget=DateInput())
-    investigators = forms.CharField(label=_("调查人员"), help_text=_("至少两人，用顿号分隔，如：黄秀英、陈国华"))
+    investigators = forms.CharField(
+        label=_("调查人员"), help_text=_("至少两人，用顿号分隔，如：黄秀英、陈国华"), max_length=INVESTIGATORS_MAX
+    )
     verification = forms.ChoiceField(
         label=_("经济状况核对结果"),
         choices=[(Case.Verification.PASSED, _("核对通过")), (Case.Verification.FAILED, _("核对不符"))],
     )
-    note = forms.CharField(label=_("调查情况"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    opinion = forms.CharField(label=_("乡镇审核意见"), widget=forms.Textarea(attrs={"rows": 3}))
-    content = forms.CharField(label=_("异议内容"), widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label=_("调查情况"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=REASON_MAX
+    )
+    opinion = forms.CharField(label=_("乡镇审核意见"), widget=forms.Textarea(attrs={"rows": 3}), max_length=REASON_MAX)
+    content = forms.CharField(label=_("异议内容"), widget=forms.Textarea(attrs={"rows": 3}), max_length=REASON_MAX)
     recheck_months = forms.TypedChoiceField(
         label=_("核查周期"),
         coerce=int,
         choices=[(12, _("每年（收入稳定）")), (6, _("每半年（收入不固定或有劳动能力）"))],
     )
     exit_until = forms.DateField(label=_("渐退截止日期"), widget=DateInput(), help_text=_("最长6个月"))
-    comment = forms.CharField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    comment = forms.CharField(
+        label=_("说明"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=REASON_MAX
+    )
 
     def __init__(self, *args, action: str, **kwargs):
         super().__init__(*args, **kwargs)
-        keep = {"on_date", "comment", *ACTION_FIELDS.get(action, ())}
+        # The action's own fields (assistance.workflow), those this form asks for (income is its own page).
+        keep = {"on_date", "comment", *ACTIONS[action].fields}
         for name in list(self.fields):
             if name not in keep:
                 del self.fields[name]
@@ -133,6 +134,10 @@ class ActionForm(BootstrapMixin, forms.Form):
         if action in COMMENT_REQUIRED:
             self.fields["comment"].required = True
             self.fields["comment"].label = _("理由")
+        if action == "confirm":
+            self.fields["comment"].help_text = _(
+                "公示录入系统不足7天即确认的（公示期补录），须写明原因，如纸质公示的张贴日期。"
+            )
 
     def service_data(self) -> dict:
         data = dict(self.cleaned_data)

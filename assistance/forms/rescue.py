@@ -8,8 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from assistance.forms.widgets import DateInput
 from assistance.models import Rescue
+from assistance.selectors import MASKED
 from core.forms import BootstrapMixin
 from core.identifiers import normalize_id_number, validate_id_number
+from core.limits import REASON_MAX
 from core.models import Person
 
 #: The filter's value for "still at the station": the model stores it as "", which a GET form
@@ -63,18 +65,25 @@ class RescueForm(BootstrapMixin, forms.Form):
     found_township = forms.ModelChoiceField(
         label=_("发现地乡镇（街道）"), queryset=None, required=False, to_field_name="code", empty_label=_("（未知）")
     )
-    description = forms.CharField(label=_("情况说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        label=_("情况说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=REASON_MAX
+    )
     identity_established_on = forms.DateField(label=_("查明身份日期"), required=False, widget=DateInput())
     identity_method = forms.ChoiceField(label=_("查明方式"), required=False)
     outcome = forms.ChoiceField(label=_("去向"), required=False)
     outcome_date = forms.DateField(label=_("离站日期"), required=False, widget=DateInput())
     note = forms.CharField(label=_("备注"), max_length=200, required=False)
 
-    def __init__(self, *args, user, townships, instance: Rescue | None = None, **kwargs):
+    def __init__(self, *args, user, townships, instance: Rescue | None = None, person_masked=False, **kwargs):
+        #: The record's person is registered outside the user's jurisdiction: the form shows the masked
+        #: number (assistance.selectors.rescue_person_policies) and keeps the person while it is unchanged.
+        self.kept_person, self.masked_number = None, ""
+        if instance is not None and instance.person_id and person_masked:
+            self.kept_person, self.masked_number = instance.person, MASKED.id_number(instance.person.id_number)
         if instance is not None and "initial" not in kwargs:
             kwargs["initial"] = {
                 "intake_date": instance.intake_date,
-                "id_number": instance.person.id_number if instance.person_id else "",
+                "id_number": (self.masked_number or instance.person.id_number) if instance.person_id else "",
                 "provisional_name": instance.provisional_name,
                 "sex": instance.sex,
                 "found_township": instance.found_township_id,
@@ -112,6 +121,8 @@ class RescueForm(BootstrapMixin, forms.Form):
         number = normalize_id_number(self.cleaned_data["id_number"])
         if not number:
             return None
+        if self.kept_person is not None and number == self.masked_number:
+            return self.kept_person
         validate_id_number(number)
         # Another township's person answers like a missing one: its existence is not disclosed.
         person = Person.objects.for_user(self.user).filter(id_number=number).first()

@@ -4,14 +4,35 @@ the documents, the frozen decision, every state change and the objections raised
 Rules cited by article are from 最低生活保障审核确认办法 (民政部 2021), 特困人员认定办法 (2021) and
 社会救助暂行办法."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from assistance.models.standards import Standard
+from assistance.models.standards import STANDARD_MONEY_MAX, STANDARD_MULTIPLE_MAX, Standard
 from core.jurisdiction import JurisdictionQuerySet
+from core.limits import REASON_MAX, date_range_constraint, money_range_constraint, text_length_constraint
 from core.models import Division, Household, Person
+
+#: A temporary-assistance request (元). The amount granted is capped by the multiple of the dibao
+#: standard in force (calculation.py), and a request may exceed that cap (a large medical bill): the
+#: bound is the largest cap the standards' own bounds allow, 24 × 10,000. Anything above it can never
+#: be granted and is a typing slip (99,999,999.99).
+REQUESTED_AMOUNT_MIN, REQUESTED_AMOUNT_MAX = Decimal("1"), STANDARD_MULTIPLE_MAX * STANDARD_MONEY_MAX
+#: One monthly income item of an applying household (元/month): an applicant earning more than
+#: 100,000 a month from one source is a typing slip, not a case to compute.
+INCOME_MONTHLY_MAX = Decimal("100000")
+#: One asset (元): a house, a vehicle, deposits. 100 million is past anything an applicant owns.
+ASSET_VALUE_MAX = Decimal("100000000")
+
+#: Every date a case carries: in the bureau's window (core.limits) in the database; the services say
+#: which narrower range applies (an application is not in the future, and so on).
+CASE_DATES = ("applied_on", "accepted_on", "investigation_due", "decision_due", "investigated_on", "reviewed_on",
+              "notice_start", "notice_end", "decided_on", "exit_until", "ended_on", "next_recheck")  # fmt: skip
+#: The free text of a case, each a reason or a paragraph: at most core.limits.REASON_MAX characters.
+CASE_TEXTS = ("reason", "investigation_note", "opinion", "refusal_reason", "extension_reason", "end_reason")
 
 
 class Case(models.Model):
@@ -69,7 +90,7 @@ class Case(models.Model):
     village = models.ForeignKey(
         Division, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("村（社区）")
     )
-    reason = models.TextField(_("申请理由"), blank=True)
+    reason = models.TextField(_("申请理由"), blank=True, max_length=REASON_MAX)
     bank_account = models.CharField(_("银行账号"), max_length=40, blank=True)
     self_care = models.CharField(_("生活自理能力"), max_length=8, choices=SelfCare.choices, blank=True, default="")
     requested_amount = models.DecimalField(
@@ -82,7 +103,7 @@ class Case(models.Model):
     investigation_due = models.DateField(_("调查期限"), null=True, blank=True)
     #: the whole case: 20 working days where townships confirm, 45 when extended (Art. 22, 2022 notice)
     limit_days = models.PositiveSmallIntegerField(_("办结时限（工作日）"), default=20)
-    extension_reason = models.CharField(_("延期理由"), max_length=200, blank=True)
+    extension_reason = models.TextField(_("延期理由"), max_length=REASON_MAX, blank=True)
     decision_due = models.DateField(_("办结期限"), null=True, blank=True, db_index=True)
 
     investigated_on = models.DateField(_("入户调查日期"), null=True, blank=True)
@@ -95,27 +116,35 @@ class Case(models.Model):
         related_name="+",
         verbose_name=_("调查登记人"),
     )
+    #: The user accounts of the people named as investigators, on every investigation of the case
+    #: (an objection's new investigation adds to them): none of them may confirm it (审核与调查分离).
+    investigator_accounts = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("调查人员账号")
+    )
     verification = models.CharField(_("经济状况核对"), max_length=8, choices=Verification.choices, blank=True)
-    investigation_note = models.TextField(_("调查情况"), blank=True)
+    investigation_note = models.TextField(_("调查情况"), blank=True, max_length=REASON_MAX)
     #: 先行救助: emergency temporary assistance paid before the paperwork is complete.
     paperwork_pending = models.BooleanField(_("待补办手续"), default=False)
 
-    opinion = models.TextField(_("乡镇审核意见"), blank=True)
+    opinion = models.TextField(_("乡镇审核意见"), blank=True, max_length=REASON_MAX)
     reviewed_on = models.DateField(_("审核日期"), null=True, blank=True)
     proposed_amount = models.DecimalField(
         _("拟发放金额（元/月）"), max_digits=10, decimal_places=2, null=True, blank=True
     )
     notice_start = models.DateField(_("公示开始"), null=True, blank=True)
     notice_end = models.DateField(_("公示结束"), null=True, blank=True)
+    #: 公示期补录: the notice was entered less than 7 days before the confirmation (its stated dates
+    #: were back-dated); the confirmation's comment says why. Leaders and the bureau review the list.
+    notice_backfilled = models.BooleanField(_("公示期补录"), default=False)
 
     decided_on = models.DateField(_("认定日期"), null=True, blank=True)
-    refusal_reason = models.TextField(_("不予认定理由"), blank=True)
+    refusal_reason = models.TextField(_("不予认定理由"), blank=True, max_length=REASON_MAX)
     decision = models.ForeignKey(
         "Decision", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("现行认定")
     )
     exit_until = models.DateField(_("渐退截止"), null=True, blank=True)
     ended_on = models.DateField(_("终止日期"), null=True, blank=True)
-    end_reason = models.CharField(_("终止/暂停原因"), max_length=200, blank=True)
+    end_reason = models.TextField(_("终止/暂停原因"), max_length=REASON_MAX, blank=True)
 
     #: Art. 31: yearly for stable households, every 6 months where income is irregular.
     recheck_months = models.PositiveSmallIntegerField(
@@ -139,12 +168,16 @@ class Case(models.Model):
             ("investigate_case", _("可以登记入户调查")),
             ("review_case", _("可以审核、公示和变更救助案件")),
             ("confirm_case", _("可以审核确认或不予认定救助案件")),
+            ("view_notice_backfill", _("可以查看公示期补录名单")),
         ]
         indexes = [
             models.Index(fields=["township", "state", "decision_due"], name="case_queue"),
             models.Index(fields=["township", "kind", "state", "-id"], name="case_list"),
             models.Index(fields=["state", "kind"], name="case_state_kind"),
             models.Index(fields=["village", "state"], name="case_village_state"),
+            models.Index(
+                fields=["township", "-decided_on"], condition=Q(notice_backfilled=True), name="case_backfilled"
+            ),
         ]
         constraints = [
             # One open dibao/tekun case per household (services check every member by person too).
@@ -171,6 +204,11 @@ class Case(models.Model):
             models.CheckConstraint(
                 condition=Q(state="refused") | Q(refusal_reason=""), name="case_refusal_reason_only_when_refused"
             ),
+            money_range_constraint(
+                "requested_amount", REQUESTED_AMOUNT_MIN, REQUESTED_AMOUNT_MAX, name="case_requested_amount_plausible"
+            ),
+            *[date_range_constraint(field, name=f"case_{field}_plausible") for field in CASE_DATES],
+            *[text_length_constraint(field, REASON_MAX, name=f"case_{field}_length") for field in CASE_TEXTS],
         ]
 
     def __str__(self):
@@ -239,7 +277,9 @@ class IncomeItem(models.Model):
     class Meta:
         verbose_name = _("收入项目")
         verbose_name_plural = _("收入项目")
-        constraints = [models.CheckConstraint(condition=Q(monthly_amount__gte=0), name="income_not_negative")]
+        constraints = [
+            money_range_constraint("monthly_amount", Decimal("0"), INCOME_MONTHLY_MAX, name="income_amount_plausible")
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.monthly_amount}"
@@ -265,7 +305,7 @@ class AssetItem(models.Model):
     class Meta:
         verbose_name = _("财产项目")
         verbose_name_plural = _("财产项目")
-        constraints = [models.CheckConstraint(condition=Q(value__gte=0), name="asset_not_negative")]
+        constraints = [money_range_constraint("value", Decimal("0"), ASSET_VALUE_MAX, name="asset_value_plausible")]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.value}"
@@ -320,6 +360,8 @@ class Decision(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="decision_amount_not_negative"),
             models.CheckConstraint(condition=Q(pay_from__day=1), name="decision_pays_from_month_start"),
+            date_range_constraint("decided_on", name="decision_decided_on_plausible"),
+            date_range_constraint("pay_from", name="decision_pay_from_plausible"),
         ]
 
     def __str__(self):
@@ -337,17 +379,24 @@ class Transition(models.Model):
     action = models.CharField(_("操作"), max_length=20)
     from_state = models.CharField(_("原状态"), max_length=14, choices=Case.State.choices)
     to_state = models.CharField(_("新状态"), max_length=14, choices=Case.State.choices)
+    #: the date the step states (it may lag the paper: data entry is often late)
     on_date = models.DateField(_("办理日期"))
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    comment = models.TextField(_("说明"), blank=True)
-    at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+    #: often the step's reason (a refusal, an extension, an end): a reason's size
+    comment = models.TextField(_("说明"), blank=True, max_length=REASON_MAX)
+    #: when the step was entered in the system, whatever date it states
+    entered_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("办理记录")
         verbose_name_plural = _("办理记录")
-        ordering = ["at", "id"]
+        ordering = ["entered_at", "id"]
+        constraints = [
+            date_range_constraint("on_date", name="transition_on_date_plausible"),
+            text_length_constraint("comment", REASON_MAX, name="transition_comment_length"),
+        ]
 
     def __str__(self):
         return f"{self.case_id} {self.action} {self.from_state}→{self.to_state}"
@@ -363,12 +412,16 @@ class Transition(models.Model):
 class Objection(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="objections", verbose_name=_("案件"))
     received_on = models.DateField(_("收到日期"))
-    content = models.TextField(_("异议内容"))
+    content = models.TextField(_("异议内容"), max_length=REASON_MAX)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         verbose_name = _("公示异议")
         verbose_name_plural = _("公示异议")
+        constraints = [
+            date_range_constraint("received_on", name="objection_received_on_plausible"),
+            text_length_constraint("content", REASON_MAX, name="objection_content_length"),
+        ]
 
     def __str__(self):
         return f"{self.case_id} {self.received_on}"

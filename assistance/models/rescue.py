@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.jurisdiction import JurisdictionQuerySet
+from core.limits import REASON_MAX, date_range_constraint, text_length_constraint
 from core.models import Division, Person
 
 
@@ -38,7 +39,7 @@ class Rescue(models.Model):
     found_township = models.ForeignKey(
         Division, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("发现地乡镇")
     )
-    description = models.TextField(_("情况说明"), blank=True)
+    description = models.TextField(_("情况说明"), blank=True, max_length=REASON_MAX)
     identity_established_on = models.DateField(_("查明身份日期"), null=True, blank=True)
     identity_method = models.CharField(_("查明方式"), max_length=16, choices=IdentityMethod.choices, blank=True)
     outcome = models.CharField(_("去向"), max_length=16, choices=Outcome.choices, blank=True, default="")
@@ -67,6 +68,11 @@ class Rescue(models.Model):
             models.CheckConstraint(
                 condition=Q(outcome="") | Q(outcome_date__isnull=False), name="rescue_outcome_has_date"
             ),
+            *[
+                date_range_constraint(field, name=f"rescue_{field}_plausible")
+                for field in ("intake_date", "identity_established_on", "outcome_date")
+            ],
+            text_length_constraint("description", REASON_MAX, name="rescue_description_length"),
         ]
 
     def __str__(self):

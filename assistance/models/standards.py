@@ -1,10 +1,27 @@
 """Standards and the working-day calendar: the amounts a decision is computed from, each with the
 date it takes effect (local amounts are data entered by bureau staff, never constants)."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from core.limits import date_range_constraint, money_range_constraint
+
+#: Plausible money standards, 元 per person (or household) per month. Nan'an's dibao standard was 775 in
+#: 2020 (the plan) and is about 800–1,100 now; the tekun standards are 1–1.3 times it and the minimum
+#: wage about 2,000. 100–10,000 holds every past and foreseeable value and refuses typing slips such
+#: as 0.10 or 99,999,999.99.
+STANDARD_MONEY_MIN, STANDARD_MONEY_MAX = Decimal("100"), Decimal("10000")
+#: Multiples of the dibao standard: the edge-family line is 1.5 times it (the rules); temporary
+#: assistance is capped at a few times it (Nan'an: 3), 24 (two years of the standard) at most.
+STANDARD_MULTIPLE_MIN, STANDARD_MULTIPLE_MAX = Decimal("1"), Decimal("24")
+#: 分档: a tier's income bound and its amount per member are within the money standards' own range.
+TIER_INCOME_MIN, TIER_AMOUNT_MIN = Decimal("0"), Decimal("1")
+#: The kinds whose amount is a multiple (Standard.MULTIPLES, as the database constraint names them).
+MULTIPLE_KINDS = ("edge_multiple", "temporary_multiple")
 
 
 class Standard(models.Model):
@@ -50,11 +67,25 @@ class Standard(models.Model):
         ordering = ["kind", "-effective_from"]
         constraints = [
             models.UniqueConstraint(fields=["kind", "effective_from"], name="standard_one_per_kind_and_date"),
-            models.CheckConstraint(condition=Q(amount__gt=0), name="standard_amount_positive"),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind__in=MULTIPLE_KINDS, amount__gte=STANDARD_MULTIPLE_MIN, amount__lte=STANDARD_MULTIPLE_MAX)
+                    | (~Q(kind__in=MULTIPLE_KINDS) & Q(amount__gte=STANDARD_MONEY_MIN, amount__lte=STANDARD_MONEY_MAX))
+                ),
+                name="standard_amount_plausible",
+            ),
+            date_range_constraint("effective_from", name="standard_effective_from_plausible"),
         ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.amount} ({self.effective_from:%Y-%m-%d})"
+
+    @classmethod
+    def amount_range(cls, kind: str) -> tuple[Decimal, Decimal]:
+        """The plausible amounts of a kind: a multiple, or money (元/month)."""
+        if kind in cls.MULTIPLES:
+            return STANDARD_MULTIPLE_MIN, STANDARD_MULTIPLE_MAX
+        return STANDARD_MONEY_MIN, STANDARD_MONEY_MAX
 
 
 class BenefitTier(models.Model):
@@ -71,7 +102,10 @@ class BenefitTier(models.Model):
         ordering = ["standard", "income_up_to"]
         constraints = [
             models.UniqueConstraint(fields=["standard", "income_up_to"], name="tier_unique_bound"),
-            models.CheckConstraint(condition=Q(amount_per_member__gt=0), name="tier_amount_positive"),
+            money_range_constraint("income_up_to", TIER_INCOME_MIN, STANDARD_MONEY_MAX, name="tier_income_plausible"),
+            money_range_constraint(
+                "amount_per_member", TIER_AMOUNT_MIN, STANDARD_MONEY_MAX, name="tier_amount_plausible"
+            ),
         ]
 
     def __str__(self):
@@ -89,6 +123,7 @@ class Holiday(models.Model):
         verbose_name = _("节假日")
         verbose_name_plural = _("节假日")
         ordering = ["date"]
+        constraints = [date_range_constraint("date", name="holiday_date_plausible")]
 
     def __str__(self):
         return f"{self.date} {self.name}"

@@ -3,10 +3,13 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assistance.models import BenefitTier, Standard
+from assistance.models.standards import STANDARD_MONEY_MAX, TIER_AMOUNT_MIN, TIER_INCOME_MIN
 from core.exceptions import ApplicationError, FieldErrors
+from core.limits import check_date, check_money
 
 #: The plan's 2020 values (ch.2 §1: dibao 775 元/month = 9300/year; tekun centralised 940, dispersed
 #: 780 and 826) and the edge-family multiple of the rules (1.5 × the dibao standard).
@@ -30,7 +33,9 @@ def ensure_plan_standards() -> None:
 @transaction.atomic
 def standard_create(*, user, kind: str, amount, effective_from: date, method: str = Standard.Method.DIFFERENCE,
                     rounding: str = Standard.Rounding.YUAN, note: str = "", tiers=()) -> Standard:  # fmt: skip
-    """A new standard from a date. Past rows are never edited: decisions point at the row they used."""
+    """A new standard from a date. Past rows are never edited: decisions point at the row they used.
+    The amount is plausible for its kind (Standard.amount_range); the date is in the bureau's window
+    and at the latest next year's (a standard is announced ahead, rarely more than a year)."""
     standard = Standard(
         kind=kind, amount=amount, effective_from=effective_from, method=method, rounding=rounding, note=note,
         created_by=user,
@@ -42,10 +47,13 @@ def standard_create(*, user, kind: str, amount, effective_from: date, method: st
         errors.merge(exc)
     # One reason per field: the first rule of a field that refuses it.
     if "amount" not in errors:
-        if Decimal(str(amount)) <= 0:
-            errors.add("amount", _("标准应大于 0。"))
-        elif kind in Standard.MULTIPLES and not (Decimal("0") < Decimal(amount) <= Decimal("24")):
-            errors.add("amount", _("倍数应在 0 到 24 之间。"))
+        low, high = Standard.amount_range(kind)
+        if kind in Standard.MULTIPLES and not (low <= Decimal(str(amount)) <= high):
+            errors.add("amount", _("倍数应在 %(a)s 至 %(b)s 之间。") % {"a": low, "b": high})
+        elif kind not in Standard.MULTIPLES:
+            check_money(errors, "amount", Decimal(str(amount)), minimum=low, maximum=high)
+    if "effective_from" not in errors:
+        check_date(errors, "effective_from", effective_from, latest=date(timezone.localdate().year + 1, 12, 31))
     if "method" not in errors:
         if method == Standard.Method.TIERED and kind != Standard.Kind.DIBAO:
             errors.add("method", _("只有低保标准可以分档发放。"))
@@ -58,13 +66,23 @@ def standard_create(*, user, kind: str, amount, effective_from: date, method: st
     ):
         errors.add("effective_from", _("该日期已有同类标准；标准只能新增，不能覆盖。"))
     rows = []
-    for income_up_to, amount_per_member in tiers:
+    for n, (income_up_to, amount_per_member) in enumerate(tiers, start=1):
         tier = BenefitTier(income_up_to=income_up_to, amount_per_member=amount_per_member)
+        tier_errors = FieldErrors()
         try:
-            tier.full_clean(exclude=["standard"])
+            tier.full_clean(exclude=["standard"], validate_constraints=False)
         except ValidationError as exc:
-            errors.merge(exc)
-            break  # the tiers are one list: the first bad one is named
+            tier_errors.merge(exc)
+        if not tier_errors:
+            check_money(tier_errors, "income_up_to", tier.income_up_to, minimum=TIER_INCOME_MIN,
+                        maximum=STANDARD_MONEY_MAX)  # fmt: skip
+            check_money(tier_errors, "amount_per_member", tier.amount_per_member, minimum=TIER_AMOUNT_MIN,
+                        maximum=STANDARD_MONEY_MAX)  # fmt: skip
+        if tier_errors:
+            # the tiers are one list: the first bad one is named
+            for message in (m for messages in tier_errors.values() for m in messages):
+                errors.add("tiers", _("第 %(n)d 档：%(m)s") % {"n": n, "m": message})
+            break
         rows.append(tier)
     errors.raise_if_any()
     try:

@@ -1,8 +1,6 @@
 """Case pages: the township review queue, the case list, intake, the case page and its actions,
 the village notice sheet, the refusal notice and the re-checks due."""
 
-import mimetypes
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
@@ -25,6 +23,7 @@ from assistance.services.cases import (
     case_document_add,
     case_income_set,
     case_transition,
+    document_content_type,
 )
 from assistance.workflow import ACTIONS, action_applies, allowed_actions
 from core.exceptions import ApplicationError
@@ -240,6 +239,8 @@ def _timeline(case, masked) -> list[dict]:
     return [
         {
             "on_date": t.on_date,
+            # shown when the step was entered on another day than the one it states (back-dated entry)
+            "entered_at": t.entered_at if timezone.localtime(t.entered_at).date() != t.on_date else None,
             "to": states[t.to_state],
             "from": states[t.from_state] if t.from_state != t.to_state else "",
             "action": actions.get(t.action, t.action),
@@ -333,9 +334,12 @@ def document_download(request, pk):
         user=request.user, action=AccessLog.Action.EXPORT, object_type="assistance.casedocument",
         object_ids=[document.pk], detail=document.title, request=request,
     )  # fmt: skip
-    content_type = mimetypes.guess_type(document.file.name)[0] or "application/octet-stream"
-    return FileResponse(document.file.open("rb"), content_type=content_type, as_attachment=True,
-                        filename=document.file.name.rsplit("/", 1)[-1])  # fmt: skip
+    # Always a download, typed by what the content is (never guessed by the browser from the bytes).
+    content = document.file.open("rb")
+    response = FileResponse(content, content_type=document_content_type(document.file.name, content),
+                            as_attachment=True, filename=document.file.name.rsplit("/", 1)[-1])  # fmt: skip
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required
@@ -375,6 +379,35 @@ def notice_sheet(request):
             "today": timezone.localdate(),
         },
     )
+
+
+@login_required
+@permission_required("assistance.view_notice_backfill", raise_exception=True)
+def notice_backfills(request):
+    """公示期补录: cases confirmed less than 7 days after their notice was entered in the system, each
+    with the notice's stated dates, when it was entered, and the confirmer's reason (names masked for
+    those who see names masked)."""
+    page, query = paginate(request, selectors.notice_backfills(user=request.user))
+    pd = personal_data(request.user)
+    rows = []
+    for case in page.object_list:
+        notices = [t for t in case.backfill_steps if t.action == "publish_notice"]
+        confirms = [t for t in case.backfill_steps if t.action == "confirm"]
+        confirm = confirms[-1] if confirms else None
+        names = [case.applicant.name, *(m.person.name for m in case.members.all())]
+        rows.append(
+            {
+                "case": case,
+                "name": pd.name(case.applicant.name),
+                "notice": notices[-1] if notices else None,
+                "confirm": confirm,
+                "confirmer": (confirm.user.get_full_name() or confirm.user.username)
+                if confirm and confirm.user
+                else "",
+                "reason": pd.text(confirm.comment, names=names) if confirm else "",
+            }
+        )
+    return render(request, "assistance/notice_backfills.html", {"page": page, "query": query, "rows": rows})
 
 
 @login_required

@@ -16,7 +16,7 @@ from assistance.models import Rescue
 from assistance.services import rescue as services
 from core.jurisdiction import get_for_user_or_404
 from core.models import AccessLog
-from core.personal import PersonalData, personal_data
+from core.personal import PersonalData
 from core.selectors import township_choices
 from core.services.access import access_log_record
 from core.views.common import paginate
@@ -56,8 +56,8 @@ def rescue_list(request):
         filters = form.selector_filters() if form.is_bound else {"year": None, "outcome": None, "identified": ""}
         qs = selectors.rescue_list(user=request.user, **filters)
     page, query = paginate(request, qs)
-    pd = personal_data(request.user)
-    rows = [{"rescue": r, **_display(r, pd)} for r in page]
+    policies = selectors.rescue_person_policies(user=request.user, rescues=list(page))
+    rows = [{"rescue": r, **_display(r, policies[r.pk])} for r in page]
     summary = year_summary(user=request.user, year=filters["year"] or this_year)
     return render(
         request,
@@ -70,13 +70,14 @@ def rescue_list(request):
 @permission_required(VIEW, raise_exception=True)
 def rescue_detail(request, pk):
     rescue = get_for_user_or_404(selectors.rescue_list(user=request.user), request.user, pk=pk)
-    pd = personal_data(request.user)
+    pd = selectors.rescue_person_policies(user=request.user, rescues=[rescue])[rescue.pk]
     if rescue.person_id and rescue.person.id_number:
         pd.log_view(
             request=request, object_type="person", object_ids=[rescue.person_id],
             detail=_("流浪乞讨人员救助 %(id)d") % {"id": rescue.pk},
         )  # fmt: skip
-    return render(request, "assistance/rescue_detail.html", {"rescue": rescue, **_display(rescue, pd)})
+    context = {"rescue": rescue, "person_reachable": pd is not selectors.MASKED, **_display(rescue, pd)}
+    return render(request, "assistance/rescue_detail.html", context)
 
 
 @login_required
@@ -98,10 +99,12 @@ def rescue_create(request):
 @permission_required("assistance.change_rescue", raise_exception=True)
 def rescue_edit(request, pk):
     rescue = get_for_user_or_404(selectors.rescue_list(user=request.user), request.user, pk=pk)
+    reachable = selectors.rescue_person_policies(user=request.user, rescues=[rescue])[rescue.pk] is not selectors.MASKED
     form = RescueForm(
-        request.POST or None, user=request.user, townships=township_choices(request.user), instance=rescue
-    )
-    if request.method == "GET" and rescue.person_id and rescue.person.id_number:
+        request.POST or None, user=request.user, townships=township_choices(request.user), instance=rescue,
+        person_masked=not reachable,
+    )  # fmt: skip
+    if request.method == "GET" and reachable and rescue.person_id and rescue.person.id_number:
         # The form is filled in with the full ID number.
         access_log_record(
             user=request.user, action=AccessLog.Action.VIEW_FULL_ID, object_type="person",

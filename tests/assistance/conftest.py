@@ -2,8 +2,9 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
-from assistance.models import Case
+from assistance.models import Case, Transition
 from assistance.services.cases import IncomeInput, case_create, case_transition
 from core.models import Household, HouseholdMember
 from core.roles import Role
@@ -38,16 +39,23 @@ def apply(user, household, kind=Case.Kind.DIBAO, income=("wages", "600"), **kwar
     return case_create(user=user, kind=kind, household=household, income_items=items, **kwargs)
 
 
+def entered_on(case, action: str, day: datetime.date) -> None:
+    """Say that the case's `action` step was entered in the system on `day` (tests run the steps now)."""
+    at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9)))
+    Transition.objects.filter(case=case, action=action).update(entered_at=at)
+
+
 def to_notice(case, *, investigator, reviewer, start=20, investigators="黄秀英、陈国华"):
-    """accept → investigate → review → publish notice, back-dated so the notice has run its 7 days."""
-    case = case_transition(user=investigator, case=case, action="accept", on_date=days_ago(start))
-    case = case_transition(
-        user=investigator,
-        case=case,
-        action="investigate",
-        on_date=days_ago(start - 1),
-        investigators=investigators,
-        verification="passed",
-    )
-    case = case_transition(user=reviewer, case=case, action="review", on_date=days_ago(start - 2), opinion="符合条件")
-    return case_transition(user=reviewer, case=case, action="publish_notice", on_date=days_ago(start - 3))
+    """accept → investigate → review → publish notice, back-dated so the notice has run its 7 days,
+    and each step entered on the day it states (as a clerk entering the work as it happens would)."""
+    steps = [
+        (investigator, "accept", {}),
+        (investigator, "investigate", {"investigators": investigators, "verification": "passed"}),
+        (reviewer, "review", {"opinion": "符合条件"}),
+        (reviewer, "publish_notice", {}),
+    ]
+    entered_on(case, "create", case.applied_on)
+    for n, (user, action, data) in enumerate(steps):
+        case = case_transition(user=user, case=case, action=action, on_date=days_ago(start - n), **data)
+        entered_on(case, action, days_ago(start - n))
+    return case

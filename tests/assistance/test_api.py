@@ -28,12 +28,14 @@ def test_an_application_goes_through_the_api_to_an_active_case(standards, assist
                      "on_date": days_ago(19).isoformat()}),
         (officer, {"action": "review", "opinion": "符合条件", "on_date": days_ago(18).isoformat()}),
         (officer, {"action": "publish_notice", "on_date": days_ago(17).isoformat()}),
-        (second_officer, {"action": "confirm"}),
+        # entered today, dated days back: the confirmation says why (公示期补录)
+        (second_officer, {"action": "confirm", "comment": "纸质公示已张贴期满，系统补录"}),
     ]  # fmt: skip
     for user, body in steps:
         response = api(user).post(f"/api/v1/assistance/cases/{case_id}/transition/", body, format="json")
         assert response.status_code == 200, response.content
     assert response.json()["state"] == "active" and response.json()["decision"]["amount"] == "1050.00"
+    assert Case.objects.get(pk=case_id).notice_backfilled
 
 
 def test_an_illegal_transition_answers_400_with_the_reason_and_changes_nothing(standards, assistant, officer):

@@ -79,9 +79,12 @@ def test_each_step_is_a_recorded_transition_and_confirmers_did_not_investigate(s
     confirmed = Case.objects.filter(state=Case.State.ACTIVE).exclude(subtype=Case.Subtype.EMERGENCY)
     steps = dict(confirmed.annotate(n=Count("transitions")).values_list("pk", "n"))
     assert min(steps.values()) >= 6  # create, accept, investigate, review, notice, confirm
+    makers = set(Transition.objects.filter(action__in=("investigate", "review")).values_list("case_id", "user_id"))
     for t in Transition.objects.filter(action="confirm").select_related("case", "user"):
         assert t.user.first_name not in t.case.investigators.split("、")
+        assert (t.case_id, t.user_id) not in makers  # 审核与调查分离: who recorded a step never confirms
         assert t.on_date > t.case.notice_end  # 公示期满后才能确认
+        assert not t.case.notice_backfilled and timezone.localtime(t.entered_at).date() == t.on_date
 
 
 def test_the_payroll_over_the_demo_finds_lines(seeded):

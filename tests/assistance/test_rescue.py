@@ -86,7 +86,7 @@ def test_an_outcome_and_its_date_go_together(staff):
 
 def test_dates_are_neither_in_the_future_nor_before_the_intake(staff):
     tomorrow = TODAY + datetime.timedelta(days=1)
-    assert "晚于今天" in errors_of(lambda: unknown(staff, intake=tomorrow))["intake_date"][0]
+    assert f"至 {TODAY.isoformat()} 之间" in errors_of(lambda: unknown(staff, intake=tomorrow))["intake_date"][0]
     errors = errors_of(
         lambda: unknown(staff, person=PersonFactory(), identity_established_on=D(2025, 2, 1), identity_method="dna")
     )

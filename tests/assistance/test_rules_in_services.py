@@ -171,7 +171,7 @@ def test_an_application_reports_every_bad_field_at_once(standards, assistant):
     )  # fmt: skip
     assert errors == {
         "subtype": ["临时救助请选择急难型或支出型。"],
-        "applied_on": ["申请日期不能晚于今天。"],
+        "applied_on": [f"日期应在 1900-01-01 至 {TODAY.isoformat()} 之间。"],
         "requested_amount": ["金额不能为负数。"],
         "income_items": ["第 1 项收入类型不正确。"],
     }
@@ -207,7 +207,7 @@ def test_a_standard_reports_every_bad_field_at_once(standards, staff):
                                 effective_from=datetime.date(2020, 1, 1), method=Standard.Method.TIERED)
     )  # fmt: skip
     assert errors == {
-        "amount": ["标准应大于 0。"],
+        "amount": ["金额应在 100 至 10,000 元之间。"],
         "method": ["只有低保标准可以分档发放。"],
         "effective_from": ["该日期已有同类标准；标准只能新增，不能覆盖。"],
     }

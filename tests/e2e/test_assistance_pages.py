@@ -4,9 +4,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from core.roles import Role
 from tests.assistance.conftest import family
 from tests.e2e.conftest import screenshot
 from tests.e2e.test_people_pages import login
+from tests.factories import HONGLAI
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,7 +29,7 @@ def _act(page, label: str, **fields):
 
 
 def test_an_application_goes_from_the_village_assistant_to_a_confirmed_amount(
-    page, live_server, standards, assistant, officer
+    page, live_server, standards, assistant, officer, make_user
 ):
     household = family(3, name="陈志明")
     # The village assistant enters the application.
@@ -58,7 +60,13 @@ def test_an_application_goes_from_the_village_assistant_to_a_confirmed_amount(
     _act(page, "乡镇审核意见", id_on_date=_ago(10), id_opinion="经入户调查和经济状况核对，符合低保条件")
     _act(page, "张榜公示", id_on_date=_ago(9))
     expect(page.get_by_test_id("case-state")).to_contain_text("公示中")
-    _act(page, "审核确认")
+    page.click("button:has-text('退出')")
+
+    # Another officer confirms (who investigated or reviewed never does), giving the reason the
+    # notice, posted on paper nine days ago, was entered only today.
+    login(page, live_server, make_user(Role.TOWNSHIP_OFFICER, HONGLAI))
+    page.goto(case_url)
+    _act(page, "审核确认", id_comment="纸质公示已张贴期满，系统补录")
     expect(page.get_by_test_id("case-state")).to_contain_text("在保")
     # (775 − 600 / 3) × 3 members
     expect(page.get_by_test_id("amount")).to_have_text("1725.00 元")

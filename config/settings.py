@@ -97,10 +97,13 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.ChineseFirstLocaleMiddleware",
+    "core.middleware.ApiErrorsAsJsonMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.NoStoreWhenSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.jobs.QueueUnavailableMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -169,15 +172,26 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login lockout (django-axes): 5 failures lock the account for 30 minutes, and 5 failures from
-# one address lock that address (each on its own: an attacker rotating addresses still locks the
-# account). An admin unlocks with `manage.py axes_reset_username USERNAME`.
+# Login lockout (django-axes): 5 failures of one account from one client address lock that account
+# at that address for 30 minutes. Behind the bureau's reverse proxy every desk shares the proxy's
+# address, so the lock is never by address alone (one clerk mistyping would lock everyone), and
+# with TRUSTED_PROXY_COUNT set the client address is the one the proxy reports. Both login doors
+# (page and token endpoint) say when the lock ends; trying again while locked does not move that
+# time. An admin unlocks with `manage.py axes_reset_username USERNAME`.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "core.views.users.locked_out"
+AXES_CLIENT_IP_CALLABLE = "core.services.access.client_ip"
 AXES_VERBOSE = False
+# The client address behind reverse proxies (core.services.access.client_ip): off by default, when
+# REMOTE_ADDR is the client. Set it to the number of proxies in front of gunicorn (nginx alone: 1)
+# that each append the address they saw to TRUSTED_PROXY_HEADER; the client is that many entries
+# from the right, so whatever a client writes into the header itself is never believed.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+TRUSTED_PROXY_HEADER = os.environ.get("TRUSTED_PROXY_HEADER", "X-Forwarded-For")
 
 # Sessions end after 30 minutes without a request, and with the browser.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
@@ -213,6 +227,12 @@ WHITENOISE_USE_FINDERS = DEBUG
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 # Files with more data rows than this import in the background with a progress bar.
 IMPORT_BACKGROUND_ROWS = env_int("IMPORT_BACKGROUND_ROWS", 500)
+# A sheet is measured before it is read (core.spreadsheets.inspect_workbook): a tiny file can declare a
+# million rows × 16,384 columns and make the reader ask for hundreds of GB. Past these, it is refused.
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 100_000)
+IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 200)
+IMPORT_MAX_CELLS = env_int("IMPORT_MAX_CELLS", 4_000_000)
+IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_BYTES", 256 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -258,9 +278,12 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.PortalAutoSchema",
     "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"auth": "20/min"},
+    # The token endpoint's throttle tells clients apart as the lockout does: 0 = REMOTE_ADDR only (a
+    # client cannot dodge it with its own X-Forwarded-For); N = the Nth entry from the right.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "南安市民政综合业务平台 API",
@@ -277,6 +300,8 @@ SPECTACULAR_SETTINGS = {
         "CaseKindEnum": "assistance.models.Case.Kind",
         "CaseStateEnum": "assistance.models.Case.State",
         "PaymentBatchStateEnum": "core.models.PaymentBatch.State",
+        "PaymentBatchBuildStateEnum": "core.models.PaymentBatch.BuildState",
+        "ImportJobStateEnum": "core.models.ImportJob.State",
     },
 }
 
@@ -289,6 +314,19 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 60 * 60
+# Tasks are acknowledged when they end, so one whose worker died is delivered again: Redis does so
+# once it has gone unacknowledged this long, which must outlast the longest job (the time limit) or
+# a job still running would be delivered twice. The worker gives up on a broker connect after 2 s.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", CELERY_TASK_TIME_LIMIT + 15 * 60),
+    "socket_connect_timeout": 2,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# A running job beats at least this often (core.jobs); one silent for longer lost its worker, is
+# failed with the reason and can be run again. A request whose job cannot be queued within
+# JOB_ENQUEUE_TIMEOUT_SECONDS answers 503 and the job is marked failed.
+JOB_LEASE_SECONDS = env_int("JOB_LEASE_SECONDS", 10 * 60)
+JOB_ENQUEUE_TIMEOUT_SECONDS = 1.5
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {

@@ -5,9 +5,11 @@ from core.personal import personal_data
 
 
 def portal_menu(request):
-    """The menu fragments the apps declare (core.discovery): base.html includes them in order."""
+    """The menu and home-page fragments the apps declare (core.discovery): base.html and
+    core/home.html include them in order."""
     return {
         "app_nav_templates": app_templates("_nav.html"),
+        "app_home_templates": app_templates("_home.html"),
         "app_import_nav_templates": app_templates("_import_nav.html"),
     }
 

@@ -1,4 +1,4 @@
-"""Resident ID numbers (GB 11643) and unified social credit codes (GB 32100).
+"""Resident ID numbers (GB 11643), unified social credit codes (GB 32100) and people's names.
 
 `stdnum.cn.ric.validate` also refuses a region code that was not in force in the birth year. Late
 registrations (children registered years after birth, the 2016 drive to register the unregistered)
@@ -8,6 +8,7 @@ are accepted here, with a note for the record.
 
 import datetime
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -17,6 +18,8 @@ from stdnum import numdb
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import InvalidChecksum
 from stdnum.exceptions import ValidationError as StdnumValidationError
+
+from core.limits import EARLIEST_DATE
 
 _ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
 
@@ -67,7 +70,7 @@ def parse_id_number(value: str) -> IdNumberInfo:
         raise ValidationError(
             _("身份证号中的出生日期 %(d)s 不存在。") % {"d": number[6:14]}, code="id_birth_date"
         ) from None
-    if birth_date > timezone.localdate() or birth_date.year < 1880:
+    if birth_date > timezone.localdate() or birth_date < EARLIEST_DATE:
         raise ValidationError(_("身份证号中的出生日期 %(d)s 不可能。") % {"d": number[6:14]}, code="id_birth_date")
     if ric.calc_check_digit(number) != number[-1]:
         raise ValidationError(
@@ -149,3 +152,33 @@ def validate_credit_code(value: str) -> None:
             _("统一社会信用代码格式错误：前8位为数字，其余为数字或除I、O、Z、S、V以外的大写字母。"),
             code="uscc_format",
         ) from None
+
+
+#: Between the letters of a name: the middle dot of minority and foreign names (· and the variants
+#: typed for it: • ・ ‧), a space, a hyphen.
+_NAME_JOINERS = frozenset("·•・‧ -")
+#: 〇 is a character of names (李〇) though Unicode files it under numbers.
+_NAME_EXTRA_LETTERS = frozenset("〇")
+
+
+def _name_letter(char: str) -> bool:
+    # Letters of every script (Han, Latin, Uyghur, Tibetan, ...), their combining marks, and the
+    # private-use characters offices type for rare characters that Unicode lacks (生僻字).
+    category = unicodedata.category(char)
+    return char in _NAME_EXTRA_LETTERS or category[0] in {"L", "M"} or category == "Co"
+
+
+def validate_person_name(value: str) -> None:
+    """A person's name: letters of any script (汉字 first of all), with the middle dot, spaces and
+    hyphens between them. Nothing else: no digits, no = + @ < > " ( ) ; — a name that starts a
+    spreadsheet formula or carries markup is not a name."""
+    if not value:
+        return
+    if not _name_letter(value[0]) or not _name_letter(value[-1]):
+        raise ValidationError(_name_rule(), code="name_chars")
+    if any(not (_name_letter(c) or c in _NAME_JOINERS) for c in value):
+        raise ValidationError(_name_rule(), code="name_chars")
+
+
+def _name_rule() -> str:
+    return _("姓名只能由汉字、字母、间隔号“·”、空格和连字符“-”组成，并以汉字或字母开头和结尾。")

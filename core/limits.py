@@ -47,16 +47,28 @@ def date_range_constraint(field: str, *, name: str) -> models.CheckConstraint:
 
 
 def year_range_constraint(field: str, *, name: str) -> models.CheckConstraint:
-    return models.CheckConstraint(condition=_in_range(field, EARLIEST_YEAR, LATEST_YEAR), name=name)
+    return models.CheckConstraint(
+        condition=_in_range(field, EARLIEST_YEAR, LATEST_YEAR),
+        name=name,
+        violation_error_message=gettext_lazy("年份应在 1900 至 2100 之间。"),
+    )
 
 
 def text_length_constraint(field: str, max_length: int, *, name: str) -> models.CheckConstraint:
     """For TextFields: the database refuses what the service would (CharField has max_length already)."""
-    return models.CheckConstraint(condition=LessThanOrEqual(Length(field), max_length), name=name)
+    return models.CheckConstraint(
+        condition=LessThanOrEqual(Length(field), max_length),
+        name=name,
+        violation_error_message=gettext_lazy("内容过长，超过允许的字数。"),
+    )
 
 
 def money_range_constraint(field: str, minimum: Decimal, maximum: Decimal, *, name: str) -> models.CheckConstraint:
-    return models.CheckConstraint(condition=_in_range(field, minimum, maximum), name=name)
+    return models.CheckConstraint(
+        condition=_in_range(field, minimum, maximum),
+        name=name,
+        violation_error_message=gettext_lazy("金额超出允许的范围。"),
+    )
 
 
 def _in_range(field: str, low, high) -> models.Q:

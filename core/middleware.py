@@ -1,6 +1,10 @@
 from django.conf import settings
+from django.http import JsonResponse
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.translation import gettext as _
+
+API_PREFIX = "/api/"
 
 
 class ChineseFirstLocaleMiddleware:
@@ -26,3 +30,80 @@ class ChineseFirstLocaleMiddleware:
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class NoStoreWhenSignedInMiddleware:
+    """Every answer to a signed-in user (a page, an API response, an export) and every API answer
+    (the token endpoint's carries a credential) is `Cache-Control: no-store`: personal data never
+    stays in a shared computer's browser cache or a proxy's."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        # DRF sets request.user on the Django request too when a token authenticates it.
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or request.path.startswith(API_PREFIX):
+            add_never_cache_headers(response)
+            response.headers.setdefault("Pragma", "no-cache")
+        return response
+
+
+class ApiErrorsAsJsonMiddleware:
+    """Every /api/ error is JSON, as REST clients expect: a body larger than the server reads is
+    refused before it is read (413), and an error page rendered outside DRF (a 404 for an unknown
+    path, a 400 or 500 from Django itself) is answered as {"detail": ...} with the same status.
+    Pages keep their HTML error pages."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith(API_PREFIX):
+            return self.get_response(request)
+        too_big = body_too_big_response(request)
+        if too_big is not None:
+            return too_big
+        response = self.get_response(request)
+        content_type = response.get("Content-Type", "")
+        if response.status_code >= 400 and not content_type.startswith("application/json"):
+            detail, code = error_detail(response.status_code)
+            return JsonResponse({"detail": detail, "code": code}, status=response.status_code)
+        return response
+
+
+def body_limit_message() -> str:
+    limit_mb = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024)
+    return _("请求内容过大：不能超过 %(n)s MB。") % {"n": f"{limit_mb:g}"}
+
+
+def body_too_big_response(request) -> JsonResponse | None:
+    """Django refuses to read a non-file body past DATA_UPLOAD_MAX_MEMORY_SIZE; say so up front
+    (file uploads are multipart and have their own limit)."""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    if limit is None or request.content_type == "multipart/form-data":
+        return None
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return None
+    if length <= limit:
+        return None
+    return JsonResponse({"detail": body_limit_message(), "code": "request_too_large"}, status=413)
+
+
+def error_detail(status: int) -> tuple[str, str]:
+    known = {
+        400: (_("请求格式不正确。"), "bad_request"),
+        401: (_("请先登录或提供有效的令牌。"), "not_authenticated"),
+        403: (_("您无权执行此操作。"), "permission_denied"),
+        404: (_("未找到。"), "not_found"),
+        405: (_("不支持该请求方法。"), "method_not_allowed"),
+        413: (body_limit_message(), "request_too_large"),
+    }
+    if status in known:
+        return known[status]
+    if status >= 500:
+        return _("服务器内部错误，请稍后再试或联系系统管理员。"), "server_error"
+    return _("请求未能完成。"), "error"

@@ -1,6 +1,8 @@
 """Funeral services (plan ch.4 §3): facilities, death and cremation records, placements of remains,
 basic fee waivers and illegal-tomb rectification cases."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -8,8 +10,18 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.exceptions import FieldErrors
 from core.jurisdiction import JurisdictionQuerySet
+from core.limits import check_money, date_range_constraint, money_range_constraint
 from core.models import Division, Person
+
+#: Plausible money per field (core.limits; the services say the range, the database enforces it).
+#: Fujian's basic service items cost tens to a few hundred yuan each (funeral.reference: ≈960 元
+#: for all five); an urn the family buys may cost more than the waived cap, never six figures; a
+#: waiver is at most its five items.
+FEE_PRICE_MIN, FEE_PRICE_MAX = Decimal("1.00"), Decimal("10000.00")
+URN_PRICE_MIN, URN_PRICE_MAX = Decimal("1.00"), Decimal("100000.00")
+WAIVER_TOTAL_MAX = FEE_PRICE_MAX * 5
 
 
 class FacilityQuerySet(JurisdictionQuerySet):
@@ -90,6 +102,8 @@ class Facility(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="closed") | Q(closed_on__isnull=False), name="facility_closed_has_date"
             ),
+            date_range_constraint("opened_on", name="facility_opened_on_plausible"),
+            date_range_constraint("closed_on", name="facility_closed_on_plausible"),
         ]
         indexes = [models.Index(fields=["township", "kind"], name="facility_township_kind")]
 
@@ -185,6 +199,8 @@ class DeathRecord(models.Model):
             models.UniqueConstraint(
                 fields=["certificate_no"], condition=~Q(certificate_no=""), name="deathrecord_certificate_unique"
             ),
+            date_range_constraint("date_of_death", name="deathrecord_date_of_death_plausible"),
+            date_range_constraint("cremation_date", name="deathrecord_cremation_date_plausible"),
         ]
         indexes = [
             models.Index(fields=["township", "-date_of_death"], name="deathrecord_township_recent"),
@@ -257,6 +273,7 @@ class Placement(models.Model):
             models.CheckConstraint(
                 condition=~Q(form="sea") | Q(facility__isnull=True), name="placement_sea_without_facility"
             ),
+            date_range_constraint("placed_on", name="placement_placed_on_plausible"),
         ]
 
     def __str__(self):
@@ -301,15 +318,17 @@ class FeeItemPrice(models.Model):
         ordering = ["item", "-effective_from"]
         constraints = [
             models.UniqueConstraint(fields=["item", "effective_from"], name="feeitemprice_one_per_day"),
-            models.CheckConstraint(condition=Q(price__gte=0), name="feeitemprice_not_negative"),
+            money_range_constraint("price", FEE_PRICE_MIN, FEE_PRICE_MAX, name="feeitemprice_price_plausible"),
+            date_range_constraint("effective_from", name="feeitemprice_effective_from_plausible"),
         ]
 
     def __str__(self):
         return f"{self.get_item_display()} {self.price} ({self.effective_from:%Y-%m-%d})"
 
     def clean(self):
-        if self.price is not None and self.price < 0:
-            raise ValidationError({"price": _("单价不能为负数。")})
+        errors = FieldErrors()
+        check_money(errors, "price", self.price, minimum=FEE_PRICE_MIN, maximum=FEE_PRICE_MAX)
+        errors.raise_if_any()
 
 
 class WaiverEligibleCategory(models.Model):
@@ -352,7 +371,10 @@ class Waiver(models.Model):
     class Meta:
         verbose_name = _("殡葬费减免")
         verbose_name_plural = _("殡葬费减免")
-        constraints = [models.CheckConstraint(condition=Q(total__gte=0), name="waiver_total_not_negative")]
+        constraints = [
+            money_range_constraint("total", Decimal("0"), WAIVER_TOTAL_MAX, name="waiver_total_plausible"),
+            date_range_constraint("granted_on", name="waiver_granted_on_plausible"),
+        ]
 
     def __str__(self):
         return f"{self.record} · {self.total} 元"
@@ -373,6 +395,9 @@ class WaiverLine(models.Model):
             models.CheckConstraint(
                 condition=Q(amount__gte=0, amount__lte=models.F("charged")), name="waiverline_amount_within_charge"
             ),
+            # The urn's charge is what the family paid (up to URN_PRICE_MAX); every other item's is its price.
+            money_range_constraint("charged", FEE_PRICE_MIN, URN_PRICE_MAX, name="waiverline_charged_plausible"),
+            money_range_constraint("amount", Decimal("0"), FEE_PRICE_MAX, name="waiverline_amount_plausible"),
         ]
 
     def __str__(self):
@@ -437,6 +462,8 @@ class TombCase(models.Model):
             models.CheckConstraint(
                 condition=Q(closed_on__isnull=True) | ~Q(action="pending"), name="tombcase_closed_has_action"
             ),
+            date_range_constraint("found_on", name="tombcase_found_on_plausible"),
+            date_range_constraint("closed_on", name="tombcase_closed_on_plausible"),
         ]
         indexes = [models.Index(fields=["township", "-found_on"], name="tombcase_township_recent")]
 

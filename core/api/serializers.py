@@ -1,9 +1,14 @@
 """Serializers check types and shapes only; every rule lives in core.services."""
 
+import re
+
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.models import Division, Household, HouseholdMember, Person
+from core.identifiers import mask_id_number
+from core.imports import ERRORS_SHOWN, REGISTRY
+from core.models import Division, Household, HouseholdMember, ImportJob, Person
 from core.personal import personal_data
 
 
@@ -36,7 +41,10 @@ class PersonSerializer(serializers.ModelSerializer):
     )
     id_number = serializers.CharField(max_length=32, allow_blank=True, allow_null=True, required=False)
     identity_unknown = serializers.BooleanField(write_only=True, default=False, help_text=_("身份不明时为真"))
-    household = serializers.IntegerField(source="membership.household_id", read_only=True, default=None)
+    household = serializers.IntegerField(
+        source="membership.household_id", read_only=True, default=None, allow_null=True,
+        help_text=_("所在家庭编号；不属于任何家庭时为 null"),
+    )  # fmt: skip
     birth_year = serializers.SerializerMethodField(help_text=_("出生年份（出生日期对无权查看完整信息的角色隐去）"))
 
     class Meta:
@@ -120,3 +128,82 @@ class HouseholdSerializer(serializers.ModelSerializer):
 class HouseholdMemberAddSerializer(serializers.Serializer):
     person = PersonInJurisdictionField()
     relation = serializers.ChoiceField(choices=Household.Relation.choices)
+
+
+class ImportJobErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField(help_text=_("表格中的行号（表头为第 1 行）"))
+    column = serializers.CharField(allow_blank=True, help_text=_("列名；整行的问题为空"))
+    message = serializers.CharField(
+        allow_null=True, help_text=_("错误原因；会引用上传的单元格内容，对无权查看完整姓名和身份证号的用户为 null")
+    )
+
+
+def import_errors_shown(pd) -> bool:
+    """Whether an import's error messages (which quote the uploaded cells) are shown to this reader."""
+    return pd.full_name and pd.full_id_number
+
+
+#: An ID number (18 characters, or the old 15 digits) inside a system message.
+_ID_NUMBER_IN_TEXT = re.compile(r"(?<![0-9])(?:[0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9A-Za-z])")
+
+
+class ImportJobSerializer(serializers.ModelSerializer):
+    """An import job as its page shows it. Personal data, decided here for every reader:
+
+    - `errors` (detail only) quote the uploaded cells: names, ID numbers, addresses, whatever was typed
+      in the wrong column. Free text like that cannot be masked reliably (the names are not known),
+      so a reader without the full view of both names and ID numbers (core.personal) gets each
+      error's row and column with `message: null`: where the problems are, not what was typed.
+    - `message` is written by the system (counts, the file's problem, the failure's reason); the reason
+      of an unexpected failure can quote a database error with an ID number, which such a reader
+      sees masked as everywhere else.
+    """
+
+    kind_label = serializers.SerializerMethodField(help_text=_("导入类型名称"))
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    created_by = serializers.StringRelatedField(help_text=_("上传人"))
+    township = serializers.CharField(
+        source="township_id",
+        read_only=True,
+        allow_null=True,
+        help_text=_("上传人所属乡镇（街道）代码；市级用户上传的为 null"),
+    )
+    progress_percent = serializers.IntegerField(read_only=True, help_text=_("已检查行数占数据行数的百分比"))
+    error_count = serializers.IntegerField(read_only=True, help_text=_("错误条数"))
+
+    class Meta:
+        model = ImportJob
+        fields = [
+            "id", "kind", "kind_label", "original_name", "state", "state_label", "total_rows", "processed_rows",
+            "created_rows", "progress_percent", "error_count", "message", "created_by", "township", "created_at",
+            "started_at", "heartbeat_at", "finished_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_kind_label(self, job) -> str:
+        importer = REGISTRY.get(job.kind)
+        return importer.label if importer else job.kind
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not personal(self.context).full_id_number:
+            data["message"] = _ID_NUMBER_IN_TEXT.sub(lambda m: mask_id_number(m.group(0)), data["message"])
+        return data
+
+
+class ImportJobDetailSerializer(ImportJobSerializer):
+    errors = serializers.SerializerMethodField(
+        help_text=_("每一行的错误，按行号排列，最多前 500 条（总数见 error_count）")
+    )
+
+    class Meta(ImportJobSerializer.Meta):
+        fields = [*ImportJobSerializer.Meta.fields, "errors"]
+        read_only_fields = fields
+
+    @extend_schema_field(ImportJobErrorSerializer(many=True))
+    def get_errors(self, job) -> list[dict]:
+        shown = import_errors_shown(personal(self.context))
+        return [
+            {"row": e["row"], "column": e["column"], "message": e["message"] if shown else None}
+            for e in job.errors[:ERRORS_SHOWN]
+        ]

@@ -1,6 +1,7 @@
-from django.db.models import Prefetch
+from django.db.models import F, Func, IntegerField, Prefetch
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
@@ -8,14 +9,19 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from core.api import serializers as s
+from core.imports import REGISTRY, import_jobs_expire
 from core.jurisdiction import JurisdictionMixin
-from core.models import Division, Household, HouseholdMember, Person
+from core.models import Division, Household, HouseholdMember, ImportJob, Person
 from core.personal import personal_data
+from core.services.access import lockout_message, login_locked_until
 from core.services.people import household_create, household_member_add, person_create, person_update
 
 
 class TokenView(ObtainAuthToken):
-    """POST {"username", "password"} → {"token"}. Failures count toward the login lockout."""
+    """POST {"username", "password"} → {"token"}. Failures count toward the login lockout (per
+    account and client address, as on the login page); a locked account answers 429
+    {"detail": "账户已锁定，请于 HH:MM 后再试。", "code": "account_locked", "locked_until": ISO time},
+    whatever the password, never "wrong credentials"."""
 
     permission_classes = [AllowAny]
     throttle_classes = [ScopedRateThrottle]
@@ -28,7 +34,19 @@ class TokenView(ObtainAuthToken):
         responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
     )
     def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+        try:
+            return super().post(request, *args, **kwargs)
+        except exceptions.ValidationError:
+            data = request.data if isinstance(request.data, dict) else {}
+            until = login_locked_until(request, data.get("username"))
+            if until is None:
+                raise
+            retry_after = max(1, int((until - timezone.now()).total_seconds()))
+            return Response(
+                {"detail": lockout_message(until), "code": "account_locked", "locked_until": until.isoformat()},
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+                headers={"Retry-After": str(retry_after)},
+            )
 
 
 class DivisionViewSet(viewsets.ReadOnlyModelViewSet):
@@ -125,3 +143,51 @@ class HouseholdViewSet(LogsFullIds, JurisdictionMixin, mixins.CreateModelMixin, 
         )
         household = self.get_queryset().get(pk=household.pk)
         return Response(self.get_serializer(household).data, status=status.HTTP_201_CREATED)
+
+
+class ImportJobViewSet(JurisdictionMixin, viewsets.ReadOnlyModelViewSet):
+    """Import jobs, read-only: an upload's progress and outcome, and every failure with its reason
+    (the job page's content; uploads and "run again" stay on the pages).
+
+    Who reads what, as on the job page: `core.view_importjob` (403 without it); the reader's
+    jurisdiction (another township's job answers 404); and only the kinds of import the reader may run
+    (a job of another kind answers 404, as if absent). A job still running after its lease, or queued
+    past the queue's wait, lost its worker: it is recorded failed, with the reason, when it is read.
+    The list gives each job's `error_count`; the detail adds the errors themselves (the first 500),
+    whose messages are withheld from a reader without the full view of names and ID numbers
+    (ImportJobSerializer says why); errors shown in full go to the access log."""
+
+    queryset = ImportJob.objects.select_related("created_by")
+    filterset_fields = ["state", "kind"]
+    ordering_fields = ["id", "created_at"]
+    ordering = ["-created_at", "-id"]
+
+    def get_serializer_class(self):
+        return s.ImportJobDetailSerializer if self.action == "retrieve" else s.ImportJobSerializer
+
+    def _visible(self):
+        user = self.request.user
+        kinds = [kind for kind, importer in REGISTRY.items() if user.has_perm(importer.permission)]
+        return super().get_queryset().filter(kind__in=kinds)
+
+    def get_queryset(self):
+        jobs = self._visible().annotate(
+            error_count=Func(F("errors"), function="jsonb_array_length", output_field=IntegerField())
+        )
+        return jobs if self.action == "retrieve" else jobs.defer("errors")  # a rejected file's errors run to MBs
+
+    def list(self, request, *args, **kwargs):
+        import_jobs_expire(self._visible())
+        return super().list(request, *args, **kwargs)
+
+    def retrieve(self, request, *args, **kwargs):
+        job = self.get_object()
+        if import_jobs_expire(ImportJob.objects.filter(pk=job.pk)):
+            job = self.get_object()
+        pd = personal_data(request.user)
+        if job.errors and s.import_errors_shown(pd):  # they quote the uploaded cells, ID numbers among them
+            pd.log_view(
+                request=request, object_type="core.importjob", object_ids=[job.pk],
+                detail=f"API {request.method} {request.path}",
+            )  # fmt: skip
+        return Response(self.get_serializer(job).data)

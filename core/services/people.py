@@ -5,12 +5,13 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.events import person_died
-from core.identifiers import normalize_id_number, parse_id_number
+from core.exceptions import FieldErrors
+from core.identifiers import normalize_id_number, parse_id_number, validate_person_name
 from core.jurisdiction import user_can_act_in
+from core.limits import check_date
 from core.models import Division, Household, HouseholdMember, Person
 
 PERSON_FIELDS = (
@@ -59,40 +60,49 @@ def _loaded(instance, field: str) -> bool:
 
 def person_validate(person: Person, *, user, check_unique: bool = True) -> None:
     """Every rule for a person; raises ValidationError keyed by field."""
-    errors: dict[str, list[str]] = {}
-    # Divisions already loaded from the database need no existence query, and the one check
-    # constraint (disability grade 1–4) is the field's own choices check: without both, an import
-    # validates a row with no query at all (it was 5 round trips a row). The database still
-    # enforces both.
+    errors = FieldErrors()
+    # Divisions already loaded from the database need no existence query, and the check
+    # constraints (disability grade 1–4, the date window) are checked here with their messages:
+    # without both, an import validates a row with no query at all (it was 5 round trips a row).
+    # The database still enforces them.
     loaded = [f for f in ("township", "village") if _loaded(person, f)]
     try:
         person.full_clean(exclude=loaded, validate_unique=check_unique, validate_constraints=False)
     except ValidationError as exc:
-        errors = exc.message_dict
+        errors.merge(exc)
+    if person.name and "name" not in errors:
+        try:
+            validate_person_name(person.name)
+        except ValidationError as exc:
+            errors.add("name", exc.messages[0])
     if not person.id_number and not getattr(person, "_identity_unknown", False):
-        errors.setdefault("id_number", []).append(_("请填写身份证号。"))
+        errors.add("id_number", _("请填写身份证号。"))
     if person.phone and not _PHONE.match(person.phone):
-        errors.setdefault("phone", []).append(_("联系电话格式不正确：手机11位，座机如 0595-86383000。"))
+        errors.add("phone", _("联系电话格式不正确：手机11位，座机如 0595-86383000。"))
     township = person.township if person.township_id else None
     if township is not None and township.level != Division.Level.TOWNSHIP:
-        errors.setdefault("township", []).append(_("请选择乡镇（街道）。"))
+        errors.add("township", _("请选择乡镇（街道）。"))
     if not person.township_id and not getattr(person, "_identity_unknown", False):
-        errors.setdefault("township", []).append(_("请选择户籍乡镇（街道）。"))
+        errors.add("township", _("请选择户籍乡镇（街道）。"))
     if person.village_id:
         village = person.village
         if village.level != Division.Level.VILLAGE or village.parent_id != person.township_id:
-            errors.setdefault("village", []).append(_("该村（社区）不属于所选乡镇（街道）。"))
+            errors.add("village", _("该村（社区）不属于所选乡镇（街道）。"))
     if bool(person.disability_category) != bool(person.disability_grade):
-        errors.setdefault("disability_grade", []).append(_("残疾类别和残疾等级应同时填写或同时留空。"))
-    if person.date_of_death:
-        if person.date_of_death > timezone.localdate():
-            errors.setdefault("date_of_death", []).append(_("死亡日期不能晚于今天。"))
-        elif person.birth_date and person.date_of_death < person.birth_date:
-            errors.setdefault("date_of_death", []).append(_("死亡日期不能早于出生日期。"))
+        errors.add("disability_grade", _("残疾类别和残疾等级应同时填写或同时留空。"))
+    check_date(errors, "birth_date", person.birth_date, not_after_today=True)
+    # A death has happened: in the window and not after today, and not before the birth.
+    check_date(errors, "date_of_death", person.date_of_death, not_after_today=True)
+    if (
+        "date_of_death" not in errors
+        and person.date_of_death
+        and person.birth_date
+        and person.date_of_death < person.birth_date
+    ):
+        errors.add("date_of_death", _("死亡日期不能早于出生日期 %(d)s。") % {"d": person.birth_date.isoformat()})
     if person.township_id and not user_can_act_in(user, person.township_id):
-        errors.setdefault("township", []).append(_("您只能登记本乡镇（街道）的人员。"))
-    if errors:
-        raise ValidationError(errors)
+        errors.add("township", _("您只能登记本乡镇（街道）的人员。"))
+    errors.raise_if_any()
 
 
 def _set_history_user(instance, user):

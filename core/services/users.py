@@ -4,6 +4,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.exceptions import FieldErrors
+from core.identifiers import validate_person_name
+from core.limits import check_text
 from core.models import Division, User
 from core.roles import TOWNSHIP_ROLES, Role
 
@@ -42,9 +45,20 @@ def user_create(
     full_name: str = "",
     email: str = "",
 ) -> User:
+    errors = FieldErrors()
     if User.objects.filter(username=username).exists():
-        raise ValidationError({"username": [_("用户名 %(u)s 已存在。") % {"u": username}]})
-    user = User(username=username, first_name=full_name[:150], email=email)
+        errors.add("username", _("用户名 %(u)s 已存在。") % {"u": username})
+    full_name = (full_name or "").strip()
+    # The profile name is a person's name (with a title before it, as 洪濑镇经办人 陈志明), and is
+    # refused when too long, never cut.
+    check_text(errors, "full_name", full_name, max_length=User._meta.get_field("first_name").max_length)
+    if full_name and "full_name" not in errors:
+        try:
+            validate_person_name(full_name)
+        except ValidationError as exc:
+            errors.add("full_name", exc.messages[0])
+    errors.raise_if_any()
+    user = User(username=username, first_name=full_name, email=email)
     validate_password(password, user)
     user.set_password(password)
     return user_set_role(user=user, role=role, township_code=township_code)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import selectors
-from core.exports import xlsx_response
+from core.exports import workbook_bytes, xlsx_response
 from core.forms import HouseholdCreateForm, PersonForm, apply_errors
 from core.jurisdiction import get_for_user_or_404
 from core.models import Person
@@ -119,7 +119,9 @@ def export_queryset(request, *, queryset, resource, object_type: str, filename: 
         request=request, object_type=object_type, object_ids=[r.pk for r in rows], rows=len(rows)
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return xlsx_response(dataset.export("xlsx"), f"{filename}-{stamp}.xlsx")
+    # core.exports writes every text cell through safe_cell: a stored "=HYPERLINK(...)" stays text.
+    content = workbook_bytes(filename, list(dataset.headers), dataset)
+    return xlsx_response(content, f"{filename}-{stamp}.xlsx")
 
 
 @login_required

@@ -23,7 +23,7 @@ class DeathRecordSerializer(serializers.ModelSerializer):
         queryset=Facility.objects.filter(kind=Facility.Kind.FUNERAL_HOME), required=False, allow_null=True
     )
     placement = PlacementNestedSerializer(required=False, allow_null=True)
-    waiver = WaiverNestedSerializer(read_only=True)
+    waiver = WaiverNestedSerializer(read_only=True, allow_null=True, help_text=_("未办理减免时为 null"))
     waiver_request = WaiverGrantSerializer(
         required=False, allow_null=True, write_only=True, help_text=_("同时办理减免")
     )

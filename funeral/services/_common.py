@@ -1,14 +1,17 @@
-"""Small helpers the funeral services share: money rounding and parsing, the phone number rule and
-the not-in-the-future check."""
+"""Small helpers the funeral services share: money rounding and parsing, the phone number and name
+rules, the date of something that has happened, and a model's own checks without repeating a
+field's error."""
 
 import datetime
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from django.utils import timezone
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from core.exceptions import FieldErrors
+from core.identifiers import validate_person_name
+from core.limits import check_date
 
 CENT = Decimal("0.01")
 # core's rule for phone numbers: mobile (11 digits from 1) or a landline with or without area code.
@@ -33,6 +36,25 @@ def parse_money(value, key: str, errors: FieldErrors) -> Decimal | None:
     return amount
 
 
-def check_not_future(errors: FieldErrors, key: str, day: datetime.date | None, label: str) -> None:
-    if day and day > timezone.localdate():
-        errors.add(key, _("%(label)s不能晚于今天。") % {"label": label})
+def check_past_date(errors: FieldErrors, key: str, day: datetime.date | None) -> None:
+    """The date of something that has happened (a death, a cremation, a burial, a tomb found):
+    in the bureau's window and not after today, the message saying the range (core.limits)."""
+    check_date(errors, key, day, not_after_today=True)
+
+
+def check_name(errors: FieldErrors, key: str, name: str) -> None:
+    """A person's name (core's rule: letters, the middle dot, spaces, hyphens)."""
+    if name and key not in errors:
+        try:
+            validate_person_name(name)
+        except ValidationError as exc:
+            errors.add(key, exc.messages[0])
+
+
+def clean_into(errors: FieldErrors, instance, *, exclude=(), **kwargs) -> None:
+    """`instance.full_clean()` into `errors`, leaving out the fields that already have an error (and
+    the constraints on them), so that a field is told once, by the service's own message."""
+    try:
+        instance.full_clean(exclude=[*exclude, *errors], **kwargs)
+    except ValidationError as exc:
+        errors.merge(exc)

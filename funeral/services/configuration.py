@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from core.categories import CATEGORIES
 from core.exceptions import FieldErrors
+from core.limits import check_date
 from funeral.models import FeeItemPrice, WaiverEligibleCategory
 from funeral.services._common import parse_money
 
@@ -19,11 +20,15 @@ def fee_item_price_set(*, user, item: str, price, effective_from: datetime.date,
     amount = parse_money(price, "price", errors)
     if amount is None and not errors:
         errors.add("price", _("请填写单价。"))
+    check_date(errors, "effective_from", effective_from)
     row = FeeItemPrice(
         item=item, price=amount, effective_from=effective_from, note=(note or "").strip(), created_by=user
     )
+    # The model checks the rest: the price's plausible range (clean(), with the range in the
+    # message, rather than its constraint's bare violation), the note's length, and one price per
+    # item and day (told on the date). A field already refused above is not told twice.
     try:
-        row.full_clean(exclude=["created_by"] + (["price"] if amount is None else []))
+        row.full_clean(exclude=["created_by", "price", *errors])
     except ValidationError as exc:
         errors.merge(exc, rename={"__all__": "effective_from"})
     errors.raise_if_any()

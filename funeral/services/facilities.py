@@ -5,7 +5,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.exceptions import FieldErrors
+from core.limits import check_date
 from funeral.models import Facility
+from funeral.services._common import clean_into
 
 FACILITY_FIELDS = (
     "name", "kind", "level", "township", "address", "grave_capacity", "graves_used", "niche_capacity",
@@ -24,10 +26,10 @@ def _facility_save(*, user, facility: Facility, data: dict) -> Facility:
     if not user.is_city_level:
         raise ValidationError({"township": [_("殡葬设施由民政局维护。")]})
     errors = FieldErrors()
-    try:
-        facility.full_clean()
-    except ValidationError as exc:
-        errors.merge(exc)
+    # Opened and closed are past events, except the planned opening of a facility being built.
+    check_date(errors, "opened_on", facility.opened_on, not_after_today=facility.status != Facility.Status.PLANNED)
+    check_date(errors, "closed_on", facility.closed_on, not_after_today=True)
+    clean_into(errors, facility)
     if facility.kind == Facility.Kind.FUNERAL_HOME and facility.level != Facility.Level.COUNTY:
         errors.add("level", _("殡仪馆为县（市）级设施。"))
     errors.raise_if_any()

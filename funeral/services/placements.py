@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 
 from core.exceptions import FieldErrors
 from core.jurisdiction import user_can_act_in
+from core.limits import check_text
 from funeral.models import DeathRecord, Facility, Placement
-from funeral.services._common import check_not_future
+from funeral.services._common import check_past_date
 
 
 @dataclass
@@ -38,8 +39,9 @@ def placement_check(errors: FieldErrors, *, record: DeathRecord, data: Placement
         return
     if placed_on is None:
         errors.add("placed_on", _("请填写安葬（放）日期。"))
-    check_not_future(errors, "placed_on", placed_on, _("安葬（放）日期"))
-    if placed_on and record.date_of_death and placed_on < record.date_of_death:
+    check_past_date(errors, "placed_on", placed_on)
+    check_text(errors, "place", data.place, max_length=Placement._meta.get_field("place").max_length)
+    if "placed_on" not in errors and placed_on and record.date_of_death and placed_on < record.date_of_death:
         errors.add("placed_on", _("安葬（放）日期不能早于死亡日期。"))
     if form in Placement.NO_FACILITY_FORMS:
         if facility is not None:

@@ -13,7 +13,7 @@ from core.jurisdiction import user_can_act_in
 from core.models import Division, Person
 from core.services.people import person_build, person_create, person_record_death, person_validate
 from funeral.models import DeathRecord, Facility
-from funeral.services._common import PHONE, check_not_future
+from funeral.services._common import PHONE, check_name, check_past_date
 from funeral.services.facilities import default_funeral_home
 from funeral.services.placements import PlacementInput, placement_check, placement_save
 from funeral.services.waivers import WaiverInput, waiver_grant, waiver_items_check
@@ -54,8 +54,9 @@ def _resolve_person(*, user, errors: FieldErrors, person, id_number: str, name: 
     return found
 
 
-def _check_contact_phone(errors: FieldErrors, phone: str) -> None:
-    if phone and not PHONE.match(phone):
+def _check_contact(errors: FieldErrors, record: DeathRecord) -> None:
+    check_name(errors, "contact_name", record.contact_name)
+    if record.contact_phone and not PHONE.match(record.contact_phone):
         errors.add("contact_phone", _("联系电话格式不正确：手机11位，座机如 0595-86383000。"))
 
 
@@ -111,8 +112,8 @@ def death_record_register(
         errors.add("funeral_home", _("%(f)s 不是殡仪馆。") % {"f": funeral_home})
     if date_of_death is None:
         errors.add("date_of_death", _("请填写死亡日期。"))
-    check_not_future(errors, "date_of_death", date_of_death, _("死亡日期"))
-    check_not_future(errors, "cremation_date", cremation_date, _("火化日期"))
+    check_past_date(errors, "date_of_death", date_of_death)
+    check_past_date(errors, "cremation_date", cremation_date)
     record = DeathRecord(
         identity_unknown=identity_unknown,
         unknown_description=(unknown_description or "").strip() if identity_unknown else "",
@@ -131,7 +132,7 @@ def death_record_register(
         errors.merge(exc)
     if cremation_date and date_of_death and cremation_date < date_of_death:
         errors.add("cremation_date", _("火化日期不能早于死亡日期。"))
-    _check_contact_phone(errors, record.contact_phone)
+    _check_contact(errors, record)
     if record.certificate_no and DeathRecord.objects.filter(certificate_no=record.certificate_no).exists():
         errors.add("certificate_no", _("火化证明编号 %(n)s 已登记。") % {"n": record.certificate_no})
     if placement is not None:
@@ -190,8 +191,8 @@ def death_record_update(*, user, record: DeathRecord, **data) -> DeathRecord:
         errors.add("township", _("您只能登记本乡镇（街道）的逝者。"))
     if record.date_of_death is None:
         errors.add("date_of_death", _("请填写死亡日期。"))
-    check_not_future(errors, "date_of_death", record.date_of_death, _("死亡日期"))
-    check_not_future(errors, "cremation_date", record.cremation_date, _("火化日期"))
+    check_past_date(errors, "date_of_death", record.date_of_death)
+    check_past_date(errors, "cremation_date", record.cremation_date)
     if record.funeral_home_id and record.funeral_home.kind != Facility.Kind.FUNERAL_HOME:
         errors.add("funeral_home", _("%(f)s 不是殡仪馆。") % {"f": record.funeral_home})
     placement = getattr(record, "placement", None)
@@ -202,7 +203,7 @@ def death_record_update(*, user, record: DeathRecord, **data) -> DeathRecord:
             record.full_clean(exclude=["person", "created_by"], validate_constraints=False)
         except ValidationError as exc:
             errors.merge(exc)
-    _check_contact_phone(errors, record.contact_phone)
+    _check_contact(errors, record)
     if (
         record.certificate_no
         and DeathRecord.objects.filter(certificate_no=record.certificate_no).exclude(pk=record.pk).exists()

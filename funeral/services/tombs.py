@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from core.exceptions import FieldErrors
 from core.jurisdiction import user_can_act_in
 from funeral.models import TombCase
-from funeral.services._common import check_not_future
+from funeral.services._common import check_past_date, clean_into
 
 TOMB_FIELDS = ("township", "village", "location", "kind", "found_on", "action", "action_note", "closed_on")
 
@@ -23,12 +23,9 @@ def _tomb_case_save(*, user, case: TombCase, data: dict) -> TombCase:
         errors.add("township", _("您只能登记本乡镇（街道）的案件。"))
     if case.village_id and case.village.parent_id != case.township_id:
         errors.add("village", _("该村（社区）不属于所选乡镇（街道）。"))
-    check_not_future(errors, "found_on", case.found_on, _("发现日期"))
-    check_not_future(errors, "closed_on", case.closed_on, _("办结日期"))
-    try:
-        case.full_clean(exclude=["created_by"])
-    except ValidationError as exc:
-        errors.merge(exc)
+    check_past_date(errors, "found_on", case.found_on)
+    check_past_date(errors, "closed_on", case.closed_on)
+    clean_into(errors, case, exclude=["created_by"])
     errors.raise_if_any()
     case._history_user = user
     case.save()

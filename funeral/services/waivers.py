@@ -11,7 +11,17 @@ from django.utils.translation import gettext as _
 from core.categories import CATEGORIES
 from core.exceptions import FieldErrors
 from core.jurisdiction import user_can_act_in
-from funeral.models import DeathRecord, FeeItem, FeeItemPrice, Waiver, WaiverEligibleCategory, WaiverLine
+from core.limits import check_money
+from funeral.models import (
+    URN_PRICE_MAX,
+    URN_PRICE_MIN,
+    DeathRecord,
+    FeeItem,
+    FeeItemPrice,
+    Waiver,
+    WaiverEligibleCategory,
+    WaiverLine,
+)
 from funeral.services._common import money, parse_money
 
 
@@ -53,8 +63,9 @@ def waiver_items_check(errors: FieldErrors, data: WaiverInput) -> None:
         if item not in FeeItem.values:
             errors.add("waiver_items", _("未知的减免项目：%(i)s") % {"i": item})
     price = parse_money(data.urn_price, "urn_price", errors)
-    if FeeItem.URN in items and not price:
+    if FeeItem.URN in items and not price and "urn_price" not in errors:
         errors.add("urn_price", _("减免骨灰盒费用时请填写所购骨灰盒的价格。"))
+    check_money(errors, "urn_price", price, minimum=URN_PRICE_MIN, maximum=URN_PRICE_MAX)
 
 
 def waiver_compute(*, record: DeathRecord, items, urn_price=None) -> list[WaiverLine]:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from core.forms import apply_errors
 from core.jurisdiction import get_for_user_or_404
+from core.personal import EXPORT_MAX_ROWS
 from core.views.common import paginate
 from funeral import selectors
 from funeral.forms import TombCaseForm, TombFilterForm
@@ -36,7 +37,10 @@ def tomb_list(request):
         headers = [
             _("乡镇（街道）"), _("村（社区）"), _("位置"), _("类型"), _("发现日期"), _("处置措施"), _("处置说明"), _("办结日期"),
         ]  # fmt: skip
-        cases = list(qs[:100_000])
+        cases = list(qs[: EXPORT_MAX_ROWS + 1])
+        if len(cases) > EXPORT_MAX_ROWS:  # never a silently cut export
+            messages.error(request, _("导出结果超过 %(n)d 行，请先缩小范围。") % {"n": EXPORT_MAX_ROWS})
+            return redirect("funeral:tomb_list")
         rows = [
             [c.township.name, c.village.name if c.village else "", c.location, c.get_kind_display(), c.found_on,
              c.get_action_display(), c.action_note, c.closed_on]

@@ -19,7 +19,7 @@ def test_login_locks_after_repeated_failures(officer):
     # Locked: even the right password is refused now.
     response = client.post(reverse("login"), {"username": officer.username, "password": PASSWORD})
     assert response.status_code == 429
-    assert "账号已锁定" in response.content.decode()
+    assert "账户已锁定" in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 
@@ -101,5 +101,96 @@ def test_token_endpoint_failures_count_toward_the_lockout(officer):
     locked = client.post(
         "/api/v1/auth/token/", {"username": officer.username, "password": PASSWORD}, content_type="application/json"
     )
-    # The right password is refused while the account is locked.
-    assert locked.status_code == 400 and "token" not in locked.json()
+    # The right password is refused while the account is locked, and the answer says so.
+    assert locked.status_code == 429 and "token" not in locked.json()
+    assert locked.json()["code"] == "account_locked"
+
+
+PROXY = "10.8.0.1"  # the bureau's reverse proxy: every desk reaches the portal from this address
+
+
+def _login(username, password, **environ):
+    client = Client(**environ)
+    return client, client.post(reverse("login"), {"username": username, "password": password})
+
+
+def _fail_until_locked(username, **environ):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _login(username, "wrong", **environ)
+
+
+def _unlock_time(username) -> str:
+    """When the lock ends, from the recorded failures: the last one plus the cool-off, local time."""
+    from axes.models import AccessAttempt
+    from django.utils import timezone
+
+    last = AccessAttempt.objects.filter(username=username).latest("attempt_time").attempt_time
+    return f"{timezone.localtime(last + settings.AXES_COOLOFF_TIME):%H:%M}"
+
+
+def test_one_users_failures_from_the_proxy_address_do_not_lock_another_user(officer, assistant):
+    _fail_until_locked(officer.username, REMOTE_ADDR=PROXY)
+    client, response = _login(assistant.username, PASSWORD, REMOTE_ADDR=PROXY)
+    assert response.status_code == 302 and "_auth_user_id" in client.session
+    # The one who mistyped is locked, at that address.
+    _client, locked = _login(officer.username, PASSWORD, REMOTE_ADDR=PROXY)
+    assert locked.status_code == 429
+
+
+def test_with_the_trusted_proxy_configured_two_desks_behind_it_are_told_apart(officer, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    _fail_until_locked(officer.username, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="192.168.5.10")
+    _client, locked = _login(officer.username, PASSWORD, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="192.168.5.10")
+    assert locked.status_code == 429
+    # The same account from another desk: the proxy says it is another client.
+    client, response = _login(officer.username, PASSWORD, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="192.168.5.11")
+    assert response.status_code == 302 and "_auth_user_id" in client.session
+
+
+def test_a_client_cannot_escape_the_lock_by_forging_the_forwarded_header(officer, settings):
+    # Without a trusted proxy the header is ignored altogether ...
+    for i in range(settings.AXES_FAILURE_LIMIT):
+        _login(officer.username, "wrong", REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR=f"198.51.100.{i}")
+    _client, locked = _login(
+        officer.username, PASSWORD, REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR="198.51.100.99"
+    )
+    assert locked.status_code == 429
+    # ... and behind one trusted proxy only the address the proxy appended counts, not what the client put first.
+    settings.TRUSTED_PROXY_COUNT = 1
+    for i in range(settings.AXES_FAILURE_LIMIT):
+        _login(officer.username, "wrong", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=f"198.51.100.{i}, 192.168.5.20")
+    _client, locked = _login(
+        officer.username, PASSWORD, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.99, 192.168.5.20"
+    )
+    assert locked.status_code == 429
+
+
+def test_the_locked_login_page_says_at_what_time_to_try_again(officer):
+    _fail_until_locked(officer.username)
+    _client, locked = _login(officer.username, PASSWORD)
+    assert locked.status_code == 429
+    assert f"账户已锁定，请于 {_unlock_time(officer.username)} 后再试" in locked.content.decode()
+
+
+def test_the_lock_time_holds_when_the_user_tries_again_while_locked(officer):
+    _fail_until_locked(officer.username)
+    until = _unlock_time(officer.username)
+    for password in ("wrong", PASSWORD):
+        _client, locked = _login(officer.username, password)
+        assert locked.status_code == 429 and f"请于 {until} 后再试" in locked.content.decode()
+
+
+def test_the_token_endpoint_tells_a_locked_account_when_to_try_again(officer):
+    client = Client()
+    url = "/api/v1/auth/token/"
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(url, {"username": officer.username, "password": "wrong"}, content_type="application/json")
+    locked = client.post(url, {"username": officer.username, "password": PASSWORD}, content_type="application/json")
+    assert locked.status_code == 429
+    body = locked.json()
+    assert body["detail"] == f"账户已锁定，请于 {_unlock_time(officer.username)} 后再试。"
+    assert body["code"] == "account_locked" and body["locked_until"]
+    assert int(locked["Retry-After"]) > 0
+    # A wrong password for an account that is not locked is still the plain 400.
+    other = client.post(url, {"username": "nobody", "password": "wrong"}, content_type="application/json")
+    assert other.status_code == 400

@@ -1,0 +1,85 @@
+"""The funeral API answers what its schema says (issue 10, item 15): a record without a waiver or
+a placement has `waiver: null` / `placement: null`, and the schema declares them nullable."""
+
+import datetime
+
+import jsonschema
+import pytest
+from drf_spectacular.generators import SchemaGenerator
+from rest_framework.test import APIClient
+
+from funeral.services.placements import PlacementInput
+
+D = datetime.date
+BASE = "/api/v1/funeral/"
+
+
+def api(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture(scope="module")
+def schema():
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def _json_schema(node):
+    """OpenAPI 3.0 → JSON Schema: `nullable: true` becomes a null type beside the declared one."""
+    if isinstance(node, list):
+        return [_json_schema(n) for n in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _json_schema(v) for k, v in node.items() if k != "nullable"}
+    if node.get("nullable"):
+        out = {"anyOf": [out, {"type": "null"}]}
+    return out
+
+
+def check(schema, path, method, code, body):
+    operation = schema["paths"][path][method]["responses"][code]["content"]["application/json"]["schema"]
+    jsonschema.validate(body, {"components": _json_schema(schema["components"]), **_json_schema(operation)})
+
+
+def test_waiver_and_placement_are_declared_nullable(schema):
+    record = schema["components"]["schemas"]["DeathRecord"]["properties"]
+    assert record["waiver"].get("nullable") is True
+    assert record["placement"].get("nullable") is True
+
+
+@pytest.mark.parametrize("role", ["staff", "leader", "api_client_user"])
+def test_every_funeral_read_matches_its_schema(
+    schema, request, role, poor, record_for, honglai_person, shuitou_person, county_hall, shuitou_cemetery
+):
+    with_all = record_for(
+        honglai_person, placement=PlacementInput(form="hall_niche", placed_on=D(2024, 3, 5), facility=county_hall)
+    )
+    poor.add(honglai_person, D(2020, 1, 1))
+    from funeral.services.waivers import waiver_grant
+
+    staff = request.getfixturevalue("staff")
+    waiver_grant(user=staff, record=with_all, items=["cremation"])
+    bare = record_for(shuitou_person)  # no placement, no waiver
+    record_for(None, township=shuitou_person.township, unknown_description="无名男性")
+    client = api(request.getfixturevalue(role))
+    records = client.get(f"{BASE}records/").json()
+    assert {r["waiver"] is None for r in records["results"]} == {True, False}
+    check(schema, f"{BASE}records/", "get", "200", records)
+    check(schema, f"{BASE}records/{{id}}/", "get", "200", client.get(f"{BASE}records/{bare.pk}/").json())
+    for name in ("facilities", "placements", "waivers", "rectifications"):
+        check(schema, f"{BASE}{name}/", "get", "200", client.get(f"{BASE}{name}/").json())
+
+
+def test_a_created_record_without_waiver_matches_the_schema(schema, staff, funeral_home):
+    from tests.factories import HONGLAI, make_id_number
+
+    created = api(staff).post(
+        f"{BASE}records/",
+        {"id_number": make_id_number(D(1939, 9, 9)), "name": "黄建国", "township": HONGLAI,
+         "date_of_death": "2024-05-01"},
+        format="json",
+    )  # fmt: skip
+    assert created.status_code == 201, created.json()
+    assert created.json()["waiver"] is None and created.json()["placement"] is None
+    check(schema, f"{BASE}records/", "post", "201", created.json())

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from assistance.calculation import Calculation, standard_in_force
 from assistance.models import Case, CaseMember, Decision, Standard, Transition
+from assistance.models.standards import STANDARD_MONEY_MAX
 from assistance.services.cases import DecidedMember, add_months, decision_build, open_case_of
 from core.exceptions import FieldErrors
 from core.identifiers import normalize_id_number
@@ -134,17 +135,27 @@ def validate_cases(rows, *, user, progress):
         if covered is not None and household is not None and kind is not None and covered != expected:
             err("covered", _("保障人数应为 %(n)d（家庭在世人数；特困为 1）。") % {"n": expected})
         try:
-            amount = Decimal((v.get("amount") or "").replace(",", "")).quantize(Decimal("0.01"))
+            amount = Decimal((v.get("amount") or "").replace(",", ""))
+            if not amount.is_finite():  # "NaN", "Infinity" parse as Decimals
+                raise InvalidOperation
+            amount = amount.quantize(Decimal("0.01"))
         except InvalidOperation:
             amount = None
             err("amount", _("金额格式不正确。"))
         if amount is not None and (amount < 0 or (amount == 0 and kind != Case.Kind.EDGE)):
             err("amount", _("金额应大于 0（低保边缘家庭填 0）。"))
+            amount = None
         per_member = None
         if amount is not None and covered:
             per_member = (amount / covered).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
             if per_member * covered != amount:
                 err("amount", _("月发放金额应为每人金额 × 保障人数。"))
+            elif per_member > STANDARD_MONEY_MAX:
+                # No one is paid more a month than the highest standard the system accepts.
+                err(
+                    "amount",
+                    _("每人每月金额 %(a)s 元超过上限 %(m)s 元，请核对。") % {"a": per_member, "m": STANDARD_MONEY_MAX},
+                )
         decided_on = _date(v.get("decided_on") or "")
         if decided_on is None:
             err("decided_on", _("日期格式应为 2024-03-15。"))

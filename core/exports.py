@@ -11,6 +11,7 @@ import io
 from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -38,6 +39,10 @@ def safe_cell(ws, value):
     """A cell that a spreadsheet shows and never evaluates: openpyxl writes a str starting with "="
     as a formula, so text that would start one is written as a typed text cell instead (the
     characters the clerk typed, unchanged, and inert in Excel and WPS)."""
+    if isinstance(value, str) and ILLEGAL_CHARACTERS_RE.search(value):
+        # A control character stored before inputs refused them would make openpyxl refuse the
+        # whole export: it is shown as U+FFFD instead.
+        value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         cell = WriteOnlyCell(ws, value=value)
         cell.data_type = "s"

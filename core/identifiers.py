@@ -155,8 +155,9 @@ def validate_credit_code(value: str) -> None:
 
 
 #: Between the letters of a name: the middle dot of minority and foreign names (· and the variants
-#: typed for it: • ・ ‧), a space, a hyphen.
-_NAME_JOINERS = frozenset("·•・‧ -")
+#: typed for it: • ・ ‧ and the full-width full stop ．), a space (also the full-width one), a
+#: hyphen, an apostrophe (O'Brien, N’Diaye) and a full stop (J. Smith).
+_NAME_JOINERS = frozenset("·•・‧．.\u3000 -'’")
 #: 〇 is a character of names (李〇) though Unicode files it under numbers.
 _NAME_EXTRA_LETTERS = frozenset("〇")
 
@@ -181,4 +182,4 @@ def validate_person_name(value: str) -> None:
 
 
 def _name_rule() -> str:
-    return _("姓名只能由汉字、字母、间隔号“·”、空格和连字符“-”组成，并以汉字或字母开头和结尾。")
+    return _("姓名只能由汉字、字母、间隔号“·”、空格、连字符“-”和撇号“'”组成，并以汉字或字母开头和结尾。")

@@ -242,7 +242,7 @@ def import_jobs_expire(queryset) -> int:
     )
     return fail_lost(queryset, message=cap(lost % {"m": lease_minutes()}, MESSAGE_MAX)) + fail_unstarted(
         queryset,
-        since="created_at",
+        since=("heartbeat_at", "created_at"),  # a job queued again: from when it was (import_job_retry)
         message=cap(unstarted % {"m": round(queue_wait().total_seconds() / 60)}, MESSAGE_MAX),
     )
 
@@ -252,7 +252,7 @@ def import_job_retry(job: ImportJob) -> bool:
     whether it went to the worker; False with nothing done if the job is not failed."""
     again = ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.FAILED).update(
         state=ImportJob.State.QUEUED, message="", errors=[], processed_rows=0, created_rows=0,
-        started_at=None, heartbeat_at=None, finished_at=None,
+        started_at=None, heartbeat_at=timezone.now(), finished_at=None,  # queued again now: the wait starts now
     )  # fmt: skip
     if not again:
         return False

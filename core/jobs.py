@@ -35,7 +35,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -162,11 +163,17 @@ def fail_lost(queryset, *, now=None, **reason) -> int:
     return queryset.filter(_lost(now)).update(state=FAILED, finished_at=now, **reason)
 
 
-def fail_unstarted(queryset, *, since: str, now=None, **reason) -> int:
-    """Fail the jobs of `queryset` queued since before `queue_wait()` (field `since`)."""
+def fail_unstarted(queryset, *, since: str | tuple[str, ...], now=None, **reason) -> int:
+    """Fail the jobs of `queryset` queued since before `queue_wait()`: measured from the first of the
+    `since` fields that is set (a job queued again keeps its creation time but was queued later)."""
     now = now or timezone.now()
-    return queryset.filter(state=QUEUED, **{f"{since}__lt": now - queue_wait()}).update(
-        state=FAILED, finished_at=now, **reason
+    fields = (since,) if isinstance(since, str) else since
+    queued_since = Coalesce(*fields) if len(fields) > 1 else F(fields[0])
+    return (
+        queryset.filter(state=QUEUED)
+        .alias(_queued_since=queued_since)
+        .filter(_queued_since__lt=now - queue_wait())
+        .update(state=FAILED, finished_at=now, **reason)
     )
 
 

@@ -12,6 +12,7 @@ for money fields; the date window and text sizes are the bureau's, shared by eve
     check_money(errors, "amount", data["amount"], minimum=Decimal("1"), maximum=Decimal("100000"))
 """
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -105,11 +106,18 @@ def check_year(errors: FieldErrors, field: str, value: int | None, *, earliest=N
 
 
 def check_text(errors: FieldErrors, field: str, value: str | None, *, max_length: int) -> None:
-    """Refuse, never cut: a text longer than the field holds is an error that says the limit."""
+    """Refuse, never cut: a text longer than the field holds is an error that says the limit; a
+    control character (other than a line break or tab) is refused too: no one types one, and a
+    spreadsheet cannot hold it."""
+    if value and _CONTROL.search(value):
+        errors.add(field, _("含有不可见的控制字符，请删除后重新输入。"))
     if value and len(value) > max_length:
         errors.add(
             field, _("不能超过 %(n)s 个字（现有 %(m)s 个）。") % {"n": f"{max_length:,}", "m": f"{len(value):,}"}
         )
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def check_money(errors: FieldErrors, field: str, value: Decimal | None, *, minimum: Decimal, maximum: Decimal) -> None:

@@ -67,10 +67,20 @@ class ApiErrorsAsJsonMiddleware:
             return too_big
         response = self.get_response(request)
         content_type = response.get("Content-Type", "")
-        if response.status_code >= 400 and not content_type.startswith("application/json"):
+        # DRF's own answers are left as DRF rendered them (JSON, or the browsable page a browser
+        # asked for, with its field errors); only Django's HTML error pages are replaced.
+        if response.status_code >= 400 and not content_type.startswith("application/json") and not _drf(response):
             detail, code = error_detail(response.status_code)
-            return JsonResponse({"detail": detail, "code": code}, status=response.status_code)
+            replaced = JsonResponse({"detail": detail, "code": code}, status=response.status_code)
+            add_never_cache_headers(replaced)
+            return replaced
         return response
+
+
+def _drf(response) -> bool:
+    from rest_framework.response import Response
+
+    return isinstance(response, Response)
 
 
 def body_limit_message() -> str:
@@ -90,7 +100,9 @@ def body_too_big_response(request) -> JsonResponse | None:
         return None
     if length <= limit:
         return None
-    return JsonResponse({"detail": body_limit_message(), "code": "request_too_large"}, status=413)
+    response = JsonResponse({"detail": body_limit_message(), "code": "request_too_large"}, status=413)
+    add_never_cache_headers(response)
+    return response
 
 
 def error_detail(status: int) -> tuple[str, str]:

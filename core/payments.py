@@ -222,7 +222,10 @@ def _claimable(batch: PaymentBatch, entitlements: Iterable[Entitlement]) -> Iter
             .values_list("pk", "source_id", "batch_id", "batch__state", "batch__month")
         )
         for pk, source_id, batch_id, state, month in held:
-            if state == PaymentBatch.State.DRAFT and month > batch.month:
+            # A draft keeps its one-offs only if it can still be paid: a leftover draft of a month
+            # that is not payable (1800-01, 2999-12) can be neither approved nor rebuilt.
+            first, last = payable_months(batch.program)
+            if state == PaymentBatch.State.DRAFT and (month > batch.month or not first <= month <= last):
                 released[batch_id].append(pk)
             else:
                 kept.add((source_type, source_id))

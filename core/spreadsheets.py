@@ -12,12 +12,21 @@ Why: the reader (calamine) holds a sheet as a dense rectangle from its first to 
 Z1048576 took 842 MB. So before anything is read, the zip is checked (members, uncompressed size),
 then every sheet's declared dimension, then the position of every cell, by a streaming scan that
 holds one chunk at a time.
+
+The inspection reads what the reader will read, not what Python's zipfile says: every part the
+reader opens is inflated here from its own bytes to the end of its stream (a central directory can
+declare a small size that zipfile stops at while calamine inflates all of it), part names are taken
+literally and matched as the reader matches them (ASCII case ignored, nothing normalised), cell
+positions are compared as numbers, and the text the reader will hold (each shared string once per
+cell that refers to it, plus inline strings) is counted against IMPORT_MAX_TEXT_CHARS.
 """
 
+import array
+import html
 import io
-import posixpath
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from xml.parsers import expat
@@ -49,24 +58,41 @@ LIMIT_DEFAULTS = {
     "IMPORT_MAX_COLUMNS": 200,
     "IMPORT_MAX_CELLS": 4_000_000,  # ~130 MB in the reader at 32 bytes a cell
     "IMPORT_MAX_UNCOMPRESSED_BYTES": 256 * 1024 * 1024,
+    # the text the reader materialises: a shared string counts once for every cell that uses it
+    "IMPORT_MAX_TEXT_CHARS": 200_000_000,
 }
+#: Excel's own limit on the text of one cell.
+MAX_STRING_CHARS = 32_767
 #: Parts the reader reads whole besides the sheets (workbook, relationships, styles) are a few KB in
 #: a real workbook; and a real workbook has tens of members, not hundreds of thousands.
 MAX_PART_BYTES = 16 * 1024 * 1024
 MAX_MEMBERS = 10_000
 _CHUNK = 4 * 1024 * 1024
+_READ = 1024 * 1024  # compressed bytes read at a time
 
 # The fast scan understands cells and rows written the usual way (`<c r="B7"`, `<row r="7"`, no
 # namespace prefix): Excel, WPS, LibreOffice and openpyxl all write them so. Anything else in a
 # chunk (a cell without its reference, a prefixed element) sends the sheet to the slower full parse.
-_CELL_COLUMNS = re.compile(rb'<c r="([A-Z]{1,3})[0-9]')
-_CELL_ROWS = re.compile(rb'<c r="[A-Z]{1,3}([0-9]{1,7})"')
-_ROWS = re.compile(rb'<row r="([0-9]{1,7})"')
-_IRREGULAR = re.compile(rb'<c(?:[\t\n\r/>]| (?!r="[A-Z]{1,3}[0-9]{1,7}"))|<row(?:[\t\n\r/>]| (?!r="[0-9]{1,7}"))')
+_CELL = rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"(?: (?:s|t|cm|vm|ph)="[^"<>]*")*\s*/?>'
+_CELL_TAG = re.compile(_CELL)
+_SHARED_CELL = re.compile(
+    rb'<c r="[A-Z]{1,3}[1-9][0-9]{0,6}"(?: (?:s|cm|vm|ph)="[^"<>]*")* t="s"(?: (?:s|cm|vm|ph)="[^"<>]*")*>'
+    rb"<v>([0-9]{1,10})<"
+)
+_ROWS = re.compile(rb'<row r="([1-9][0-9]{0,6})"')
+_INLINE_TEXT = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?t(?:\s[^>]*)?>([^<]*)")
+_IRREGULAR = re.compile(
+    rb'<c(?:[\t\n\r/>]| (?!r="[A-Z]{1,3}[1-9][0-9]{0,6}"))|<row(?:[\t\n\r/>]| (?!r="[1-9][0-9]{0,6}"))'
+)
 _PREFIXED = re.compile(rb"<[A-Za-z_][\w.\-]*:(?:c|row)[\s/>]")
-_SHARED_STRING = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?si[\s/>]")
+_SIMPLE_STRING = re.compile(rb'<si><t(?: xml:space="preserve")?>([^<]*)</t></si>')
+_STRING_TOKEN = re.compile(rb"<(/?)(?:[A-Za-z_][\w.\-]*:)?(si|t|r|rPh)(?=[\s/>])[^>]*?(/?)>([^<]*)")
 _DIMENSION = re.compile(rb'<(?:[A-Za-z_][\w.\-]*:)?dimension\b[^>]*\bref\s*=\s*["\']([^"\']*)["\']')
-_REFERENCE = re.compile(r"\$?([A-Za-z]{1,4})\$?([0-9]{1,8})")
+_REFERENCE = re.compile(r"\$?([A-Za-z]{1,4})\$?([1-9][0-9]{0,7})")
+_ROW_NUMBER = re.compile(r"[1-9][0-9]{0,6}")
+#: What a part name or relationship target may not contain: the reader takes names literally, so
+#: two spellings of one path (`a/../a/b`, `a//b`, `a/./b`, `a\b`) could be two different parts.
+_UNSAFE_PATH = re.compile(r"\.\.|\./|//|\\|\x00")
 
 
 def upload_limit(name: str) -> int:
@@ -108,7 +134,8 @@ def inspect_workbook(fileobj) -> SheetSize:
             )
         fileobj.seek(0)
         with zipfile.ZipFile(fileobj) as archive:
-            return _inspect_archive(archive)
+            infos = archive.infolist()
+        return _inspect_archive(_Parts(fileobj, infos))
     except ImportFileError:
         raise
     except Exception as exc:  # a broken zip or XML raises many kinds: all mean "not an xlsx we can read"
@@ -130,13 +157,91 @@ def _zip_member_count(fileobj) -> int:
     return MAX_MEMBERS + 1 if count == 0xFFFF else count  # 0xFFFF: a zip64 count, far too many anyway
 
 
-def _inspect_archive(archive: zipfile.ZipFile) -> SheetSize:
-    infos = archive.infolist()
-    names = [i.filename for i in infos]
-    # Two readers could pick different copies of a part; and a zip comment can fake the end record.
-    if len(set(names)) != len(names) or len(names) > MAX_MEMBERS:
+def _malformed(part: str) -> ImportFileError:
+    return ImportFileError(
+        _("文件内部结构异常（部件 %(part)s 的名称或内容不规范）：%(fix)s") % {"part": part[:80], "fix": _save_again()}
+    )
+
+
+class _Parts:
+    """The zip's members by the names the reader uses (calamine takes the first member whose name
+    equals the wanted one ignoring ASCII case), each read from the upload's own bytes."""
+
+    def __init__(self, fileobj, infos):
+        self.fileobj, self.infos = fileobj, infos
+        self.by_key = {}
+        for info in infos:
+            name = info.orig_filename  # before zipfile cuts it at a NUL
+            if _UNSAFE_PATH.search(name) or name.startswith("/"):
+                raise _malformed(name)
+            key = name.lower()
+            if key in self.by_key:  # two readers could pick different copies of one part
+                raise _malformed(name)
+            self.by_key[key] = info
+
+    def get(self, path: str):
+        return self.by_key.get(path.lower())
+
+    def read(self, info) -> bytes:
+        if info.file_size > MAX_PART_BYTES:
+            raise ImportFileError(_not_xlsx())
+        return b"".join(_member_chunks(self.fileobj, info))
+
+
+def _member_chunks(fileobj, info) -> Iterator[bytes]:
+    """The member's bytes as the reader's unzip gets them: from its local header, inflated to the
+    end of its compressed data, in chunks of at most _CHUNK. Refused unless the stream ends exactly
+    where the directory says, with exactly the declared size and CRC; so never more than the declared
+    size (which the uncompressed limit bounds) is produced."""
+    name = info.orig_filename
+    if info.flag_bits & 0x1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise _malformed(name)  # encrypted, or a method the check does not inflate
+    if info.compress_type == zipfile.ZIP_STORED and info.compress_size != info.file_size:
+        raise _malformed(name)
+    fileobj.seek(info.header_offset)
+    header = fileobj.read(30)
+    if len(header) != 30 or header[:4] != b"PK\x03\x04":
+        raise _malformed(name)
+    method = int.from_bytes(header[8:10], "little")
+    name_length, extra_length = int.from_bytes(header[26:28], "little"), int.from_bytes(header[28:30], "little")
+    encoded = name.encode("utf-8" if info.flag_bits & 0x800 else "cp437")
+    if method != info.compress_type or fileobj.read(name_length) != encoded:
+        raise _malformed(name)
+    position, remaining = info.header_offset + 30 + name_length + extra_length, info.compress_size
+    inflater = zlib.decompressobj(-15) if method == zipfile.ZIP_DEFLATED else None
+    produced, crc, pending = 0, 0, b""
+    while True:
+        if not pending and remaining:
+            fileobj.seek(position)
+            pending = fileobj.read(min(remaining, _READ))
+            if not pending:
+                raise _malformed(name)  # the data runs past the end of the file
+            position, remaining = position + len(pending), remaining - len(pending)
+        fed = bool(pending)
+        if inflater is None:
+            out, pending = pending, b""
+        else:
+            out = inflater.decompress(pending, _CHUNK)
+            pending = inflater.unconsumed_tail
+        produced += len(out)
+        if produced > info.file_size:
+            raise _malformed(name)  # more inside than the directory declares
+        if out:
+            crc = zlib.crc32(out, crc)
+            yield out
+        if inflater is not None and inflater.eof:
+            break
+        if not out and not fed and not remaining:
+            break
+    ended = inflater is None or (inflater.eof and not inflater.unused_data and not pending)
+    if not ended or remaining or produced != info.file_size or crc != info.CRC:
+        raise _malformed(name)
+
+
+def _inspect_archive(parts: _Parts) -> SheetSize:
+    infos = parts.infos
+    if len(infos) > MAX_MEMBERS:  # a zip comment can fake the end record
         raise ImportFileError(_not_xlsx())
-    by_name = {i.filename: i for i in infos}
     total, limit = sum(i.file_size for i in infos), upload_limit("IMPORT_MAX_UNCOMPRESSED_BYTES")
     if total > limit:
         raise ImportFileError(
@@ -144,23 +249,26 @@ def _inspect_archive(archive: zipfile.ZipFile) -> SheetSize:
             % {"size": total / 1048576, "limit": limit / 1048576}
         )
     # The reader finds these parts by these names (calamine's xlsx reader).
-    workbook, relationships, shared = "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/sharedStrings.xml"
-    if workbook not in by_name or relationships not in by_name:
+    workbook, relationships = parts.get("xl/workbook.xml"), parts.get("xl/_rels/workbook.xml.rels")
+    shared, styles = parts.get("xl/sharedStrings.xml"), parts.get("xl/styles.xml")
+    if workbook is None or relationships is None:
         raise ImportFileError(_not_xlsx())
-    sheets = _sheet_paths(archive, by_name, workbook, relationships)
+    sheets = _sheet_paths(parts, workbook, relationships)
     if not sheets:
         raise ImportFileError(_("文件中没有工作表。"))
-    scanned = {path for _name, path in sheets} | {shared}
+    scanned = {info.filename for _name, info in sheets} | ({shared.filename} if shared else set())
     for info in infos:
-        too_big = info.file_size > MAX_PART_BYTES and info.filename.endswith((".xml", ".rels", ".vml"))
+        too_big = info.file_size > MAX_PART_BYTES and info.filename.lower().endswith((".xml", ".rels", ".vml"))
         if too_big and info.filename not in scanned:
             raise ImportFileError(
                 _("文件中的 %(part)s 解压后 %(size).1f MB，远超正常的 Excel 文件：%(fix)s")
                 % {"part": info.filename, "size": info.file_size / 1048576, "fix": _save_again()}
             )
-    if shared in by_name:
-        _check_shared_strings(archive, by_name[shared])
-    sizes = [_sheet_size(archive, by_name[path], name) for name, path in sheets]
+    if styles is not None:
+        for _chunk in _member_chunks(parts.fileobj, styles):  # its true size, not the declared one
+            pass
+    lengths = _shared_string_lengths(parts, shared) if shared is not None else array.array("I")
+    sizes = [_sheet_size(parts, info, name, lengths) for name, info in sheets]
     return sizes[0]
 
 
@@ -191,69 +299,138 @@ def _xml_parser():
     return parser
 
 
-def _sheet_paths(archive, by_name, workbook: str, relationships: str) -> list[tuple[str, str]]:
-    """(name, part) of every sheet, in the workbook's order, resolved the way the reader does."""
-    for part in (workbook, relationships):
-        if by_name[part].file_size > MAX_PART_BYTES:
-            raise ImportFileError(_not_xlsx())
+def _sheet_paths(parts: _Parts, workbook, relationships) -> list[tuple[str, zipfile.ZipInfo]]:
+    """(name, member) of every sheet, in the workbook's order, resolved exactly as the reader does:
+    a target starting "/xl/" loses its "/", one starting "xl/" is kept, any other gets "xl/" put
+    before it; nothing is normalised, so a target that could be spelt two ways is refused."""
     targets = {
-        attrs.get("Id"): attrs.get("Target", "")
-        for _n, attrs in _elements(archive.read(relationships), {"Relationship"})
+        attrs.get("Id"): attrs.get("Target", "") for _n, attrs in _elements(parts.read(relationships), {"Relationship"})
     }
     sheets = []
-    for _n, attrs in _elements(archive.read(workbook), {"sheet"}):
+    for _n, attrs in _elements(parts.read(workbook), {"sheet"}):
         target = targets.get(attrs.get("r:id") or attrs.get("relationships:id"))
         if target is None:
             raise ImportFileError(_not_xlsx())
         path = target[1:] if target.startswith("/xl/") else target if target.startswith("xl/") else f"xl/{target}"
-        path = posixpath.normpath(path)
-        if path not in by_name:
+        if _UNSAFE_PATH.search(target) or _UNSAFE_PATH.search(path):
+            raise _malformed(target)
+        info = parts.get(path)
+        if info is None:
             raise ImportFileError(_not_xlsx())
-        sheets.append((attrs.get("name") or path, path))
+        sheets.append((attrs.get("name") or path, info))
     return sheets
 
 
-def _check_shared_strings(archive, info) -> None:
-    limit, count = upload_limit("IMPORT_MAX_CELLS"), 0
-    for chunk in _chunks(archive, info):
-        count += len(_SHARED_STRING.findall(chunk))
-        if count > limit:
+def _shared_string_lengths(parts: _Parts, info) -> array.array:
+    """The length (UTF-8 bytes, as the reader holds it) of every shared string, in the reader's
+    numbering: an <si> with no <t> and no <r> is skipped by the reader and so here. Refuses more
+    strings than IMPORT_MAX_CELLS and any string longer than Excel allows."""
+    limit, lengths = upload_limit("IMPORT_MAX_CELLS"), array.array("I")
+    state = {"inside": False, "has": False, "text": False, "phonetic": False, "length": 0}
+
+    def too_long(length: int, text: bytes) -> None:
+        # bytes overstate characters (CJK take 3, an entity several): count exactly when it matters
+        if length > MAX_STRING_CHARS and len(html.unescape(text.decode("utf-8", "replace"))) > MAX_STRING_CHARS:
+            raise ImportFileError(
+                _(
+                    "文件中有一段文字长 %(n)s 个字符，超过 Excel 单元格的上限 %(max)s 个字符：请删除或缩短过长的内容后重新上传。"
+                )
+                % {"n": f"{length:,}", "max": f"{MAX_STRING_CHARS:,}"}
+            )
+
+    pieces: list[bytes] = []  # the current string's text, kept only while it might be too long
+    chunks = _chunks(parts.fileobj, info, prefer=b"<si")
+    for chunk in chunks:
+        if b"<![CDATA[" in chunk or b"<!DOCTYPE" in chunk or b"<!ENTITY" in chunk:
+            raise ImportFileError(_not_xlsx())
+        if not state["inside"] and b":si" not in chunk:
+            simple = _SIMPLE_STRING.findall(chunk)
+            if len(simple) == chunk.count(b"<si"):
+                for text in simple:
+                    too_long(len(text), text)
+                lengths.extend(map(len, simple))
+                if len(lengths) > limit:
+                    break
+                continue
+        lead = chunk.find(b"<")
+        if lead != 0 and state["text"] and not state["phonetic"]:  # text carried over from the last chunk
+            head = chunk if lead < 0 else chunk[:lead]
+            state["length"] += len(head)
+            pieces.append(head)
+        for closing, local, empty, text in _STRING_TOKEN.findall(chunk):
+            if local == b"si":
+                if closing or empty:
+                    if state["inside"] and state["has"]:
+                        too_long(state["length"], b"".join(pieces))
+                        lengths.append(state["length"])
+                    state.update(inside=False, has=False, text=False, phonetic=False, length=0)
+                    pieces = []
+                else:
+                    state.update(inside=True, has=False, text=False, phonetic=False, length=0)
+                    pieces = []
+            elif local == b"rPh":
+                state["phonetic"] = not closing and not empty
+            elif local == b"r":
+                state["has"] = state["has"] or not closing
+            elif local == b"t":
+                state["text"] = not closing and not empty
+                if not closing and not state["phonetic"]:
+                    state["has"] = True
+                if state["text"] and not state["phonetic"]:
+                    state["length"] += len(text)
+                    if state["length"] <= MAX_STRING_CHARS * 8:
+                        pieces.append(text)
+        if state["length"] > MAX_STRING_CHARS * 8:  # far past the limit whatever the encoding
+            too_long(state["length"], b"x" * (MAX_STRING_CHARS + 1))
+        if len(lengths) > limit:
             break
-    if count > limit:
+    if len(lengths) > limit:
+        count = len(lengths) + sum(chunk.count(b"<si") for chunk in chunks)  # the rest counted, not kept
         raise ImportFileError(
             _("文件中的不同文字有 %(n)s 条以上，超过上限 %(max)s 条：请删除多余的行和列后重新上传。")
             % {"n": f"{count:,}", "max": f"{limit:,}"}
         )
+    return lengths
 
 
-def _chunks(archive, info):
-    """The part's text in chunks that each end before a '<', so no tag is cut in two."""
+def _chunks(fileobj, info, prefer: bytes = b"<") -> Iterator[bytes]:
+    """The part's text in chunks that each end before a '<' (before `prefer` where it can), so no
+    tag is cut in two; a text longer than a chunk is cut inside the text, a tag that long refused."""
     tail = b""
-    with archive.open(info) as fh:
-        while chunk := fh.read(_CHUNK):
-            data = tail + chunk
+    for piece in _member_chunks(fileobj, info):
+        data = tail + piece
+        if len(data) < _CHUNK:  # a small part stays whole
+            tail = data
+            continue
+        cut = data.rfind(prefer)
+        if cut <= 0 or len(data) - cut > _CHUNK:
             cut = data.rfind(b"<")
-            if cut <= 0:
-                tail = data
-                continue
+        if cut > 0:
             tail = data[cut:]
             yield data[:cut]
+        elif cut < 0 or data.find(b">") > 0:  # inside a long text: the next chunk carries on in it
+            tail = b""
+            yield data
+        elif len(data) > MAX_PART_BYTES:  # one tag of megabytes is no spreadsheet
+            raise _malformed(info.orig_filename)
+        else:
+            tail = data
     if tail:
         yield tail
 
 
-def _sheet_size(archive, info, sheet: str) -> SheetSize:
-    with archive.open(info) as fh:
-        head = fh.read(65536)
+def _sheet_size(parts: _Parts, info, sheet: str, lengths) -> SheetSize:
+    head = next(_member_chunks(parts.fileobj, info), b"")[:65536]
     declared = _DIMENSION.search(head)
     if declared:
         rows, columns = _reference_size(declared.group(1).decode("ascii", "replace").split(":")[-1])
         _check_size(sheet, rows, columns, declared=True)
     try:
-        rows, columns = _fast_scan(archive, info, sheet)
+        rows, columns, text = _fast_scan(parts, info, sheet, lengths)
     except _Irregular:
-        rows, columns = _full_scan(archive, info, sheet)
+        rows, columns, text = _full_scan(parts, info, sheet, lengths)
     _check_size(sheet, rows, columns)
+    _check_text(sheet, text)
     return SheetSize(rows, columns)
 
 
@@ -261,30 +438,63 @@ class _Irregular(Exception):
     """The sheet is written in a way the fast scan does not follow."""
 
 
-def _fast_scan(archive, info, sheet: str) -> tuple[int, int]:
-    rows, columns = 0, 0
-    for chunk in _chunks(archive, info):
+def _shared_text(lengths, indexes) -> int:
+    count = len(lengths)
+    return sum(lengths[i] for i in map(int, indexes) if i < count)
+
+
+def _check_text(sheet: str, text: int) -> None:
+    limit = upload_limit("IMPORT_MAX_TEXT_CHARS")
+    if text > limit:
+        raise ImportFileError(
+            _(
+                "工作表“%(sheet)s”中的文字合计超过 %(n)s 个字符（上限 %(max)s）：同一段长文字被大量单元格重复引用，"
+                "请删除多余或过长的文字，或把数据分成几个文件上传。"
+            )
+            % {"sheet": sheet, "n": f"{text:,}", "max": f"{limit:,}"}
+        )
+
+
+def _fast_scan(parts: _Parts, info, sheet: str, lengths) -> tuple[int, int, int]:
+    """Rows, columns and text by regular expressions over chunks cut before a row; anything not
+    written the usual way sends the sheet to the full parse."""
+    rows, columns, text = 0, 0, 0
+    for chunk in _chunks(parts.fileobj, info, prefer=b"<row"):
         if _IRREGULAR.search(chunk) or ((b":c" in chunk or b":row" in chunk) and _PREFIXED.search(chunk)):
             raise _Irregular
-        letters = set(_CELL_COLUMNS.findall(chunk))
-        if letters:
-            columns = max(columns, _column_number(max(letters, key=lambda b: (len(b), b)).decode()))
-        numbers = set(_CELL_ROWS.findall(chunk)) | set(_ROWS.findall(chunk))
+        if b"<![CDATA[" in chunk:
+            raise _Irregular
+        cells = _CELL_TAG.findall(chunk)
+        if len(cells) != chunk.count(b"<c "):
+            raise _Irregular
+        if cells:
+            columns = max(columns, max(map(_column_number, {letters.decode() for letters, _r in cells})))
+        numbers = {number for _l, number in cells} | set(_ROWS.findall(chunk))
         if numbers:
-            rows = max(rows, int(max(numbers, key=lambda b: (len(b), b))))
+            rows = max(rows, max(map(int, numbers)))
         _check_size(sheet, rows, columns)  # stop at the first chunk past a limit
-    return rows, columns
+        shared = _SHARED_CELL.findall(chunk)
+        if len(shared) != chunk.count(b' t="s"'):
+            raise _Irregular
+        text += _shared_text(lengths, shared) + sum(map(len, _INLINE_TEXT.findall(chunk)))
+        if not chunk.startswith(b"<"):  # a long text carried over from the last chunk
+            text += max(chunk.find(b"<"), 0) or len(chunk)
+        _check_text(sheet, text)
+    return rows, columns, text
 
 
-def _full_scan(archive, info, sheet: str) -> tuple[int, int]:
+def _full_scan(parts: _Parts, info, sheet: str, lengths) -> tuple[int, int, int]:
     """Every row and cell element, placed as the reader places them: a row or cell without a
-    reference follows the previous one."""
-    at = {"row": 0, "column": 0}
-    size = {"rows": 0, "columns": 0}
+    reference follows the previous one. The text of every string cell is counted as it goes."""
+    at = {"row": 0, "column": 0, "type": None, "value": None, "text": False}
+    size = {"rows": 0, "columns": 0, "text": 0}
+    count = len(lengths)
 
     def start(name, attrs):
         local, reference = name.rpartition(":")[2], attrs.get("r")
         if local == "row":
+            if reference is not None and not _ROW_NUMBER.fullmatch(reference):
+                raise ImportFileError(_not_xlsx())
             at["row"], at["column"] = (int(reference) if reference else at["row"] + 1), 0
             row = at["row"]
         elif local == "c":
@@ -292,22 +502,49 @@ def _full_scan(archive, info, sheet: str) -> tuple[int, int]:
                 row, at["column"] = _reference_size(reference)
             else:
                 row, at["column"] = at["row"], at["column"] + 1
+            at["type"] = attrs.get("t")
+        elif local == "v" and at["type"] == "s":
+            at["value"] = []
+            return
+        elif local == "t":
+            at["text"] = True
+            return
         else:
             return
         if row > size["rows"] or at["column"] > size["columns"]:
             size["rows"], size["columns"] = max(size["rows"], row), max(size["columns"], at["column"])
             _check_size(sheet, size["rows"], size["columns"])
 
+    def end(name):
+        local = name.rpartition(":")[2]
+        if local == "v" and at["value"] is not None:
+            digits, at["value"] = "".join(at["value"]).strip(), None
+            if digits.isdigit() and len(digits) <= 10 and int(digits) < count:
+                size["text"] += lengths[int(digits)]
+                _check_text(sheet, size["text"])
+        elif local == "t":
+            at["text"] = False
+        elif local == "c":
+            at["type"] = None
+
+    def characters(data):
+        if at["value"] is not None:
+            if len(at["value"]) < 64:
+                at["value"].append(data)
+        elif at["text"]:
+            size["text"] += len(data.encode())
+            _check_text(sheet, size["text"])
+
     parser = _xml_parser()
-    parser.StartElementHandler = start
-    for chunk in _chunks(archive, info):
+    parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, characters
+    for chunk in _chunks(parts.fileobj, info):
         parser.Parse(chunk, False)
     parser.Parse(b"", True)
-    return size["rows"], size["columns"]
+    return size["rows"], size["columns"], size["text"]
 
 
 def _reference_size(reference: str) -> tuple[int, int]:
-    """XFD1048576 → (1048576, 16384)."""
+    """XFD1048576 → (1048576, 16384); a row number with leading zeros or too many digits is refused."""
     match = _REFERENCE.fullmatch(reference.strip())
     if not match:
         raise ImportFileError(_not_xlsx())

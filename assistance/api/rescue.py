@@ -151,7 +151,7 @@ class RescueViewSet(
         outcome = params.get("outcome") or None
         identified = params.get("identified", "")
         errors = FieldErrors()
-        if year and not (year.isascii() and year.isdigit()):  # "²".isdigit() is true, int("²") fails
+        if year and not (year.isascii() and year.isdigit() and len(year) <= 4):  # "²".isdigit() is true, int("²") fails
             errors.add("year", _("year 应为入站年份（数字）。"))
         elif year:
             check_year(errors, "year", int(year))

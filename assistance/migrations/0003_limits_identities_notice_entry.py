@@ -8,6 +8,8 @@ import django.db.models.lookups
 from django.conf import settings
 from django.db import migrations, models
 
+from core.migration_operations import AddCheckConstraintNotValid
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -122,7 +124,7 @@ class Migration(migrations.Migration):
                 name="case_backfilled",
             ),
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="assetitem",
             constraint=models.CheckConstraint(
                 condition=models.Q(
@@ -133,7 +135,7 @@ class Migration(migrations.Migration):
                 name="asset_value_plausible",
             ),
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="benefittier",
             constraint=models.CheckConstraint(
                 condition=models.Q(
@@ -144,7 +146,7 @@ class Migration(migrations.Migration):
                 name="tier_income_plausible",
             ),
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="benefittier",
             constraint=models.CheckConstraint(
                 condition=models.Q(
@@ -155,7 +157,7 @@ class Migration(migrations.Migration):
                 name="tier_amount_plausible",
             ),
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="case",
             constraint=models.CheckConstraint(
                 condition=models.Q(
@@ -166,7 +168,7 @@ class Migration(migrations.Migration):
                 name="case_requested_amount_plausible",
             ),
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="case",
             constraint=models.CheckConstraint(
                 condition=models.Q(
@@ -180,7 +182,7 @@ class Migration(migrations.Migration):
                 violation_error_message="日期应在 1900-01-01 至 2100-12-31 之间。",
             ),
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="case",
             constraint=models.CheckConstraint(
                 condition=models.Q(
@@ -195,7 +197,7 @@ class Migration(migrations.Migration):
                 violation_error_message="日期应在 1900-01-01 至 2100-12-31 之间。",
             ),
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="case",
             constraint=models.CheckConstraint(
                 condition=models.Q(
@@ -210,7 +212,7 @@ class Migration(migrations.Migration):
                 violation_error_message="日期应在 1900-01-01 至 2100-12-31 之间。",
             ),
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="case",
             constraint=models.CheckConstraint(
                 condition=models.Q(
@@ -225,7 +227,7 @@ class Migration(migrations.Migration):
                 violation_error_message="日期应在 1900-01-01 至 2100-12-31 之间。",
             ),
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="case",
             constraint=models.CheckConstraint(
                 condition=models.Q(
@@ -240,7 +242,7 @@ class Migration(migrations.Migration):
                 violation_error_message="日期应在 1900-01-01 至 2100-12-31 之间。",
             ),
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="case",
             constraint=models.CheckConstraint(
                 condition=models.Q(
@@ -255,7 +257,7 @@ class Migration(migrations.Migration):
                 violation_error_message="日期应在 1900-01-01 至 2100-12-31 之间。",
             ),
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="case",
             constraint=models.CheckConstraint(
                 condition=models.Q(
@@ -270,7 +272,7 @@ class Migration(migrations.Migration):
                 violation_error_message="日期应在 1900-01-01 至 2100-12-31 之间。",
             ),
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="case",
             constraint=models.CheckConstraint(
                 condition=models.Q(
@@ -284,7 +286,7 @@ class Migration(migrations.Migration):
                 violation_error_message="日期应在 1900-01-01 至 2100-12-31 之间。",
             ),
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="case",
             constraint=models.CheckConstraint(
                 condition=models.Q(
@@ -298,7 +300,7 @@ class Migration(migrations.Migration):
                 violation_error_message="日期应在 1900-01-01 至 2100-12-31 之间。",
             ),
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="case",
             constraint=models.CheckConstraint(
                 condition=models.Q(
@@ -312,7 +314,7 @@ class Migration(migrations.Migration):
                 violation_error_message="日期应在 1900-01-01 至 2100-12-31 之间。",
             ),
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="case",
             constraint=models.CheckConstraint(
                 condition=models.Q(
@@ -326,7 +328,7 @@ class Migration(migrations.Migration):
                 violation_error_message="日期应在 1900-01-01 至 2100-12-31 之间。",
             ),
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="case",
             constraint=models.CheckConstraint(
                 condition=models.Q(
@@ -341,7 +343,7 @@ class Migration(migrations.Migration):
                 violation_error_message="日期应在 1900-01-01 至 2100-12-31 之间。",
             ),
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="case",
             constraint=models.CheckConstraint(
                 condition=django.db.models.lookups.LessThanOrEqual(
@@ -350,7 +352,7 @@ class Migration(migrations.Migration):
                 name="case_reason_length",
             ),
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="case",
             constraint=models.CheckConstraint(
                 condition=django.db.models.lookups.LessThanOrEqual(
@@ -359,7 +361,7 @@ class Migration(migrations.Migration):
                 name="case_investigation_note_length",
             ),
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="case",
             constraint=models.CheckConstraint(
                 condition=django.db.models.lookups.LessThanOrEqual(
@@ -368,7 +370,7 @@ class Migration(migrations.Migration):
                 name="case_opinion_length",
             ),
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="case",
             constraint=models.CheckConstraint(
                 condition=django.db.models.lookups.LessThanOrEqual(
@@ -377,7 +379,7 @@ class Migration(migrations.Migration):
                 name="case_refusal_reason_length",
             ),
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="case",
             constraint=models.CheckConstraint(
                 condition=django.db.models.lookups.LessThanOrEqual(
@@ -386,7 +388,7 @@ class Migration(migrations.Migration):
                 name="case_extension_reason_length",
             ),
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="case",
             constraint=models.CheckConstraint(
                 condition=django.db.models.lookups.LessThanOrEqual(
@@ -395,7 +397,7 @@ class Migration(migrations.Migration):
                 name="case_end_reason_length",
             ),
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="decision",
             constraint=models.CheckConstraint(
                 condition=models.Q(
@@ -409,7 +411,7 @@ class Migration(migrations.Migration):
                 violation_error_message="日期应在 1900-01-01 至 2100-12-31 之间。",
             ),
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="decision",
             constraint=models.CheckConstraint(
                 condition=models.Q(
@@ -423,7 +425,7 @@ class Migration(migrations.Migration):
                 violation_error_message="日期应在 1900-01-01 至 2100-12-31 之间。",
             ),
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="holiday",
             constraint=models.CheckConstraint(
                 condition=models.Q(
@@ -435,7 +437,7 @@ class Migration(migrations.Migration):
                 violation_error_message="日期应在 1900-01-01 至 2100-12-31 之间。",
             ),
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="incomeitem",
             constraint=models.CheckConstraint(
                 condition=models.Q(
@@ -446,7 +448,7 @@ class Migration(migrations.Migration):
                 name="income_amount_plausible",
             ),
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="objection",
             constraint=models.CheckConstraint(
                 condition=models.Q(
@@ -461,7 +463,7 @@ class Migration(migrations.Migration):
                 violation_error_message="日期应在 1900-01-01 至 2100-12-31 之间。",
             ),
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="objection",
             constraint=models.CheckConstraint(
                 condition=django.db.models.lookups.LessThanOrEqual(
@@ -470,7 +472,7 @@ class Migration(migrations.Migration):
                 name="objection_content_length",
             ),
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="rescue",
             constraint=models.CheckConstraint(
                 condition=models.Q(
@@ -485,7 +487,7 @@ class Migration(migrations.Migration):
                 violation_error_message="日期应在 1900-01-01 至 2100-12-31 之间。",
             ),
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="rescue",
             constraint=models.CheckConstraint(
                 condition=models.Q(
@@ -500,7 +502,7 @@ class Migration(migrations.Migration):
                 violation_error_message="日期应在 1900-01-01 至 2100-12-31 之间。",
             ),
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="rescue",
             constraint=models.CheckConstraint(
                 condition=models.Q(
@@ -515,7 +517,7 @@ class Migration(migrations.Migration):
                 violation_error_message="日期应在 1900-01-01 至 2100-12-31 之间。",
             ),
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="rescue",
             constraint=models.CheckConstraint(
                 condition=django.db.models.lookups.LessThanOrEqual(
@@ -524,7 +526,7 @@ class Migration(migrations.Migration):
                 name="rescue_description_length",
             ),
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="standard",
             constraint=models.CheckConstraint(
                 condition=models.Q(
@@ -543,7 +545,7 @@ class Migration(migrations.Migration):
                 name="standard_amount_plausible",
             ),
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="standard",
             constraint=models.CheckConstraint(
                 condition=models.Q(
@@ -558,7 +560,7 @@ class Migration(migrations.Migration):
                 violation_error_message="日期应在 1900-01-01 至 2100-12-31 之间。",
             ),
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="transition",
             constraint=models.CheckConstraint(
                 condition=models.Q(
@@ -572,7 +574,7 @@ class Migration(migrations.Migration):
                 violation_error_message="日期应在 1900-01-01 至 2100-12-31 之间。",
             ),
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="transition",
             constraint=models.CheckConstraint(
                 condition=django.db.models.lookups.LessThanOrEqual(

@@ -5,6 +5,7 @@ Every state change goes through `case_transition`, which checks the workflow tab
 Transition row, in one transaction. A refused action changes nothing."""
 
 import calendar as _cal
+import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass
@@ -36,6 +37,8 @@ DEFAULT_LIMIT_DAYS = 20
 EXTENDED_LIMIT_DAYS = 45
 #: Art. 19: the township's opinion is posted for 7 days.
 NOTICE_DAYS = 7
+#: A back-dated notice's reason says something (the paper notice's dates), not one character.
+BACKFILL_REASON_MIN = 4
 #: 2022 notice: gradual exit lasts at most 6 months.
 GRADUAL_EXIT_MONTHS = 6
 #: 2022 notice: a member's death triggers a re-check within 3 months.
@@ -358,7 +361,7 @@ def document_content_is(kind: DocumentType, fileobj) -> bool:
         try:
             with zipfile.ZipFile(fileobj) as archive:  # reads the directory only, never inflates
                 names = archive.namelist()
-        except (zipfile.BadZipFile, ValueError, OSError):
+        except Exception:  # any archive zipfile cannot list (bad, encrypted, version 6.4+) is not Office
             return False
         return "[Content_Types].xml" in names and any(n.startswith(kind.zip_part) for n in names)
     finally:
@@ -511,9 +514,14 @@ _NAME_SEPARATORS = ("，", ",", "；", ";", "/", "／", "\n", "\r", "\t")
 
 
 def _normal(text: str) -> str:
-    """A name as compared: NFKC (full-width letters and spaces become plain), case-folded, one space
-    between words."""
-    return " ".join(unicodedata.normalize("NFKC", text or "").casefold().split())
+    """A name as compared: NFKC (full-width letters and spaces become plain), case-folded, without
+    bracketed remarks ("陈志明（组长）"), invisible format characters (zero-width spaces) or any
+    spaces at all ("陈 志明" is 陈志明)."""
+    text = _REMARKS.sub("", unicodedata.normalize("NFKC", text or "")).casefold()
+    return "".join(c for c in text if not c.isspace() and unicodedata.category(c) != "Cf")
+
+
+_REMARKS = re.compile(r"[(（\[【][^)）\]】]*[)）\]】]")
 
 
 def _is_title(token: str) -> bool:
@@ -523,38 +531,42 @@ def _is_title(token: str) -> bool:
 
 def _investigator_names(text: str) -> list[str]:
     """The investigators as typed, one entry per person: separated by 、，,；; / or spaces, except that a
-    title and the name after it ("洪濑镇经办人 陈志明") are one person."""
+    title and the name after it ("洪濑镇经办人 陈志明") are one person, and so are the pieces of a name
+    typed with a space inside it ("陈 志明": a one-character piece is never a person of its own)."""
     text = unicodedata.normalize("NFKC", text or "")
     for sep in _NAME_SEPARATORS:
         text = text.replace(sep, "、")
     names = []
     for part in text.split("、"):
-        title = ""
+        title, pending = "", ""
         for token in part.split():
-            if _is_title(token) and not title:
+            if _is_title(token) and not title and not pending:
                 title = token
                 continue
+            token = f"{pending} {token}" if pending else token
+            if len(_normal(token)) < 2:
+                pending = token  # a surname typed apart from the given name
+                continue
             names.append(f"{title} {token}".strip())
-            title = ""
-        if title:
-            names.append(title)
+            title, pending = "", ""
+        if title or pending:
+            names.append(f"{title} {pending}".strip())
     return names
 
 
 def _name_keys(text: str) -> set[str]:
-    """The forms a person's name is matched by: as written, without spaces, and without a title in
-    front of it ("洪濑镇经办人 陈志明" → 陈志明)."""
+    """The forms a person's name is matched by: as written (normalised) and without a title in front
+    of it ("洪濑镇经办人 陈志明" → 陈志明)."""
     name = _normal(text)
     if not name:
         return set()
-    compact = name.replace(" ", "")
-    untitled = [name.split(" ")[-1]]
+    untitled = [_normal(text.split()[-1])] if text.split() else []
     for ending in TITLE_ENDINGS:
-        cut = compact.rfind(ending)
+        cut = name.rfind(ending)
         if cut >= 0:
-            untitled.append(compact[cut + len(ending) :])
+            untitled.append(name[cut + len(ending) :])
     # a name left without its title has at least two characters (a Chinese name does)
-    return {name, compact, *(n for n in untitled if len(n) >= 2)}
+    return {name, *(n for n in untitled if len(n) >= 2)}
 
 
 def _user_keys(user) -> set[str]:
@@ -566,25 +578,39 @@ def _user_keys(user) -> set[str]:
     return {k for k in keys if k}
 
 
+def _names_user(entry: str, keys: set[str]) -> bool:
+    """Whether a typed investigator names the user: one of the user's names is the entry, or is in it
+    with words around it ("陈志明同志", "组长陈志明"). A name in a longer one (王丽 in 王丽华) also
+    counts: refusing a confirmation someone else can give is the safe side of 审核与调查分离."""
+    typed = _name_keys(entry)
+    if typed & keys:
+        return True
+    entry_text = _normal(entry)
+    return any(len(key) >= 2 and key in entry_text for key in keys)
+
+
 def _named_in(user, investigators: str) -> str | None:
     """The entry of `investigators` that names this user, if any."""
     keys = _user_keys(user)
-    return next((name for name in _investigator_names(investigators) if _name_keys(name) & keys), None)
+    return next((name for name in _investigator_names(investigators) if _names_user(name, keys)), None)
 
 
 def _investigator_accounts(case: Case, names: list[str]) -> list:
     """The user accounts the typed investigators name, among those who could act on the case (its
     township's users and the city's): a common name may tie two accounts, and both are kept apart
     from confirming it (the safe side of 审核与调查分离)."""
-    wanted = set().union(*(_name_keys(n) for n in names)) if names else set()
-    if not wanted:
+    if not names:
         return []
     users = (
         get_user_model()
         .objects.filter(is_active=True)
         .filter(Q(township_id=case.township_id) | Q(township__isnull=True))
     )
-    return [u for u in users.only("id", "username", "first_name", "last_name") if _user_keys(u) & wanted]
+    return [
+        u
+        for u in users.only("id", "username", "first_name", "last_name")
+        if any(_names_user(name, _user_keys(u)) for name in names)
+    ]
 
 
 def _check_maker_checker(case: Case, user) -> None:
@@ -757,11 +783,15 @@ def _decide(case, *, user, on, comment, recheck_months=None):
 def _notice_backfilled(case: Case, comment: str) -> bool:
     """Art. 19's 7-day notice, on the system's clock: a notice entered in the system less than 7 days
     before its confirmation (its stated dates back-dated: data entry lags the paper) may be
-    confirmed with a reason, the confirmation's comment, and the case goes on the 公示期补录 list."""
+    confirmed with a reason, the confirmation's comment, and the case goes on the 公示期补录 list.
+    Counted in days as the notice is: one entered on day D has run its 7 days on D+7, whatever the hour."""
     notice = case.transitions.filter(action="publish_notice").order_by("-entered_at", "-id").first()
-    if notice is None or timezone.now() - notice.entered_at >= timedelta(days=NOTICE_DAYS):
+    if notice is None:
         return False
-    if not comment:
+    entered_on = timezone.localdate(notice.entered_at)
+    if timezone.localdate() >= entered_on + timedelta(days=NOTICE_DAYS):
+        return False
+    if len((comment or "").strip()) < BACKFILL_REASON_MIN:
         entered = timezone.localtime(notice.entered_at)
         raise ValidationError(
             {
@@ -792,7 +822,13 @@ def _confirm(case, *, user, on, comment, recheck_months=None):
 
 
 def _emergency_confirm(case, *, user, on, comment):
+    """先行救助 skips the investigation and the notice, not the second pair of eyes: whoever entered
+    or accepted the application does not decide it (申请受理与审批分离)."""
     _require(comment, "comment", _("请说明先行救助的紧急情况。"))
+    if case.transitions.filter(user=user, action__in=("create", "accept")).exists():
+        raise ApplicationError(
+            _("您登记或受理了该申请，不能先行救助确认（受理与审批分离），请由其他经办人确认。"), code="maker_checker"
+        )
     _decide(case, user=user, on=on, comment=comment)
     case.paperwork_pending = True
 

@@ -1,7 +1,9 @@
 from django.db.models import F, Func, IntegerField, Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
@@ -17,12 +19,23 @@ from core.services.access import lockout_message, login_locked_until
 from core.services.people import household_create, household_member_add, person_create, person_update
 
 
+class TokenRequestSerializer(AuthTokenSerializer):
+    """A username longer than any account's is refused as a field error before anyone is asked to
+    authenticate it (the lockout would otherwise try to record it and fail: found by the fuzzer)."""
+
+    username = serializers.CharField(label=_("用户名"), write_only=True, max_length=150)
+    password = serializers.CharField(
+        label=_("密码"), style={"input_type": "password"}, trim_whitespace=False, write_only=True, max_length=128
+    )
+
+
 class TokenView(ObtainAuthToken):
     """POST {"username", "password"} → {"token"}. Failures count toward the login lockout (per
     account and client address, as on the login page); a locked account answers 429
     {"detail": "账户已锁定，请于 HH:MM 后再试。", "code": "account_locked", "locked_until": ISO time},
     whatever the password, never "wrong credentials"."""
 
+    serializer_class = TokenRequestSerializer
     permission_classes = [AllowAny]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "auth"
@@ -38,7 +51,9 @@ class TokenView(ObtainAuthToken):
             return super().post(request, *args, **kwargs)
         except exceptions.ValidationError:
             data = request.data if isinstance(request.data, dict) else {}
-            until = login_locked_until(request, data.get("username"))
+            username = data.get("username")
+            # As the serializer read it (trimmed): "officer " is the locked officer, not a stranger.
+            until = login_locked_until(request, username.strip() if isinstance(username, str) else None)
             if until is None:
                 raise
             retry_after = max(1, int((until - timezone.now()).total_seconds()))

@@ -6,6 +6,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from core.migration_operations import AddCheckConstraintNotValid
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -79,7 +81,7 @@ class Migration(migrations.Migration):
                 name="payment_line_one_off_once",
             ),
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="person",
             constraint=models.CheckConstraint(
                 condition=models.Q(
@@ -93,7 +95,7 @@ class Migration(migrations.Migration):
                 violation_error_message="日期应在 1900-01-01 至 2100-12-31 之间。",
             ),
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="person",
             constraint=models.CheckConstraint(
                 condition=models.Q(

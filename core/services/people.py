@@ -11,7 +11,7 @@ from core.events import person_died
 from core.exceptions import FieldErrors
 from core.identifiers import normalize_id_number, parse_id_number, validate_person_name
 from core.jurisdiction import user_can_act_in
-from core.limits import check_date
+from core.limits import check_date, check_text
 from core.models import Division, Household, HouseholdMember, Person
 
 PERSON_FIELDS = (
@@ -58,6 +58,12 @@ def _loaded(instance, field: str) -> bool:
     return related is not None and not related._state.adding
 
 
+def _name_is_new(person: Person) -> bool:
+    if person._state.adding or person.pk is None:
+        return True
+    return Person.objects.filter(pk=person.pk).values_list("name", flat=True).first() != person.name
+
+
 def person_validate(person: Person, *, user, check_unique: bool = True) -> None:
     """Every rule for a person; raises ValidationError keyed by field."""
     errors = FieldErrors()
@@ -70,7 +76,9 @@ def person_validate(person: Person, *, user, check_unique: bool = True) -> None:
         person.full_clean(exclude=loaded, validate_unique=check_unique, validate_constraints=False)
     except ValidationError as exc:
         errors.merge(exc)
-    if person.name and "name" not in errors:
+    # The rule applies to a name as it is typed: a name kept from before the rule (an old import)
+    # does not stop the person from being edited or a death from being recorded.
+    if person.name and "name" not in errors and _name_is_new(person):
         try:
             validate_person_name(person.name)
         except ValidationError as exc:
@@ -179,6 +187,7 @@ def household_create(*, user, head: Person, address: str = "", members=()) -> Ho
     _check_can_act(user, head.township_id)
     _check_free(head, "head")
     household = Household(head=head, township_id=head.township_id, village_id=head.village_id, address=address)
+    _check_address(address)
     household.full_clean()
     _set_history_user(household, user)
     household.save()
@@ -190,10 +199,17 @@ def household_create(*, user, head: Person, address: str = "", members=()) -> Ho
     return household
 
 
+def _check_address(address: str) -> None:
+    errors = FieldErrors()
+    check_text(errors, "address", address, max_length=Household._meta.get_field("address").max_length)
+    errors.raise_if_any()
+
+
 @transaction.atomic
 def household_update(*, user, household: Household, address: str) -> Household:
     _check_can_act(user, household.township_id)
     household.address = address.strip()
+    _check_address(household.address)
     household.full_clean()
     _set_history_user(household, user)
     household.save()

@@ -6,6 +6,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
 
+from core.migration_operations import AddCheckConstraintNotValid
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -23,7 +25,7 @@ class Migration(migrations.Migration):
             model_name="waiver",
             name="waiver_total_not_negative",
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="deathrecord",
             constraint=models.CheckConstraint(
                 condition=models.Q(
@@ -38,7 +40,7 @@ class Migration(migrations.Migration):
                 violation_error_message="日期应在 1900-01-01 至 2100-12-31 之间。",
             ),
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="deathrecord",
             constraint=models.CheckConstraint(
                 condition=models.Q(
@@ -53,7 +55,7 @@ class Migration(migrations.Migration):
                 violation_error_message="日期应在 1900-01-01 至 2100-12-31 之间。",
             ),
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="facility",
             constraint=models.CheckConstraint(
                 condition=models.Q(
@@ -67,7 +69,7 @@ class Migration(migrations.Migration):
                 violation_error_message="日期应在 1900-01-01 至 2100-12-31 之间。",
             ),
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="facility",
             constraint=models.CheckConstraint(
                 condition=models.Q(
@@ -81,7 +83,7 @@ class Migration(migrations.Migration):
                 violation_error_message="日期应在 1900-01-01 至 2100-12-31 之间。",
             ),
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="feeitemprice",
             constraint=models.CheckConstraint(
                 condition=models.Q(
@@ -92,7 +94,7 @@ class Migration(migrations.Migration):
                 name="feeitemprice_price_plausible",
             ),
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="feeitemprice",
             constraint=models.CheckConstraint(
                 condition=models.Q(
@@ -107,7 +109,7 @@ class Migration(migrations.Migration):
                 violation_error_message="日期应在 1900-01-01 至 2100-12-31 之间。",
             ),
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="placement",
             constraint=models.CheckConstraint(
                 condition=models.Q(
@@ -121,7 +123,7 @@ class Migration(migrations.Migration):
                 violation_error_message="日期应在 1900-01-01 至 2100-12-31 之间。",
             ),
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="tombcase",
             constraint=models.CheckConstraint(
                 condition=models.Q(
@@ -135,7 +137,7 @@ class Migration(migrations.Migration):
                 violation_error_message="日期应在 1900-01-01 至 2100-12-31 之间。",
             ),
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="tombcase",
             constraint=models.CheckConstraint(
                 condition=models.Q(
@@ -149,7 +151,7 @@ class Migration(migrations.Migration):
                 violation_error_message="日期应在 1900-01-01 至 2100-12-31 之间。",
             ),
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="waiver",
             constraint=models.CheckConstraint(
                 condition=models.Q(
@@ -160,7 +162,7 @@ class Migration(migrations.Migration):
                 name="waiver_total_plausible",
             ),
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="waiver",
             constraint=models.CheckConstraint(
                 condition=models.Q(
@@ -174,7 +176,7 @@ class Migration(migrations.Migration):
                 violation_error_message="日期应在 1900-01-01 至 2100-12-31 之间。",
             ),
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="waiverline",
             constraint=models.CheckConstraint(
                 condition=models.Q(
@@ -185,7 +187,7 @@ class Migration(migrations.Migration):
                 name="waiverline_charged_plausible",
             ),
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="waiverline",
             constraint=models.CheckConstraint(
                 condition=models.Q(

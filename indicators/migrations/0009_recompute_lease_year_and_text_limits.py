@@ -5,11 +5,7 @@ import django.db.models.lookups
 from django.conf import settings
 from django.db import migrations, models
 
-
-def drop_choices_for_impossible_years(apps, schema_editor):
-    """Choices recorded for years no plan has (0, 1800, 2999, 8384: the API took any number) never
-    counted for anything (values are read for 2020–2025 only); the new constraint refuses them."""
-    apps.get_model("indicators", "ValueChoice").objects.exclude(year__gte=1900, year__lte=2100).delete()
+from core.migration_operations import AddCheckConstraintNotValid
 
 
 class Migration(migrations.Migration):
@@ -20,13 +16,12 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(drop_choices_for_impossible_years, migrations.RunPython.noop),
         migrations.AddField(
             model_name="recomputerun",
             name="heartbeat_at",
             field=models.DateTimeField(blank=True, null=True, verbose_name="最近心跳"),
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="basestatistic",
             constraint=models.CheckConstraint(
                 condition=models.Q(
@@ -35,7 +30,7 @@ class Migration(migrations.Migration):
                 name="basestat_year_plausible",
             ),
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="indicator",
             constraint=models.CheckConstraint(
                 condition=django.db.models.lookups.LessThanOrEqual(
@@ -44,7 +39,7 @@ class Migration(migrations.Migration):
                 name="indicator_derivation_length",
             ),
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="keyproject",
             constraint=models.CheckConstraint(
                 condition=django.db.models.lookups.LessThanOrEqual(
@@ -53,7 +48,7 @@ class Migration(migrations.Migration):
                 name="keyproject_content_length",
             ),
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="keyproject",
             constraint=models.CheckConstraint(
                 condition=django.db.models.lookups.LessThanOrEqual(
@@ -62,7 +57,7 @@ class Migration(migrations.Migration):
                 name="keyproject_milestones_length",
             ),
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="keyproject",
             constraint=models.CheckConstraint(
                 condition=django.db.models.lookups.LessThanOrEqual(
@@ -71,7 +66,7 @@ class Migration(migrations.Migration):
                 name="keyproject_notes_length",
             ),
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="manualvalue",
             constraint=models.CheckConstraint(
                 condition=models.Q(
@@ -80,7 +75,7 @@ class Migration(migrations.Migration):
                 name="manual_value_year_plausible",
             ),
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="recomputerun",
             constraint=models.CheckConstraint(
                 condition=models.Q(
@@ -89,7 +84,7 @@ class Migration(migrations.Migration):
                 name="recompute_year_plausible",
             ),
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="snapshot",
             constraint=models.CheckConstraint(
                 condition=models.Q(
@@ -98,7 +93,7 @@ class Migration(migrations.Migration):
                 name="snapshot_year_plausible",
             ),
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="valuechoice",
             constraint=models.CheckConstraint(
                 condition=models.Q(
@@ -107,7 +102,7 @@ class Migration(migrations.Migration):
                 name="value_choice_year_plausible",
             ),
         ),
-        migrations.AddConstraint(
+        AddCheckConstraintNotValid(
             model_name="yearapproval",
             constraint=models.CheckConstraint(
                 condition=models.Q(

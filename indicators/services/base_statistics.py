@@ -20,9 +20,6 @@ def base_statistic_save(*, user, year: int, township: Division | None = None, **
     check_year(errors, "year", year, earliest=FIRST_YEAR, latest=LAST_YEAR)
     if township is not None and township.level != Division.Level.TOWNSHIP:
         errors.add("township", _("请选择乡镇（街道）。"))
-    population, older = values.get("resident_population"), values.get("population_60_plus")
-    if population is not None and older is not None and older > population:
-        errors.add("population_60_plus", _("60岁及以上人口不能多于常住人口。"))
     if "source" in values:
         check_text(errors, "source", values["source"], max_length=BaseStatistic._meta.get_field("source").max_length)
     errors.raise_if_any()
@@ -31,6 +28,12 @@ def base_statistic_save(*, user, year: int, township: Division | None = None, **
     for field in FIELDS:
         if field in values:
             setattr(stat, field, values[field])
+    # Compared as saved: a new resident population below the 60+ figure already on file is refused
+    # as the same field error, not left to the database constraint.
+    population, older = stat.resident_population, stat.population_60_plus
+    if population is not None and older is not None and older > population:
+        errors.add("population_60_plus", _("60岁及以上人口不能多于常住人口。"))
+        errors.raise_if_any()
     stat.updated_by = user
     stat.full_clean(validate_unique=False, validate_constraints=False)
     stat.save()

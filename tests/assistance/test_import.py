@@ -53,3 +53,20 @@ def test_one_bad_row_saves_nothing_and_every_bad_row_is_named(standards, officer
     assert {(5, "类别"), (5, "申请人身份证号")} <= named
     assert 2 not in {r for r, _c in named}
     assert Case.objects.filter(state=Case.State.ACTIVE).count() == 0
+
+
+def test_an_amount_no_one_is_paid_or_not_a_number_is_a_named_error(standards, officer, client_for,
+                                                                  django_capture_on_commit_callbacks):  # fmt: skip
+    huge, nan = family(1), family(1)
+    rows = [
+        row(类别="特困供养", 细类="分散供养", 申请人身份证号=huge.head.id_number, 保障人数="1",
+            **{"月发放金额（元）": "99999999.99", "认定日期": "2024-01-02", "生活自理能力": "生活自理"}),
+        row(类别="特困供养", 细类="分散供养", 申请人身份证号=nan.head.id_number, 保障人数="1",
+            **{"月发放金额（元）": "NaN", "认定日期": "2024-01-02", "生活自理能力": "生活自理"}),
+    ]  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        upload_kind(client_for(officer), "assistance-cases", xlsx(rows, HEADERS))
+    job = ImportJob.objects.get()
+    assert job.state == ImportJob.State.REJECTED
+    assert {(2, "月发放金额（元）"), (3, "月发放金额（元）")} <= {(e["row"], e["column"]) for e in job.errors}
+    assert not Case.objects.exists()

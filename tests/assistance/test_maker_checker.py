@@ -48,6 +48,12 @@ def refused(user, case, match="不能审核确认"):
         "chenzm、张三",  # his username
         "CHENZM，张三",  # the username in capitals, another separator
         "陈志明 、 张三",  # stray spaces
+        "陈 志明、张三",  # a space inside the name
+        "陈\u3000志明、张三",  # a full-width space inside it
+        "陈\u200b志明、张三",  # an invisible zero-width space inside it
+        "陈志明同志、张三",  # a title after the name
+        "陈志明主任、张三",
+        "陈志明（组长）、张三",  # a remark in brackets
     ],
 )
 def test_a_named_investigator_cannot_confirm_however_the_name_is_typed(
@@ -128,9 +134,20 @@ def test_the_api_refuses_the_recorder_of_the_investigation_with_400(standards, c
         ("洪濑镇经办人 陈志明、张三", ["洪濑镇经办人 陈志明", "张三"]),
         ("王主任 李四", ["王主任", "李四"]),
         ("黄秀英；陈国华/林美玲", ["黄秀英", "陈国华", "林美玲"]),
+        ("陈 志明、张三", ["陈 志明", "张三"]),  # one person with a space in the name, not two
     ],
 )
 def test_investigators_are_counted_one_entry_per_person(standards, assistant, typed, names):
     case = apply(assistant, family(2), accept=True)
     case = case_transition(user=assistant, case=case, action="investigate", investigators=typed, verification="passed")
     assert case.investigators == "、".join(names)
+
+
+def test_whoever_entered_or_accepted_an_emergency_application_does_not_decide_it(standards, chen, reviewer):
+    case = apply(chen, family(2), kind=Case.Kind.TEMPORARY, subtype="emergency", requested_amount="2000",
+                 accept=True, accepted_on=days_ago(2))  # fmt: skip
+    with pytest.raises(ApplicationError) as err:
+        case_transition(user=chen, case=case, action="emergency_confirm", comment="房屋失火")
+    assert err.value.code == "maker_checker"
+    case = case_transition(user=reviewer, case=case, action="emergency_confirm", comment="房屋失火")
+    assert case.state == Case.State.ACTIVE

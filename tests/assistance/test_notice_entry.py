@@ -61,6 +61,25 @@ def test_a_notice_entered_6_days_ago_still_needs_the_reason(standards, assistant
         case_transition(user=second_officer, case=case, action="confirm")
 
 
+def test_a_notice_entered_late_in_the_evening_7_days_ago_has_run_its_days(
+    standards, assistant, officer, second_officer
+):
+    """Counted in days as the notice is: entered on day D at 23:30, it has run its 7 days on D+7 at
+    any hour (an hour-by-hour clock would flag every on-time case confirmed in the morning)."""
+    case = to_notice(apply(assistant, family(2)), investigator=assistant, reviewer=officer)
+    late = timezone.make_aware(datetime.datetime.combine(days_ago(7), datetime.time(23, 30)))
+    Transition.objects.filter(case=case, action="publish_notice").update(entered_at=late)
+    case = case_transition(user=second_officer, case=case, action="confirm")
+    assert case.state == Case.State.ACTIVE and not case.notice_backfilled
+
+
+def test_a_one_character_reason_is_not_a_reason(standards, assistant, officer, second_officer):
+    case = backdated_in_one_sitting(assistant, officer)
+    with pytest.raises(ValidationError) as err:
+        case_transition(user=second_officer, case=case, action="confirm", comment="。")
+    assert "comment" in err.value.message_dict
+
+
 def test_with_a_reason_the_case_is_confirmed_and_put_on_the_backfill_list(
     standards, assistant, officer, second_officer
 ):

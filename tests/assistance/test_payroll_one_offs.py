@@ -169,3 +169,21 @@ def test_a_far_month_draft_cannot_be_approved(standards, assistant, officer, sta
     assert f"{NEXT:%Y-%m}" in str(getattr(err.value, "message", err.value))
     far.refresh_from_db()
     assert far.state == PaymentBatch.State.DRAFT
+
+
+def test_a_one_off_held_by_a_draft_of_an_unpayable_past_month_is_paid_by_a_real_month(
+    standards, assistant, officer, staff
+):
+    """A leftover 1800-01 draft (made before months were bounded) can be neither rebuilt nor
+    approved: it does not keep the case from the month that can pay it."""
+    case = temporary_case(assistant, officer)
+    stale = PaymentBatch.objects.create(program="assistance", month=datetime.date(1800, 1, 1), built_by=staff,
+                                        built_at=timezone.now(), line_count=1, people_count=2,
+                                        total_amount=Decimal("500.00"))  # fmt: skip
+    PaymentLine.objects.create(batch=stale, source_type=SOURCE, source_id=case.pk, payee=case.applicant,
+                               township=case.township, village=case.village, category=case.kind, members=2,
+                               amount=Decimal("500.00"), one_off=True)  # fmt: skip
+    batch = payment_batch_build(program="assistance", month=THIS, user=staff)
+    (line,) = lines_of(case)
+    assert line.batch_id == batch.pk
+    assert_totals_match_lines(stale)

@@ -191,6 +191,19 @@ def test_the_token_endpoint_tells_a_locked_account_when_to_try_again(officer):
     assert body["detail"] == f"账户已锁定，请于 {_unlock_time(officer.username)} 后再试。"
     assert body["code"] == "account_locked" and body["locked_until"]
     assert int(locked["Retry-After"]) > 0
+    # The username with a stray space is the same locked account, told the same.
+    padded = client.post(
+        url, {"username": f"{officer.username} ", "password": PASSWORD}, content_type="application/json"
+    )
+    assert padded.status_code == 429 and padded.json()["code"] == "account_locked"
     # A wrong password for an account that is not locked is still the plain 400.
     other = client.post(url, {"username": "nobody", "password": "wrong"}, content_type="application/json")
     assert other.status_code == 400
+
+
+def test_a_username_longer_than_any_account_is_a_field_error_not_a_crash(db):
+    """Found by the schema fuzzer: a 300-character username reached the lockout's record (500)."""
+    response = Client().post(
+        "/api/v1/auth/token/", {"username": "x" * 300, "password": "wrong"}, content_type="application/json"
+    )
+    assert response.status_code == 400 and "username" in response.json()

@@ -47,6 +47,7 @@ def test_a_30_mb_json_body_is_refused_with_a_json_answer(officer, client_for):
         assert response.status_code == 413, path
         assert response["Content-Type"].startswith("application/json")
         assert "MB" in response.json()["detail"]
+        assert "no-store" in response["Cache-Control"]
 
 
 def test_malformed_json_and_unknown_api_paths_answer_json(officer, client_for):
@@ -66,3 +67,9 @@ def test_an_absent_object_answers_one_chinese_404_that_names_no_model(staff, cli
     response = client_for(staff).get("/api/v1/people/99999999/")
     assert response.status_code == 404
     assert response.json() == {"detail": "未找到。"}
+
+
+def test_field_errors_reach_a_browser_asking_for_html_instead_of_a_generic_message(officer, client_for):
+    response = client_for(officer).post("/api/v1/people/", {"name": "=1+1"}, HTTP_ACCEPT="text/html")
+    assert response.status_code == 400
+    assert "汉字" in response.content.decode()  # the name rule, not "请求格式不正确"

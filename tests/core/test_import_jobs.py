@@ -127,3 +127,22 @@ def test_the_job_beats_while_it_validates(officer, settings):
     job.refresh_from_db()
     assert job.started_at and job.heartbeat_at and job.finished_at
     assert job.started_at <= job.heartbeat_at <= job.finished_at
+
+
+def test_an_old_job_queued_again_waits_from_when_it_was_queued_again(officer):
+    """重新导入 on a job uploaded hours ago: its wait in the queue starts at the retry, not at the
+    upload, so the next look at the page does not fail it at once as "never started"."""
+    from core.imports import import_jobs_expire
+
+    job = _job(officer, [row("陈志明", make_id_number())], township=officer.township)
+    ImportJob.objects.filter(pk=job.pk).update(
+        state=ImportJob.State.FAILED, created_at=timezone.now() - timedelta(hours=3)
+    )
+    # Queued again as import_job_retry does (the wait starts now), not yet picked up by a worker.
+    ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.QUEUED, heartbeat_at=timezone.now())
+    assert import_jobs_expire(ImportJob.objects.filter(pk=job.pk)) == 0
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.QUEUED
+    # ... while a job queued three hours ago and never started is failed.
+    ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=None)
+    assert import_jobs_expire(ImportJob.objects.filter(pk=job.pk)) == 1

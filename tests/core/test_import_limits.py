@@ -251,3 +251,108 @@ def test_a_handmade_workbook_within_the_limits_still_imports(officer, client_for
     )
     job = ImportJob.objects.get()
     assert (job.state, job.created_rows) == (ImportJob.State.DONE, 1), (job.message, job.errors)
+
+
+BOMB_ROWS = '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+HEADER_ROW = '<row r="1"><c r="A1" t="inlineStr"><is><t>姓名</t></is></c></row>'
+
+
+def sheet_xml(sheet_data: str) -> str:
+    return f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}"><sheetData>{sheet_data}</sheetData></worksheet>'
+
+
+def zipped(members: dict) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    return buf.getvalue()
+
+
+def workbook_with(target: str, sheets: dict) -> bytes:
+    """The workbook's first sheet at rels target `target`, and `sheets` as members."""
+    rels = WORKBOOK_RELS.replace('Target="worksheets/sheet1.xml"', f'Target="{target}"')
+    return zipped(
+        {"[Content_Types].xml": CONTENT_TYPES, "_rels/.rels": ROOT_RELS, "xl/workbook.xml": WORKBOOK,
+         "xl/_rels/workbook.xml.rels": rels, **sheets}
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("target", "literal"),
+    [
+        ("worksheets/../worksheets/sheet1.xml", "xl/worksheets/../worksheets/sheet1.xml"),
+        ("worksheets//sheet1.xml", "xl/worksheets//sheet1.xml"),
+        ("./worksheets/sheet1.xml", "xl/./worksheets/sheet1.xml"),
+        ("worksheets/sheet1.xml", "xl/Worksheets/Sheet1.xml"),  # the reader ignores ASCII case
+    ],
+)
+def test_a_sheet_path_that_only_looks_like_the_checked_one_is_refused(officer, client_for, target, literal):
+    """A harmless sheet at the normalised name and the bomb at the literal one the reader opens."""
+    data = workbook_with(
+        target, {"xl/worksheets/sheet1.xml": sheet_xml(HEADER_ROW), literal: sheet_xml(HEADER_ROW + BOMB_ROWS)}
+    )
+    result = post_in_capped_child(client_for(officer), data)
+    assert "文件内部结构异常" in result["html"] and "另存为" in result["html"], result["html"][-3000:]
+    assert not ImportJob.objects.exists()
+
+
+def test_a_zip_declaring_less_than_its_stream_holds_is_refused(officer, client_for):
+    """The directory says the sheet is only its header (with that part's CRC): Python's zipfile
+    stops there, the reader's unzip inflates the whole stream and its XFD1048576 cell."""
+    import struct
+    import zlib
+
+    honest = sheet_xml(HEADER_ROW).encode()
+    prefix = honest[: -len(b"</sheetData></worksheet>")]
+    data = bytearray(
+        workbook_with("worksheets/sheet1.xml", {"xl/worksheets/sheet1.xml": sheet_xml(HEADER_ROW + BOMB_ROWS)})
+    )
+    name, crc = b"xl/worksheets/sheet1.xml", zlib.crc32(prefix)
+    for signature, name_at, crc_at, size_at, head in ((b"PK\x03\x04", 26, 14, 22, 30), (b"PK\x01\x02", 28, 16, 24, 46)):
+        at = data.find(signature)
+        while at >= 0:
+            length = struct.unpack_from("<H", data, at + name_at)[0]
+            if data[at + head : at + head + length] == name:
+                struct.pack_into("<I", data, at + crc_at, crc)
+                struct.pack_into("<I", data, at + size_at, len(prefix))
+            at = data.find(signature, at + 4)
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as z:
+        assert z.read("xl/worksheets/sheet1.xml") == prefix  # what zipfile alone would have checked
+    result = post_in_capped_child(client_for(officer), bytes(data))
+    assert "文件内部结构异常" in result["html"] and "sheet1.xml" in result["html"], result["html"][-3000:]
+    assert not ImportJob.objects.exists()
+
+
+def test_row_numbers_are_compared_as_numbers_and_leading_zeros_refused(officer, client_for, db):
+    padded = '<row r="0000002"><c r="A0000002"><v>1</v></c></row><row r="999999"><c r="GR999999"><v>1</v></c></row>'
+    result = post_in_capped_child(client_for(officer), handmade_xlsx(HEADER_ROW + padded))
+    assert "请上传 Excel（.xlsx）文件" in result["html"], result["html"][-3000:]
+    # without the padding the same far cell is caught by its row number
+    plain = '<row r="2"><c r="A2"><v>1</v></c></row><row r="999999"><c r="GR999999"><v>1</v></c></row>'
+    with pytest.raises(ImportFileError, match="999,999"):
+        inspect_workbook(io.BytesIO(handmade_xlsx(HEADER_ROW + plain)))
+    assert not ImportJob.objects.exists()
+
+
+def shared_strings(*texts: str) -> str:
+    return f'<?xml version="1.0"?><sst xmlns="{MAIN}">' + "".join(f"<si><t>{t}</t></si>" for t in texts) + "</sst>"
+
+
+def test_one_long_shared_string_referenced_by_many_cells_is_refused(officer, client_for, settings):
+    """One 2 MB string in 4,000 cells is 8 GB in the reader."""
+    cells = "".join(
+        f'<row r="{r}">' + "".join(f'<c r="{c}{r}" t="s"><v>0</v></c>' for c in "ABCDEFGHIJ") + "</row>"
+        for r in range(2, 402)
+    )
+    data = handmade_xlsx(HEADER_ROW + cells, extra={"xl/sharedStrings.xml": shared_strings("A" * 2 * 1024 * 1024)})
+    result = post_in_capped_child(client_for(officer), data)
+    assert "32,767" in result["html"], result["html"][-3000:]
+    assert not ImportJob.objects.exists()
+    # strings within Excel's limit still add up: each cell that uses one counts its length
+    settings.IMPORT_MAX_TEXT_CHARS = 1_000_000
+    data = handmade_xlsx(HEADER_ROW + cells, extra={"xl/sharedStrings.xml": shared_strings("A" * 30_000)})
+    with pytest.raises(ImportFileError, match="1,000,000"):
+        inspect_workbook(io.BytesIO(data))
+    settings.IMPORT_MAX_TEXT_CHARS = 200_000_000
+    assert inspect_workbook(io.BytesIO(data)).rows == 401

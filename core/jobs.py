@@ -29,6 +29,9 @@ model adds), `started_at`, `heartbeat_at` and `finished_at` (ImportJob, indicato
   the reason, the next request for the same work proceeds, and a redelivered task finding it failed
   does nothing; one finding it still running after the lease, or queued, claims it and runs it
   again from the start (a job writes its results in one transaction, so nothing half-done stays).
+  When only the worker's child dies (the OOM killer), the message is delivered again at once, finds
+  the lease still live and does nothing: that job ends failed once its lease expires and someone
+  reads it, and is run again on request. Nothing hangs; it is not always rerun by itself.
 """
 
 from datetime import timedelta

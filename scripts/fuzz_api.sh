@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Fuzz the REST API from its own OpenAPI schema (schemathesis): every operation, as bureau staff and
 # as a township officer, checking for server errors and for responses that break the schema.
-#   scripts/fuzz_api.sh [MAX_EXAMPLES]    (make fuzz; FUZZ_DATABASE_URL, FUZZ_PORT, FUZZ_SEED to change)
+#   ST=/path/to/st scripts/fuzz_api.sh [MAX_EXAMPLES]   (FUZZ_DATABASE_URL, FUZZ_PORT, FUZZ_SEED to change)
+# schemathesis is not yet a project dependency (its pytest plugin would load into every test run):
+# install it in a virtualenv of its own, e.g. python3.11 -m venv /tmp/st && /tmp/st/bin/pip install
+# schemathesis==4.32.5, and point ST at /tmp/st/bin/st.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python

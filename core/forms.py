@@ -2,6 +2,7 @@
 put back on the form by `apply_errors`, field by field."""
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -93,3 +94,19 @@ class UserCreateForm(BootstrapMixin, forms.Form):
         to_field_name="code",
     )
     password = forms.CharField(label=_("初始密码"), widget=forms.PasswordInput, min_length=8)
+
+
+class LoginForm(AuthenticationForm):
+    """The login page's form: a refused login of a locked account says until when (the account-wide
+    lock refuses before django-axes' own lockout page would), instead of "wrong password"."""
+
+    def clean(self):
+        try:
+            return super().clean()
+        except ValidationError:
+            from core.services.access import lockout_message, login_locked_until
+
+            until = login_locked_until(self.request, (self.cleaned_data.get("username") or "").strip())
+            if until is not None:
+                raise ValidationError(lockout_message(until), code="locked") from None
+            raise

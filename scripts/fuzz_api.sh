@@ -16,7 +16,7 @@ export DEBUG=1 FAST_PASSWORD_HASHER=1
 export DATABASE_URL=${FUZZ_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/nanan_fuzz}
 export CELERY_BROKER_URL=${FUZZ_BROKER_URL:-}  # eager tasks unless a broker is given
 # The fuzzer fails logins on purpose; it must not lock the accounts it fuzzes with.
-export AXES_FAILURE_LIMIT=100000
+export AXES_FAILURE_LIMIT=100000 AXES_ACCOUNT_FAILURE_LIMIT=100000
 
 db=${DATABASE_URL##*/}
 psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $db" >/dev/null

@@ -68,7 +68,30 @@ def login_locked_until(request, username: str | None) -> datetime | None:
         if rows and sum(failures for failures, _at in rows) >= limit:
             ends = max(at for _failures, at in rows) + cool_off
             until = ends if until is None else max(until, ends)
+    account = account_locked_until(username)
+    if account is not None and (until is None or account > until):
+        until = account
     return timezone.localtime(until) if until else None
+
+
+def account_locked_until(username: str | None) -> datetime | None:
+    """The second, account-wide lock: a lock per account and address alone lets an attacker guess
+    one account's password from many addresses, five tries each. AXES_ACCOUNT_FAILURE_LIMIT failures
+    of one username from any addresses within the cool-off lock it everywhere until the cool-off
+    has passed since the last of them (core.backends.AccountGuardBackend refuses it meanwhile)."""
+    if not username or not isinstance(username, str):
+        return None
+    from axes.models import AccessAttempt
+
+    cool_off = settings.AXES_COOLOFF_TIME
+    rows = list(
+        AccessAttempt.objects.filter(username=username, attempt_time__gte=timezone.now() - cool_off).values_list(
+            "failures_since_start", "attempt_time"
+        )
+    )
+    if sum(failures for failures, _at in rows) < settings.AXES_ACCOUNT_FAILURE_LIMIT:
+        return None
+    return timezone.localtime(max(at for _failures, at in rows) + cool_off)
 
 
 def lockout_message(until: datetime) -> str:

@@ -207,3 +207,22 @@ def test_a_username_longer_than_any_account_is_a_field_error_not_a_crash(db):
         "/api/v1/auth/token/", {"username": "x" * 300, "password": "wrong"}, content_type="application/json"
     )
     assert response.status_code == 400 and "username" in response.json()
+
+
+def test_guessing_one_account_from_many_addresses_is_bounded_account_wide(officer, assistant):
+    """The per-address lock alone would let an attacker try 5 passwords from every address he has:
+    AXES_ACCOUNT_FAILURE_LIMIT failures from any addresses lock the account everywhere, and both
+    doors say until when; another account is untouched."""
+    addresses = [f"198.51.100.{i}" for i in range(settings.AXES_ACCOUNT_FAILURE_LIMIT)]
+    for address in addresses:  # one try each: no address reaches its own lock
+        _login(officer.username, "wrong", REMOTE_ADDR=address)
+    until = _unlock_time(officer.username)
+    client, page = _login(officer.username, PASSWORD, REMOTE_ADDR="203.0.113.200")
+    assert "_auth_user_id" not in client.session
+    assert f"账户已锁定，请于 {until} 后再试" in page.content.decode()
+    token = Client(REMOTE_ADDR="203.0.113.201").post(
+        "/api/v1/auth/token/", {"username": officer.username, "password": PASSWORD}, content_type="application/json"
+    )
+    assert token.status_code == 429 and token.json()["code"] == "account_locked"
+    other, _page = _login(assistant.username, PASSWORD, REMOTE_ADDR="203.0.113.200")
+    assert "_auth_user_id" in other.session

@@ -105,3 +105,11 @@ def standards(db):
         kind=Standard.Kind.TEMPORARY_MULTIPLE, amount=Decimal("3"), effective_from=datetime.date(2020, 1, 1)
     )
     return Standard.objects.all()
+
+
+@pytest.fixture(scope="session")
+def schema():
+    """The OpenAPI schema as generated (the contract REST clients read); see tests/api_schema.py."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    return SchemaGenerator().get_schema(request=None, public=True)

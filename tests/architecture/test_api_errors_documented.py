@@ -1,15 +1,7 @@
 """The OpenAPI schema documents the errors each operation answers, in one JSON shape, so the schema
 a REST client generates code from agrees with what the API sends (the schema fuzzer checks it live)."""
 
-import pytest
-from drf_spectacular.generators import SchemaGenerator
-
 from core.api.schema import ERROR_SCHEMA
-
-
-@pytest.fixture(scope="module")
-def schema():
-    return SchemaGenerator().get_schema(request=None, public=True)
 
 
 def _operations(schema):

@@ -2,7 +2,9 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from assistance.models import Case, Transition
 from assistance.services.cases import IncomeInput, case_create, case_transition
@@ -59,3 +61,17 @@ def to_notice(case, *, investigator, reviewer, start=20, investigators="黄秀�
         case = case_transition(user=user, case=case, action=action, on_date=days_ago(start - n), **data)
         entered_on(case, action, days_ago(start - n))
     return case
+
+
+def api(user) -> APIClient:
+    """An API client signed in as `user`."""
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def errors_of(call) -> dict:
+    """The field errors a service call raises (it must raise)."""
+    with pytest.raises(ValidationError) as exc:
+        call()
+    return exc.value.message_dict

@@ -5,9 +5,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from rest_framework.test import APIClient
 
 from assistance.models import AssetItem, BenefitTier, Case, Decision, Holiday, IncomeItem, Objection, Rescue, Standard
 from assistance.models import Transition as Step
@@ -15,24 +13,12 @@ from assistance.services.cases import AssetInput, IncomeInput, case_income_set, 
 from assistance.services.rescue import rescue_create
 from assistance.services.standards import standard_create
 from core.limits import REASON_MAX
-from tests.assistance.conftest import apply, days_ago, family, to_notice
+from tests.assistance.conftest import api, apply, days_ago, errors_of, family, to_notice
 
 LONG = "很" * 100_000
 TOO_LONG_REASON = "理" * (REASON_MAX + 1)
 OLD, FAR = datetime.date(1800, 1, 1), datetime.date(2999, 1, 1)
 TODAY = datetime.date.today()
-
-
-def api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
-def errors_of(call) -> dict:
-    with pytest.raises(ValidationError) as exc:
-        call()
-    return exc.value.message_dict
 
 
 def refused_by_database(queryset, **values):

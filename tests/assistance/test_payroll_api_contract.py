@@ -5,13 +5,12 @@ schema and in every response; nullable fields are declared nullable."""
 import json
 import re
 
-import jsonschema
 import pytest
-from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from assistance.services.cases import case_transition, next_month_start
 from core.models import PaymentBatch
+from tests.api_schema import check_against, response_schema
 from tests.assistance.conftest import TODAY, apply, family, to_notice
 
 NEXT = next_month_start(TODAY)
@@ -32,32 +31,6 @@ def test_a_build_request_whose_body_is_not_an_object_answers_400_in_json(db, sta
     assert not PaymentBatch.objects.exists()
 
 
-@pytest.fixture(scope="module")
-def schema():
-    return SchemaGenerator().get_schema(request=None, public=True)
-
-
-def _json_schema(node):
-    """OpenAPI 3.0 → JSON Schema: `nullable: true` becomes a null type beside the declared one."""
-    if isinstance(node, list):
-        return [_json_schema(n) for n in node]
-    if not isinstance(node, dict):
-        return node
-    out = {k: _json_schema(v) for k, v in node.items() if k != "nullable"}
-    if node.get("nullable"):
-        out = {"anyOf": [out, {"type": "null"}]}
-    return out
-
-
-def check(schema, operation_schema, body):
-    document = {"components": _json_schema(schema["components"]), **_json_schema(operation_schema)}
-    jsonschema.validate(body, document)
-
-
-def _response_schema(schema, path, method, code):
-    return schema["paths"][path][method]["responses"][code]["content"]["application/json"]["schema"]
-
-
 def test_month_is_declared_as_the_year_month_string_the_api_returns(schema):
     month = schema["components"]["schemas"]["PayrollBatch"]["properties"]["month"]
     assert month["type"] == "string" and "format" not in month
@@ -72,19 +45,19 @@ def test_every_payroll_response_matches_its_schema(
     with django_capture_on_commit_callbacks(execute=True):
         queued = api(staff).post(BATCHES, {"month": f"{NEXT:%Y-%m}"}, format="json")
     assert queued.status_code == 202
-    check(schema, _response_schema(schema, BATCHES, "post", "202"), queued.json())
+    check_against(schema, response_schema(schema, BATCHES, "post", "202"), queued.json())
     assert queued.json()["month"] == f"{NEXT:%Y-%m}"
 
     listing = api(staff).get(BATCHES).json()
-    check(schema, _response_schema(schema, BATCHES, "get", "200"), listing)
+    check_against(schema, response_schema(schema, BATCHES, "get", "200"), listing)
     batch = listing["results"][0]
     assert batch["month"] == f"{NEXT:%Y-%m}" and batch["approved_at"] is None
 
     detail = api(staff).get(f"{BATCHES}{batch['id']}/").json()
-    check(schema, _response_schema(schema, BATCHES + "{id}/", "get", "200"), detail)
+    check_against(schema, response_schema(schema, BATCHES + "{id}/", "get", "200"), detail)
     assert detail["townships"][0]["households"] == 1 and detail["townships"][0]["amount"] == "1050.00"
 
     approved = api(make_user("staff")).post(f"{BATCHES}{batch['id']}/approve/").json()
-    check(schema, _response_schema(schema, BATCHES + "{id}/approve/", "post", "200"), approved)
+    check_against(schema, response_schema(schema, BATCHES + "{id}/approve/", "post", "200"), approved)
     assert approved["state"] == "approved"
     json.dumps(approved)  # plain JSON all the way down

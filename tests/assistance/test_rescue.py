@@ -5,8 +5,6 @@ from datetime import date as D
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.core.exceptions import ValidationError
-from rest_framework.test import APIClient
 
 from assistance.forms.rescue import RescueForm
 from assistance.indicators import vagrant_return_rate
@@ -14,22 +12,11 @@ from assistance.models import Rescue
 from assistance.services.rescue import rescue_create, rescue_update
 from core.models import AccessLog
 from core.selectors import township_choices
+from tests.assistance.conftest import api, errors_of
 from tests.factories import HONGLAI, SHUITOU, PersonFactory
 
 TODAY = datetime.date.today()
 YESTERDAY = TODAY - datetime.timedelta(days=1)
-
-
-def api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
-def errors_of(call) -> dict:
-    with pytest.raises(ValidationError) as exc:
-        call()
-    return exc.value.message_dict
 
 
 def unknown(user, township=None, intake=D(2025, 3, 1), **extra) -> Rescue:

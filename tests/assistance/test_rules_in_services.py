@@ -4,10 +4,7 @@ its snapshot, and every field error of a write reported at once (one ValidationE
 import datetime
 from decimal import Decimal
 
-import pytest
-from django.core.exceptions import ValidationError
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from assistance.calculation import Calculation
 from assistance.models import Case, Decision, IncomeItem, Rescue, Standard
@@ -22,22 +19,10 @@ from assistance.services.cases import (
 from assistance.services.payroll import payroll_request
 from assistance.services.standards import standard_create
 from core.models import AccessLog, PaymentBatch
-from tests.assistance.conftest import TODAY, apply, days_ago, family, to_notice
+from tests.assistance.conftest import TODAY, api, apply, days_ago, errors_of, family, to_notice
 from tests.factories import SHUITOU, PersonFactory
 
 MARCH = datetime.date(2025, 3, 1)
-
-
-def api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
-def errors_of(call) -> dict:
-    with pytest.raises(ValidationError) as exc:
-        call()
-    return exc.value.message_dict
 
 
 def approved_batch(month=MARCH) -> PaymentBatch:

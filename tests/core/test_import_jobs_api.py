@@ -8,12 +8,11 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import Permission
 from django.utils import timezone
-from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from core.models import AccessLog, ImportJob
 from core.roles import Role
-from tests.core.test_api_contract import check
+from tests.api_schema import check
 from tests.factories import HONGLAI, SHUITOU
 
 JOBS = "/api/v1/import-jobs/"
@@ -35,11 +34,6 @@ def job(user, township=None, **fields) -> ImportJob:
 @pytest.fixture
 def shuitou_officer(make_user):
     return make_user(Role.TOWNSHIP_OFFICER, SHUITOU)
-
-
-@pytest.fixture
-def api_schema(db):
-    return SchemaGenerator().get_schema(request=None, public=True)
 
 
 def _silent_since(job_, minutes):
@@ -179,22 +173,22 @@ def test_a_failure_reason_quoting_an_id_number_is_masked_for_such_a_reader(make_
     assert "350583198805120017" in api(officer).get(f"{JOBS}{failed.pk}/").json()["message"]
 
 
-def test_nullable_fields_are_declared_nullable(api_schema):
-    properties = api_schema["components"]["schemas"]["ImportJob"]["properties"]
+def test_nullable_fields_are_declared_nullable(db, schema):
+    properties = schema["components"]["schemas"]["ImportJob"]["properties"]
     for name in ("township", "started_at", "heartbeat_at", "finished_at"):
         assert properties[name].get("nullable") is True, name
     for name in ("id", "state", "message", "progress_percent", "error_count", "created_at"):
         assert not properties[name].get("nullable"), name
 
 
-def test_every_import_job_response_matches_its_schema(api_schema, staff, officer, shuitou_officer):
+def test_every_import_job_response_matches_its_schema(schema, staff, officer, shuitou_officer):
     job(shuitou_officer, SHUITOU)  # queued: never started, no times yet
     job(staff, None, kind="villages", state=ImportJob.State.DONE, finished_at=timezone.now())  # city-level: no township
     rejected = job(officer, HONGLAI, state=ImportJob.State.REJECTED, errors=ERRORS, finished_at=timezone.now())
     client = api(staff)
     listing = client.get(JOBS).json()
     assert len(listing["results"]) == 3
-    check(api_schema, JOBS, "get", "200", listing)
+    check(schema, JOBS, "get", "200", listing)
     for item in listing["results"]:
-        check(api_schema, f"{JOBS}{{id}}/", "get", "200", client.get(f"{JOBS}{item['id']}/").json())
-    check(api_schema, f"{JOBS}{{id}}/", "get", "200", client.get(f"{JOBS}{rejected.pk}/").json())
+        check(schema, f"{JOBS}{{id}}/", "get", "200", client.get(f"{JOBS}{item['id']}/").json())
+    check(schema, f"{JOBS}{{id}}/", "get", "200", client.get(f"{JOBS}{rejected.pk}/").json())

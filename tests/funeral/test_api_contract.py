@@ -3,12 +3,11 @@ a placement has `waiver: null` / `placement: null`, and the schema declares them
 
 import datetime
 
-import jsonschema
 import pytest
-from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from funeral.services.placements import PlacementInput
+from tests.api_schema import check
 
 D = datetime.date
 BASE = "/api/v1/funeral/"
@@ -18,28 +17,6 @@ def api(user) -> APIClient:
     client = APIClient()
     client.force_authenticate(user)
     return client
-
-
-@pytest.fixture(scope="module")
-def schema():
-    return SchemaGenerator().get_schema(request=None, public=True)
-
-
-def _json_schema(node):
-    """OpenAPI 3.0 → JSON Schema: `nullable: true` becomes a null type beside the declared one."""
-    if isinstance(node, list):
-        return [_json_schema(n) for n in node]
-    if not isinstance(node, dict):
-        return node
-    out = {k: _json_schema(v) for k, v in node.items() if k != "nullable"}
-    if node.get("nullable"):
-        out = {"anyOf": [out, {"type": "null"}]}
-    return out
-
-
-def check(schema, path, method, code, body):
-    operation = schema["paths"][path][method]["responses"][code]["content"]["application/json"]["schema"]
-    jsonschema.validate(body, {"components": _json_schema(schema["components"]), **_json_schema(operation)})
 
 
 def test_waiver_and_placement_are_declared_nullable(schema):

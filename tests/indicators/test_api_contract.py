@@ -2,41 +2,8 @@
 and `…/manual-values/` answer the indicator with its yearly values, as the schema now documents,
 and the recompute request answers 202 with the job and its status URL."""
 
-import jsonschema
-import pytest
-from drf_spectacular.generators import SchemaGenerator
-
 from indicators.models import RecomputeRun
-
-
-@pytest.fixture(scope="module")
-def schema():
-    return SchemaGenerator().get_schema(request=None, public=True)
-
-
-def _json_schema(node):
-    """OpenAPI 3.0 → JSON Schema: `nullable: true` becomes a null type beside the declared one, and
-    a boolean `exclusiveMaximum` (draft 4) the bound itself."""
-    if isinstance(node, list):
-        return [_json_schema(n) for n in node]
-    if not isinstance(node, dict):
-        return node
-    out = {k: _json_schema(v) for k, v in node.items() if k != "nullable"}
-    for bound, exclusive in (("maximum", "exclusiveMaximum"), ("minimum", "exclusiveMinimum")):
-        if out.get(exclusive) is True:
-            out[exclusive] = out.pop(bound)
-        elif out.get(exclusive) is False:
-            del out[exclusive]
-    if node.get("nullable"):
-        out = {"anyOf": [out, {"type": "null"}]}
-    return out
-
-
-def check(schema, path, method, code, body):
-    responses = schema["paths"][path][method]["responses"]
-    assert code in responses, f"{method} {path} does not document {code}: {sorted(responses)}"
-    operation = responses[code]["content"]["application/json"]["schema"]
-    jsonschema.validate(body, {"components": _json_schema(schema["components"]), **_json_schema(operation)})
+from tests.api_schema import check
 
 
 def test_a_choice_answers_the_indicator_as_documented(schema, staff, client_for):

@@ -1,8 +1,10 @@
 """Reads for assistance. Every one starts from the user's jurisdiction."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from assistance.models import Case, CaseMember, Decision, Rescue, Standard, Transition
@@ -139,6 +141,23 @@ def standard_list():
 
 def payroll_batches(*, program: str = "assistance"):
     return PaymentBatch.objects.filter(program=program).select_related("built_by", "approved_by").order_by("-month")
+
+
+def payroll_batches_seen_by(*, user, program: str = "assistance"):
+    """The batches with the figures this user's jurisdiction holds (`shown_lines`, `shown_people`,
+    `shown_amount`): a township officer sees their township's households and amount, not the city's.
+    Three small aggregates a batch over the (batch, township) index."""
+    batches = payroll_batches(program=program)
+    if user.is_city_level:
+        return batches.annotate(
+            shown_lines=F("line_count"), shown_people=F("people_count"), shown_amount=F("total_amount")
+        )
+    own = PaymentLine.objects.filter(batch=OuterRef("pk"), township_id=user.township_id).order_by().values("batch")
+    return batches.annotate(
+        shown_lines=Coalesce(Subquery(own.annotate(n=Count("id")).values("n")), 0),
+        shown_people=Coalesce(Subquery(own.annotate(n=Sum("members")).values("n")), 0),
+        shown_amount=Coalesce(Subquery(own.annotate(n=Sum("amount")).values("n")), Decimal("0")),
+    )
 
 
 def payroll_lines(*, user, batch: PaymentBatch):

@@ -1,5 +1,7 @@
 """Monthly payroll: batches with per-township totals, approval (maker-checker) and the bank file."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
@@ -48,7 +50,8 @@ def batch_list(request):
                 messages.success(request, _("已提交生成 %(m)s 的发放批次，完成后显示在下表。") % {"m": month})
                 return redirect("assistance:payroll_list")
     payment_builds_expire(program=PROGRAM)  # a build whose worker died is failed when it is read
-    context = {"batches": selectors.payroll_batches(), "form": form, "payable": payable_months(PROGRAM)}
+    batches = selectors.payroll_batches_seen_by(user=request.user)
+    context = {"batches": batches, "form": form, "payable": payable_months(PROGRAM)}
     return render(request, "assistance/payroll_list.html", context, status=status)
 
 
@@ -77,11 +80,21 @@ def batch_detail(request, pk):
         for line in page
     ]
     totals = list(selectors.payroll_totals(user=request.user, batch=batch))
+    # The header's figures follow the viewer's jurisdiction: a township officer's are their township's.
+    if request.user.is_city_level:
+        header = {"households": batch.line_count, "people": batch.people_count, "amount": batch.total_amount}
+    else:
+        header = {
+            "households": sum(t["households"] for t in totals),
+            "people": sum(t["people"] or 0 for t in totals),
+            "amount": sum((t["amount"] or 0 for t in totals), Decimal("0")),
+        }
     return render(
         request,
         "assistance/payroll_detail.html",
-        {"batch": batch, "totals": totals, "page": page, "rows": rows, "query": query, "township": township},
-    )
+        {"batch": batch, "header": header, "totals": totals, "page": page, "rows": rows, "query": query,
+         "township": township},
+    )  # fmt: skip
 
 
 @login_required

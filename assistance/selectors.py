@@ -70,7 +70,10 @@ def deadline_badges(cases, today: date | None = None) -> dict[int, tuple[str, in
             badges[c.pk] = ("none", None)
             continue
         left = working_days_between(today, c.decision_due, exceptions)
-        status = "overdue" if c.decision_due < today else "due_soon" if left <= DUE_SOON_DAYS else "ok"
+        # Overdue counts in working days, as the limit does: a limit ending on a weekend or holiday
+        # has not passed by the next working day ("已超期 0 个工作日" was shown in red).
+        overdue = c.decision_due < today and left < 0
+        status = "overdue" if overdue else "due_soon" if left <= DUE_SOON_DAYS else "ok"
         badges[c.pk] = (status, left)
     return badges
 

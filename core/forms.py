@@ -79,6 +79,16 @@ class PersonSearchForm(BootstrapMixin, forms.Form):
         self.fields["township"].queryset = townships
 
 
+class PersonListSearchForm(PersonSearchForm):
+    """The people list's search: PersonSearchForm, and whether the deceased are shown."""
+
+    deceased = forms.ChoiceField(
+        label=_("人员状态"),
+        required=False,
+        choices=[("", _("在世人员")), ("include", _("含已故")), ("only", _("仅已故"))],
+    )
+
+
 class ImportUploadForm(BootstrapMixin, forms.Form):
     file = forms.FileField(label=_("Excel 文件（.xlsx）"))
 
@@ -86,7 +96,8 @@ class ImportUploadForm(BootstrapMixin, forms.Form):
 class UserCreateForm(BootstrapMixin, forms.Form):
     username = forms.CharField(label=_("用户名"), max_length=150)
     full_name = forms.CharField(label=_("姓名"), max_length=150, required=False)
-    role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
+    # A new account starts with the narrowest role (one village's applications), never 系统管理员.
+    role = forms.ChoiceField(label=_("角色"), choices=Role.choices, initial=Role.VILLAGE_ASSISTANT)
     township = forms.ModelChoiceField(
         label=_("所属乡镇（街道）"),
         queryset=Division.objects.filter(level=Division.Level.TOWNSHIP).order_by("code"),

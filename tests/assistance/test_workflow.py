@@ -1,3 +1,4 @@
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -163,3 +164,16 @@ def test_another_townships_officer_cannot_act_on_a_case(standards, assistant, ma
     with pytest.raises(ApplicationError) as err:
         case_transition(user=other, case=case, action="refuse", comment="x")
     assert err.value.code == "jurisdiction"
+
+
+def test_a_limit_ending_on_a_weekend_is_not_overdue_by_zero_working_days(db):
+    """Issue 16 item 9: a red 已超期 0 个工作日 badge. Due Saturday 2026-11-28, seen on the Sunday."""
+    from types import SimpleNamespace
+
+    from assistance.selectors import deadline_badges
+
+    case = SimpleNamespace(pk=1, decision_due=datetime.date(2026, 11, 28))
+    status, left = deadline_badges([case], today=datetime.date(2026, 11, 29))[1]
+    assert status != "overdue" and left == 0
+    status, left = deadline_badges([case], today=datetime.date(2026, 11, 30))[1]
+    assert status == "overdue" and left == -1

@@ -69,6 +69,8 @@ class Importer:
     permission: str
     validate: Callable  # (rows, *, user, progress) -> (prepared, errors)
     save: Callable  # (prepared, *, user) -> int created
+    #: Example rows, shown on the template's instructions sheet only (never on the data sheet, so
+    #: never imported); each must pass the importer's own checks.
     example: list = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -161,9 +163,10 @@ def import_job_run(job: ImportJob) -> ImportJob:
         with job.file.open("rb") as fh:
             rows = read_rows(io.BytesIO(fh.read()), importer)
         lease.beat(total_rows=len(rows), processed_rows=0)
-        prepared, errors = importer.validate(rows, user=user, progress=lambda done: lease.beat(processed_rows=done))
-        if not rows:
-            errors = [RowError(2, "", _("文件中没有数据行。"))]
+        if rows:
+            prepared, errors = importer.validate(rows, user=user, progress=lambda done: lease.beat(processed_rows=done))
+        else:  # only the header (an untouched template): nothing to validate
+            prepared, errors = [], [RowError(2, "", _("文件中没有数据行：请从第 2 行起填写后再上传。"))]
         if errors:
             errors.sort(key=lambda e: (e.row, e.column))
             message = _("%(bad)d 行有错误，全部 %(total)d 行均未导入。请下载错误行，改正后重新上传。") % {
@@ -268,7 +271,8 @@ def _styled_sheet(ws, headers: list[str], text_columns: Iterable[int] = ()):
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
         ws.column_dimensions[get_column_letter(i)].width = max(12, len(headers[i - 1]) * 2 + 4)
     for i in text_columns:
-        for row in range(2, 2001):
+        ws.column_dimensions[get_column_letter(i)].number_format = "@"  # the whole column, as typed
+        for row in range(2, 2001):  # and the cells, for readers that ignore a column's format
             ws.cell(row=row, column=i).number_format = "@"
     ws.freeze_panes = "A2"
 
@@ -279,20 +283,38 @@ def _append(ws, values) -> None:
     ws.append([safe_cell(ws, value) for value in values])
 
 
+NOTES_SHEET = "填写说明"
+
+
 def template_workbook(importer: Importer) -> bytes:
+    """The data sheet (headers, text columns formatted as text, no values below the header) and the
+    instructions sheet: every column explained, the importer's notes, then its examples. Examples
+    never go on the data sheet: a clerk fills rows from row 2 and uploads nothing they did not write."""
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = importer.label[:31]
     text_cols = [i for i, c in enumerate(importer.columns, start=1) if c.text]
     _styled_sheet(ws, importer.headers, text_cols)
-    for row in importer.example:
-        _append(ws, row)
-    notes = wb.create_sheet("填写说明")
+    notes = wb.create_sheet(NOTES_SHEET)
     _append(notes, ["列名", "必填", "说明"])
     for c in importer.columns:
         _append(notes, [c.header, "是" if c.required else "", c.help])
     for line in importer.notes:
         _append(notes, ["", "", line])
+    if importer.example:
+        _append(notes, [])
+        _append(
+            notes, [_("示例（仅说明填写方式，不会导入；请在“%(sheet)s”工作表第 2 行起填写）") % {"sheet": ws.title}]
+        )
+        notes.cell(row=notes.max_row, column=1).font = Font(bold=True)
+        _append(notes, importer.headers)
+        header_row = notes.max_row
+        for i in range(1, len(importer.headers) + 1):
+            notes.cell(row=header_row, column=i).font = Font(bold=True)
+        for example in importer.example:
+            _append(notes, example)
+            for i in text_cols:
+                notes.cell(row=notes.max_row, column=i).number_format = "@"
     notes.column_dimensions["A"].width = 18
     notes.column_dimensions["C"].width = 80
     buf = io.BytesIO()

@@ -75,6 +75,9 @@ _READ = 1024 * 1024  # compressed bytes read at a time
 # chunk (a cell without its reference, a prefixed element) sends the sheet to the slower full parse.
 _CELL = rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"(?: (?:s|t|cm|vm|ph)="[^"<>]*")*\s*/?>'
 _CELL_TAG = re.compile(_CELL)
+#: A cell that holds something: not `<c .../>` nor `<c ...></c>` (the empty, formatted cells a
+#: template carries down its text columns). Whitespace-only text still counts here; the read decides.
+_FILLED_CELL = re.compile(rb'<c r="[A-Z]{1,3}([1-9][0-9]{0,6})"(?: (?:s|t|cm|vm|ph)="[^"<>]*")*\s*>(?!\s*</c>)')
 _SHARED_CELL = re.compile(
     rb'<c r="[A-Z]{1,3}[1-9][0-9]{0,6}"(?: (?:s|cm|vm|ph)="[^"<>]*")* t="s"(?: (?:s|cm|vm|ph)="[^"<>]*")*>'
     rb"<v>([0-9]{1,10})<"
@@ -109,14 +112,22 @@ def _save_again() -> str:
 
 @dataclass(frozen=True)
 class SheetSize:
-    """How far the first sheet reaches: its last row (the header is row 1) and last column."""
+    """How far the first sheet reaches: its last row (the header is row 1) and last column, and how
+    many rows below the header hold a value in some cell (rows of empty formatted cells are no rows)."""
 
     rows: int
     columns: int
+    filled: int = 0
 
     @property
     def data_rows(self) -> int:
+        """The rows the sheet reaches below the header, empty or not: what the limits measure."""
         return max(0, self.rows - 1)
+
+    @property
+    def filled_rows(self) -> int:
+        """The rows a clerk filled: what the upload page counts and the background threshold uses."""
+        return self.filled
 
 
 def inspect_workbook(fileobj) -> SheetSize:
@@ -426,12 +437,12 @@ def _sheet_size(parts: _Parts, info, sheet: str, lengths) -> SheetSize:
         rows, columns = _reference_size(declared.group(1).decode("ascii", "replace").split(":")[-1])
         _check_size(sheet, rows, columns, declared=True)
     try:
-        rows, columns, text = _fast_scan(parts, info, sheet, lengths)
+        rows, columns, text, filled = _fast_scan(parts, info, sheet, lengths)
     except _Irregular:
-        rows, columns, text = _full_scan(parts, info, sheet, lengths)
+        rows, columns, text, filled = _full_scan(parts, info, sheet, lengths)
     _check_size(sheet, rows, columns)
     _check_text(sheet, text)
-    return SheetSize(rows, columns)
+    return SheetSize(rows, columns, sum(1 for number in filled if number > 1))
 
 
 class _Irregular(Exception):
@@ -455,10 +466,10 @@ def _check_text(sheet: str, text: int) -> None:
         )
 
 
-def _fast_scan(parts: _Parts, info, sheet: str, lengths) -> tuple[int, int, int]:
-    """Rows, columns and text by regular expressions over chunks cut before a row; anything not
-    written the usual way sends the sheet to the full parse."""
-    rows, columns, text = 0, 0, 0
+def _fast_scan(parts: _Parts, info, sheet: str, lengths) -> tuple[int, int, int, set[int]]:
+    """Rows, columns, text and the numbers of the rows with a filled cell, by regular expressions
+    over chunks cut before a row; anything not written the usual way sends the sheet to the full parse."""
+    rows, columns, text, filled = 0, 0, 0, set()
     for chunk in _chunks(parts.fileobj, info, prefer=b"<row"):
         if _IRREGULAR.search(chunk) or ((b":c" in chunk or b":row" in chunk) and _PREFIXED.search(chunk)):
             raise _Irregular
@@ -473,6 +484,7 @@ def _fast_scan(parts: _Parts, info, sheet: str, lengths) -> tuple[int, int, int]
         if numbers:
             rows = max(rows, max(map(int, numbers)))
         _check_size(sheet, rows, columns)  # stop at the first chunk past a limit
+        filled.update(map(int, _FILLED_CELL.findall(chunk)))  # no more numbers than the rows allowed
         shared = _SHARED_CELL.findall(chunk)
         if len(shared) != chunk.count(b' t="s"'):
             raise _Irregular
@@ -480,14 +492,16 @@ def _fast_scan(parts: _Parts, info, sheet: str, lengths) -> tuple[int, int, int]
         if not chunk.startswith(b"<"):  # a long text carried over from the last chunk
             text += max(chunk.find(b"<"), 0) or len(chunk)
         _check_text(sheet, text)
-    return rows, columns, text
+    return rows, columns, text, filled
 
 
-def _full_scan(parts: _Parts, info, sheet: str, lengths) -> tuple[int, int, int]:
+def _full_scan(parts: _Parts, info, sheet: str, lengths) -> tuple[int, int, int, set[int]]:
     """Every row and cell element, placed as the reader places them: a row or cell without a
-    reference follows the previous one. The text of every string cell is counted as it goes."""
-    at = {"row": 0, "column": 0, "type": None, "value": None, "text": False}
+    reference follows the previous one. The text of every string cell is counted as it goes, and
+    the row of every cell with a value (<v> or an inline string) is noted."""
+    at = {"row": 0, "column": 0, "type": None, "value": None, "text": False, "cell": 0}
     size = {"rows": 0, "columns": 0, "text": 0}
+    filled: set[int] = set()
     count = len(lengths)
 
     def start(name, attrs):
@@ -502,9 +516,11 @@ def _full_scan(parts: _Parts, info, sheet: str, lengths) -> tuple[int, int, int]
                 row, at["column"] = _reference_size(reference)
             else:
                 row, at["column"] = at["row"], at["column"] + 1
-            at["type"] = attrs.get("t")
-        elif local == "v" and at["type"] == "s":
-            at["value"] = []
+            at["type"], at["cell"] = attrs.get("t"), row
+        elif local in ("v", "is"):
+            filled.add(at["cell"])
+            if local == "v" and at["type"] == "s":
+                at["value"] = []
             return
         elif local == "t":
             at["text"] = True
@@ -540,7 +556,7 @@ def _full_scan(parts: _Parts, info, sheet: str, lengths) -> tuple[int, int, int]
     for chunk in _chunks(parts.fileobj, info):
         parser.Parse(chunk, False)
     parser.Parse(b"", True)
-    return size["rows"], size["columns"], size["text"]
+    return size["rows"], size["columns"], size["text"], filled
 
 
 def _reference_size(reference: str) -> tuple[int, int]:

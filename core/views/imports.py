@@ -43,7 +43,8 @@ def import_upload(request, kind):
         upload = form.cleaned_data["file"]
         try:
             check_upload_size(upload)  # before anything is parsed
-            rows = inspect_workbook(upload).data_rows  # what it is and how far it reaches, before it is read
+            # what it is and the rows filled (empty formatted rows are no rows), before it is read
+            rows = inspect_workbook(upload).filled_rows
         except ImportFileError as exc:
             form.add_error("file", str(exc))
         else:

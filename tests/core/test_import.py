@@ -131,9 +131,12 @@ def test_template_has_the_headers_and_valid_examples(officer, client_for):
     wb = openpyxl.load_workbook(io.BytesIO(response.content))
     rows = list(wb.active.iter_rows(values_only=True))
     assert list(rows[0]) == HEADERS
+    assert not [r for r in rows[1:] if any(r)]  # the examples are on the instructions sheet only
     from core.identifiers import parse_id_number
 
-    examples = [r for r in rows[1:] if any(r)]
+    notes = list(wb["填写说明"].iter_rows(values_only=True))
+    at = next(i for i, r in enumerate(notes) if list(r[: len(HEADERS)]) == HEADERS)
+    examples = [r for r in notes[at + 1 :] if any(r)]
     assert len(examples) == 2
     for example in examples:
         parse_id_number(example[1])  # the examples themselves pass the ID check

@@ -3,12 +3,11 @@ rescued people whose identity was established)."""
 
 from datetime import date
 
-from django.db.models import Count
 from django.urls import reverse
 
 from assistance.calculation import standard_in_force
 from assistance.models import Rescue, Standard
-from assistance.selectors import rescue_identified, rescue_year_totals
+from assistance.selectors import rescue_year_outcomes, rescue_year_totals
 from indicators.providers import Actual, NoData, ratio, register
 
 
@@ -37,12 +36,7 @@ def vagrant_return_rate(year: int, as_of: date) -> Actual:
     totals = rescue_year_totals(Rescue.objects.all(), year=year, as_of=as_of)
     if not totals["identified"]:
         raise NoData(f"{year} 年没有查明身份的受助人员记录")
-    by_outcome = dict(
-        Rescue.objects.filter(rescue_identified(as_of), intake_date__year=year, intake_date__lte=as_of)
-        .values_list("outcome")
-        .annotate(n=Count("id"))
-        .values_list("outcome", "n")
-    )
+    by_outcome = rescue_year_outcomes(Rescue.objects.all(), year=year, as_of=as_of)
     labels = dict(Rescue.Outcome.choices)
     return Actual(
         value=ratio(totals["returned"], totals["identified"]),

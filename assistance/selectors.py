@@ -3,7 +3,8 @@
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models import Case as DbCase
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -219,4 +220,21 @@ def rescue_year_totals(rescues, *, year: int, as_of: date) -> dict:
     returned = identified & Q(outcome__in=Rescue.RETURNED, outcome_date__lte=as_of)
     return rescues.filter(intake_date__year=year, intake_date__lte=as_of).aggregate(
         rescued=Count("id"), identified=Count("id", filter=identified), returned=Count("id", filter=returned)
+    )
+
+
+def rescue_year_outcomes(rescues, *, year: int, as_of: date) -> dict[str, int]:
+    """The identified of `rescue_year_totals` by their outcome as it stood on `as_of` (one left after
+    `as_of` was still in the station then): the same rows and cut-off as the indicator, so the
+    outcomes add up to its denominator and the returned ones to its numerator."""
+    outcome_then = DbCase(
+        When(outcome_date__isnull=False, outcome_date__lte=as_of, then=F("outcome")),
+        default=Value(Rescue.Outcome.PENDING),
+    )
+    return dict(
+        rescues.filter(rescue_identified(as_of), intake_date__year=year, intake_date__lte=as_of)
+        .annotate(outcome_then=outcome_then)
+        .values_list("outcome_then")
+        .annotate(n=Count("id"))
+        .values_list("outcome_then", "n")
     )

@@ -35,3 +35,26 @@ def test_the_indicator_page_shows_the_breakdown_and_the_drill_down_link(db, staf
     html = client_for(staff).get("/indicators/9/").content.decode()
     assert 'data-testid="breakdown"' in html and 'href="/assistance/rescues/?year=2024"' in html
     assert "接送返回" in html and "长期安置" in html
+
+
+def test_indicator_9s_breakdown_adds_up_to_its_figures_as_of_its_cut_off(db, staff):
+    """Issue 16 item 3: 97 returned of 99 identified, but a breakdown of 63 + 35 + 1 other. A person
+    who left after the cut-off was still in the station on that date, in the value and the breakdown."""
+    from assistance.indicators import vagrant_return_rate
+
+    def rescue(n, outcome, left_on):
+        Rescue.objects.create(
+            intake_date=date(2025, 3, 1 + n), provisional_name=f"无名氏{n}", created_by=staff,
+            identity_established_on=date(2025, 3, 10), identity_method="police", outcome=outcome, outcome_date=left_on,
+        )  # fmt: skip
+
+    rescue(0, "escorted", date(2025, 3, 20))
+    rescue(1, "returned_self", date(2025, 4, 1))
+    rescue(2, "escorted", date(2026, 1, 5))  # left after the year's cut-off
+    rescue(3, "other", date(2025, 5, 1))
+    actual = vagrant_return_rate(2025, date(2025, 12, 31))
+    counts = {row["label"]: int(row["count"]) for row in actual.detail["breakdown"]}
+    assert (actual.numerator, actual.denominator) == (2, 4)
+    assert sum(counts.values()) == actual.denominator
+    assert counts["接送返回"] + counts["自行返回"] == actual.numerator
+    assert counts["在站"] == 1

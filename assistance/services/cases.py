@@ -29,6 +29,7 @@ from core.identifiers import normalize_id_number
 from core.jurisdiction import user_can_act_in
 from core.limits import REASON_MAX, check_date, check_money, check_text
 from core.models import Household, Person
+from core.services.people import check_living
 
 #: 审核确认办法 Art. 15: the investigation starts within 3 working days of acceptance.
 INVESTIGATION_DAYS = 3
@@ -150,6 +151,7 @@ def case_applicant_find(*, user, id_number: str) -> Person:
         raise ValidationError({"id_number": [_("本辖区没有此身份证号的人员，请先在“人员”中登记。")]})
     if getattr(person, "membership", None) is None:
         raise ValidationError({"id_number": [_("%(name)s 尚未登记家庭，请先在“家庭”中登记。") % {"name": person.name}]})
+    check_living(person, field="id_number", role="applicant")
     return person
 
 
@@ -183,7 +185,13 @@ def case_create(
     errors = FieldErrors()
     _validate_kind(errors, kind, subtype, requested_amount, "" if self_care_unable_items is None else "x")
     if applicant.pk not in living_ids:
-        errors.add("applicant", _("申请人应是该家庭的在世成员。"))
+        try:  # the reason a clerk can act on: who died, and when
+            fresh = next((m.person for m in members if m.person_id == applicant.pk), applicant)
+            check_living(fresh, field="applicant", role="applicant")
+        except ValidationError as exc:
+            errors.merge(exc)
+        else:
+            errors.add("applicant", _("申请人应是该家庭的在世成员。"))
     check_date(errors, "applied_on", applied_on, not_after_today=True)
     reason = (reason or "").strip()
     check_text(errors, "reason", reason, max_length=REASON_MAX)

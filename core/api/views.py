@@ -1,3 +1,4 @@
+import django_filters
 from django.db.models import F, Func, IntegerField, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +11,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
+from core import selectors
 from core.api import serializers as s
 from core.imports import REGISTRY, import_jobs_expire
 from core.jurisdiction import JurisdictionMixin
@@ -97,20 +99,51 @@ class LogsFullIds:
         return Response(self.get_serializer(instance).data)
 
 
+class PersonFilter(django_filters.FilterSet):
+    """The people list's filters. `deceased`: everyone when absent or `include` (a client keeping its
+    own copy learns of a death from the record's date_of_death), `exclude` the living only (as the
+    people page opens), `only` the deceased only. A reader who sees names masked gets
+    `name__startswith` as a whole-name match, as on the page: a prefix would recover a masked name a
+    character at a time."""
+
+    deceased = django_filters.ChoiceFilter(
+        choices=[
+            (selectors.DECEASED_INCLUDE, _("含已故")),
+            (selectors.DECEASED_EXCLUDE, _("在世人员")),
+            (selectors.DECEASED_ONLY, _("仅已故")),
+        ],
+        method="filter_deceased",
+        help_text=_("不填或 include：全部人员（含已故）；exclude：仅在世人员；only：仅已故人员"),
+    )
+    name__startswith = django_filters.CharFilter(field_name="name", method="filter_name_prefix")
+
+    class Meta:
+        model = Person
+        fields = {
+            "township": ["exact"],
+            "village": ["exact"],
+            "hukou": ["exact"],
+            "sex": ["exact"],
+            "name": ["exact"],
+        }
+
+    def filter_deceased(self, queryset, name, value):
+        return selectors.person_filter_deceased(queryset, value)
+
+    def filter_name_prefix(self, queryset, name, value):
+        if not personal_data(getattr(self.request, "user", None)).full_name:
+            return queryset.filter(name=value)
+        return queryset.filter(name__startswith=value)
+
+
 class PersonViewSet(
     LogsFullIds, JurisdictionMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
 ):
     serializer_class = s.PersonSerializer
     queryset = Person.objects.select_related("township", "village", "membership")
-    filterset_fields = {
-        "township": ["exact"],
-        "village": ["exact"],
-        "hukou": ["exact"],
-        "sex": ["exact"],
-        "name": ["exact", "startswith"],
-    }
+    filterset_class = PersonFilter
     ordering_fields = ["id", "name", "birth_date"]
-    ordering = ["-id"]
+    ordering = list(selectors.PERSON_ORDER)
     log_object_type = "person"
 
     def perform_create(self, serializer):

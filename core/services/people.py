@@ -6,6 +6,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.events import person_died
 from core.exceptions import FieldErrors
@@ -168,6 +169,24 @@ def _check_can_act(user, township_id):
         raise ValidationError({"township": [_("您只能登记本乡镇（街道）的家庭。")]})
 
 
+#: Why a deceased person cannot take a role, one message per role (a person is refused by name and
+#: death date, whichever door the request came through).
+DECEASED_MESSAGES = {
+    "head": gettext_lazy("%(name)s已于 %(date)s 去世，不能作为户主。"),
+    "member": gettext_lazy("%(name)s已于 %(date)s 去世，不能加入家庭。"),
+    "applicant": gettext_lazy("%(name)s已于 %(date)s 去世，不能作为申请人。"),
+}
+
+
+def check_living(person: Person, *, field: str, role: str, on=None) -> None:
+    """Refuse a person who has died (on or before `on`, when given) for `role` ("head", "member",
+    "applicant"): a ValidationError on `field` naming the person and the date of death."""
+    died = person.date_of_death
+    if died is None or (on is not None and died > on):
+        return
+    raise ValidationError({field: [str(DECEASED_MESSAGES[role]) % {"name": person.name, "date": died.isoformat()}]})
+
+
 def _check_free(person: Person, field: str = "person"):
     existing = HouseholdMember.objects.filter(person=person).select_related("household__head").first()
     if existing:
@@ -185,6 +204,7 @@ def _check_free(person: Person, field: str = "person"):
 def household_create(*, user, head: Person, address: str = "", members=()) -> Household:
     """A household at the head's registered township and village; `members` are (person, relation)."""
     _check_can_act(user, head.township_id)
+    check_living(head, field="head", role="head")
     _check_free(head, "head")
     household = Household(head=head, township_id=head.township_id, village_id=head.village_id, address=address)
     _check_address(address)
@@ -223,6 +243,7 @@ def household_member_add(*, user, household: Household, person: Person, relation
         raise ValidationError({"person": [_("您只能添加本乡镇（街道）的人员。")]})
     if relation == Household.Relation.HEAD:
         raise ValidationError({"relation": [_("一个家庭只有一位户主。")]})
+    check_living(person, field="person", role="member")
     _check_free(person)
     member = HouseholdMember(household=household, person=person, relation=relation)
     member.full_clean(validate_unique=False)

@@ -10,20 +10,37 @@ from django.views.decorators.http import require_POST
 
 from core import selectors
 from core.exports import workbook_bytes, xlsx_response
-from core.forms import HouseholdCreateForm, PersonForm, apply_errors
+from core.forms import HouseholdCreateForm, PersonForm, PersonListSearchForm, apply_errors
 from core.jurisdiction import get_for_user_or_404
 from core.models import Person
 from core.personal import EXPORT_MAX_ROWS, personal_data
 from core.resources import PersonResource
 from core.roles import EXPORT_PERSONAL_DATA
 from core.services.people import household_create, person_create, person_update
-from core.views.common import paginate, search
+from core.views.common import paginate
+
+
+def _person_search(request):
+    """The people list's search (as core.views.common.search), with the 人员状态 select: the living
+    by default, or everyone, or the deceased only."""
+    form = PersonListSearchForm(request.GET or None, townships=selectors.township_choices(request.user))
+    if form.is_bound and not form.is_valid():
+        return form, selectors.person_list(user=request.user).none()
+    data = form.cleaned_data if form.is_bound else {}
+    township = data.get("township")
+    qs = selectors.person_list(
+        user=request.user,
+        q=data.get("q", ""),
+        township=township.code if township else None,
+        deceased=data.get("deceased", ""),
+    )
+    return form, qs
 
 
 @login_required
 @permission_required("core.view_person", raise_exception=True)
 def person_list(request):
-    form, qs = search(request, selectors.person_list)
+    form, qs = _person_search(request)
     page, query = paginate(request, qs)
     return render(request, "core/person_list.html", {"form": form, "page": page, "query": query})
 
@@ -127,7 +144,7 @@ def export_queryset(request, *, queryset, resource, object_type: str, filename: 
 @login_required
 @permission_required(EXPORT_PERSONAL_DATA, raise_exception=True)
 def person_export(request):
-    _form, qs = search(request, selectors.person_list)
+    _form, qs = _person_search(request)
     return export_queryset(
         request,
         queryset=qs,

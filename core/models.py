@@ -111,6 +111,19 @@ class User(AbstractUser):
     def __str__(self):
         return self.get_full_name() or self.username
 
+    @property
+    def top_bar_label(self) -> str:
+        """Who is signed in, saying the role and township only where the name does not already
+        ("局业务人员 王丽", not "局业务人员 王丽 · 局业务人员"; "水头镇经办人 林建国", not "… · 乡镇（街道）经办人 · 水头镇")."""
+        name = str(self)
+        role = str(self.get_role_display())
+        parts = [name]
+        if role not in name and role.split("）")[-1] not in name:
+            parts.append(role)
+        if self.township_id and self.township.name not in name:
+            parts.append(self.township.name)
+        return " · ".join(parts)
+
     def clean(self):
         super().clean()
         if self.role in TOWNSHIP_ROLES and not self.township_id:

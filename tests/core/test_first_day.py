@@ -24,3 +24,24 @@ def test_a_township_officer_is_named_once_with_their_title_and_township(db, clie
     assert user.top_bar_label == "水头镇经办人 林建国"
     plain = user_create(username="lin2", password=PASSWORD, role=Role.TOWNSHIP_OFFICER, township_code=SHUITOU)
     assert plain.top_bar_label == "lin2 · 乡镇（街道）经办人 · 水头镇"
+
+
+def test_pages_say_what_they_are_in_the_browser_tab(admin_user, client_for):
+    import re
+
+    client = client_for(admin_user)
+    for path, title in [
+        ("/core/imports/people/", "导入"),
+        ("/core/people/new/", "登记人员"),
+        ("/core/users/", "用户管理"),
+    ]:
+        html = client.get(path).content.decode()
+        assert re.search(r"<title>\s*[^<]*" + title, html), path
+
+
+def test_the_address_box_beside_create_household_has_a_label(staff, client_for, honglai):
+    from tests.factories import PersonFactory
+
+    person = PersonFactory(township=honglai)
+    html = client_for(staff).get(f"/core/people/{person.pk}/").content.decode()
+    assert '<label class="form-label small mb-0 text-nowrap" for="id_address">住址</label>' in html

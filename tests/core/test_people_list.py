@@ -16,7 +16,10 @@ DIED = datetime.date(2025, 3, 1)
 @pytest.fixture
 def people(honglai, shuitou):
     """2 living and 60 deceased (more than a page) in 洪濑, 1 living in 水头, the deceased registered last."""
-    living = [PersonFactory(township=shuitou, name="林建国"), *(PersonFactory(township=honglai) for _ in range(2))]
+    living = [
+        PersonFactory(township=shuitou, name="林建国"),
+        *(PersonFactory(township=honglai, name="陈秀英") for _ in range(2)),
+    ]
     dead = [PersonFactory(township=honglai, name="黄建国", date_of_death=DIED) for _ in range(60)]
     return living, dead
 

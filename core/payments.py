@@ -215,6 +215,7 @@ def _claimable(batch: PaymentBatch, entitlements: Iterable[Entitlement]) -> Iter
     for ent in one_offs:
         ids_by_type[ent.source_type].append(ent.source_id)
     kept, released = set(), defaultdict(list)
+    first, last = payable_months(batch.program)
     for source_type, ids in ids_by_type.items():
         held = (
             PaymentLine.objects.filter(one_off=True, source_type=source_type, source_id__in=ids)
@@ -224,7 +225,6 @@ def _claimable(batch: PaymentBatch, entitlements: Iterable[Entitlement]) -> Iter
         for pk, source_id, batch_id, state, month in held:
             # A draft keeps its one-offs only if it can still be paid: a leftover draft of a month
             # that is not payable (1800-01, 2999-12) can be neither approved nor rebuilt.
-            first, last = payable_months(batch.program)
             if state == PaymentBatch.State.DRAFT and (month > batch.month or not first <= month <= last):
                 released[batch_id].append(pk)
             else:

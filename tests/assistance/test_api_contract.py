@@ -3,17 +3,10 @@ what its responses really carry (issue 10 items 10 and 15)."""
 
 import pytest
 from django.core.exceptions import ValidationError
-from rest_framework.test import APIClient
 
 from assistance.models import Case
 from assistance.services.cases import case_transition
-from tests.assistance.conftest import apply, family, to_notice
-
-
-def api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
+from tests.assistance.conftest import api, apply, family, to_notice
 
 
 @pytest.fixture

@@ -5,7 +5,8 @@ itself by convention, the way Django's admin finds `admin.py`:
 
 - `<app>/roles.py`     `ROLE_PERMISSIONS = {Role.STAFF: ["app.add_thing", ...], ...}`
 - `<app>/demo.py`      `seed(*, scale, log)`, idempotent; `DEPENDS_ON = ("other_app",)` when its
-                       demo data reads another app's (seed_demo runs the apps in that order)
+                       demo data reads another app's (seed_demo runs the apps in that order);
+                       `RUNS_LAST = True` when it reads every app's (the indicators' recompute)
 - `<app>/templates/<app>/_nav.html`         its entries in the top menu
 - `<app>/templates/<app>/_import_nav.html`  its entries in the 导入 menu
 - `<app>/templates/<app>/_home.html`        its cards on the home page (context: `role`)
@@ -56,8 +57,10 @@ def app_templates(name: str) -> tuple[str, ...]:
 
 
 def demo_modules() -> list[ModuleType]:
-    """The apps' demo modules, each after the apps named in its DEPENDS_ON."""
-    modules = {config.label: module for config, module in app_modules("demo")}
+    """The apps' demo modules, each after the apps named in its DEPENDS_ON; those that declare
+    RUNS_LAST (they compute from every app's records) after all the others."""
+    found = {config.label: module for config, module in app_modules("demo")}
+    modules = {label: m for label, m in found.items() if not getattr(m, "RUNS_LAST", False)}
     ordered: list[ModuleType] = []
     visiting: set[str] = set()
 
@@ -75,4 +78,4 @@ def demo_modules() -> list[ModuleType]:
 
     for label in modules:
         visit(label)
-    return ordered
+    return ordered + [m for m in found.values() if getattr(m, "RUNS_LAST", False)]

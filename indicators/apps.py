@@ -9,7 +9,9 @@ class IndicatorsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import importers  # noqa: F401 (registers the base statistics importer)
+        from . import importers, providers  # noqa: F401 (registers the base statistics importer)
+
+        providers.base_figures_source = _city_base_figures
 
         # The plan's tables are reference data like the divisions: put back after a flush.
         post_migrate.connect(_ensure_plan_tables, sender=self, dispatch_uid="indicators.plan_tables")
@@ -23,3 +25,16 @@ def _ensure_plan_tables(sender, **kwargs):
 
     if not Indicator.objects.exists():
         load(apps)
+
+
+def _city_base_figures(year: int):
+    from indicators.models import BaseStatistic
+    from indicators.providers import BaseFigures
+
+    row = BaseStatistic.objects.filter(year=year, township__isnull=True).first()
+    if row is None:
+        return None
+    return BaseFigures(
+        year=year, resident_population=row.resident_population, population_60_plus=row.population_60_plus,
+        households=row.households, source=row.source,
+    )  # fmt: skip

@@ -20,6 +20,15 @@ class DivisionSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "level", "kind", "parent", "in_plan", "is_active"]
 
 
+class TownshipField(serializers.SlugRelatedField):
+    """A township by its 9-digit division code (every app's `township` field in the API)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("slug_field", "code")
+        kwargs.setdefault("queryset", Division.objects.filter(level=Division.Level.TOWNSHIP))
+        super().__init__(**kwargs)
+
+
 def personal(context):
     """core.personal's policy for the requesting user (masked everything without a request)."""
     request = context.get("request")

@@ -2,8 +2,8 @@
 
 from rest_framework import mixins, serializers, viewsets
 
+from core.api.serializers import TownshipField
 from core.jurisdiction import JurisdictionMixin
-from funeral.api.fields import TownshipField
 from funeral.models import Facility
 from funeral.services.facilities import facility_create, facility_update
 

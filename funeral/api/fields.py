@@ -2,15 +2,7 @@
 
 from rest_framework import serializers
 
-from core.models import Division
 from funeral.models import DeathRecord
-
-
-class TownshipField(serializers.SlugRelatedField):
-    def __init__(self, **kwargs):
-        kwargs.setdefault("slug_field", "code")
-        kwargs.setdefault("queryset", Division.objects.filter(level=Division.Level.TOWNSHIP))
-        super().__init__(**kwargs)
 
 
 class RecordInJurisdictionField(serializers.PrimaryKeyRelatedField):

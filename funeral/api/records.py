@@ -3,10 +3,9 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins, serializers, viewsets
 
-from core.api.serializers import personal
+from core.api.serializers import TownshipField, personal
 from core.api.views import LogsFullIds
 from core.jurisdiction import JurisdictionMixin
-from funeral.api.fields import TownshipField
 from funeral.api.placements import PlacementNestedSerializer
 from funeral.api.waivers import WaiverGrantSerializer, WaiverNestedSerializer
 from funeral.models import DeathRecord, Facility

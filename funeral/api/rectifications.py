@@ -2,9 +2,9 @@
 
 from rest_framework import mixins, serializers, viewsets
 
+from core.api.serializers import TownshipField
 from core.jurisdiction import JurisdictionMixin
 from core.models import Division
-from funeral.api.fields import TownshipField
 from funeral.models import TombCase
 from funeral.services.tombs import tomb_case_create, tomb_case_update
 

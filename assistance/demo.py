@@ -463,8 +463,10 @@ class _Builder:
             due = add_months(decided, c["recheck_months"])
             while True:
                 on = self.workday_on_or_after(due + datetime.timedelta(days=r.randint(-12, 15)))
-                # A few re-checks are late: the re-checks-due page has overdue rows.
-                if on > stop or on >= (end_action or self.today) or (due <= self.today and r.random() < 0.01):
+                # Re-checks are done on time, except a few recent ones deliberately late (up to three months):
+                # the re-checks-due page has overdue rows, and no case has waited years for its re-check.
+                late = self.today - datetime.timedelta(days=90) <= due <= self.today and r.random() < 0.05
+                if on > stop or on >= (end_action or self.today) or late:
                     break
                 rechecks.append(on)
                 due = add_months(on, c["recheck_months"])

@@ -278,6 +278,7 @@ CASES_IMPORTER = register(
         label="在保救助对象（原台账）",
         columns=COLUMNS,
         permission=IMPORT_DATA,
+        done_url="assistance:case_list",
         validate=validate_cases,
         save=save_cases,
         example=[

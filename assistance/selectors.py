@@ -21,8 +21,22 @@ MASKED = PersonalData(None)
 DUE_SOON_DAYS = 3
 
 
-def case_list(*, user, kind: str = "", state: str = "", township: str = "", village: str = "", q: str = ""):
+def case_list(
+    *,
+    user,
+    kind: str = "",
+    state: str = "",
+    township: str = "",
+    village: str = "",
+    q: str = "",
+    mine: bool = False,
+    household: int | None = None,
+):
     qs = Case.objects.for_user(user).select_related("applicant", "township", "village", "decision")
+    if mine:
+        qs = qs.filter(created_by=user)
+    if household:
+        qs = qs.filter(household_id=household)
     if kind:
         qs = qs.filter(kind=kind)
     if state:
@@ -56,6 +70,47 @@ def review_queue(*, user, township: str = ""):
     if township:
         qs = qs.filter(township_id=township)
     return qs.order_by("decision_due", "id")
+
+
+#: The permission that takes a case on from each pending state (assistance.workflow's table).
+NEXT_STEP_PERMISSION = {
+    Case.State.DRAFT: "assistance.add_case",
+    Case.State.ACCEPTED: "assistance.investigate_case",
+    Case.State.INVESTIGATED: "assistance.review_case",
+    Case.State.REVIEWED: "assistance.review_case",
+    Case.State.NOTICE: "assistance.confirm_case",
+}
+
+
+def home_queue(*, user, today: date | None = None) -> dict:
+    """What the home page counts for the user: cases waiting for a step the user can take (a notice
+    only once it has run out), those past their deadline, re-checks due within 30 days or overdue,
+    payroll batches awaiting approval and the user's own applications still pending. A fixed
+    number of queries."""
+    today = today or timezone.localdate()
+    pending = Case.objects.for_user(user).filter(state__in=(Case.State.DRAFT, *Case.PENDING_STATES))
+    states = [state for state, perm in NEXT_STEP_PERMISSION.items() if user.has_perm(perm)]
+    mine_to_do = pending.filter(state__in=[s for s in states if s != Case.State.NOTICE])
+    if Case.State.NOTICE in states:
+        mine_to_do = mine_to_do | pending.filter(state=Case.State.NOTICE, notice_end__lt=today)
+    late = list(pending.filter(decision_due__lt=today).only("id", "decision_due"))
+    overdue = sum(1 for status, _left in deadline_badges(late, today).values() if status == "overdue")
+    rechecks = rechecks_due(user=user, today=today)
+    counts = {
+        "my_step": mine_to_do.count(),
+        "overdue": overdue,
+        "rechecks_due": rechecks.count(),
+        "rechecks_overdue": rechecks.filter(next_recheck__lt=today).count(),
+        "my_applications": pending.filter(created_by=user).count(),
+        "payroll_to_approve": 0,
+    }
+    if user.has_perm("core.change_paymentbatch"):
+        counts["payroll_to_approve"] = (
+            payroll_batches_seen_by(user=user)
+            .filter(state=PaymentBatch.State.DRAFT, build_state=PaymentBatch.BuildState.DONE)
+            .count()
+        )
+    return counts
 
 
 def deadline_badges(cases, today: date | None = None) -> dict[int, tuple[str, int | None]]:
@@ -175,6 +230,21 @@ def payroll_totals(*, user, batch: PaymentBatch):
         .annotate(households=Count("id"), people=Sum("members"), amount=Sum("amount"))
         .order_by("township_id")
     )
+
+
+def payroll_totals_by_batch(*, user, batch_ids) -> dict[int, list[dict]]:
+    """{batch id: its township totals in the user's jurisdiction}, for many batches in one query."""
+    out: dict[int, list[dict]] = {batch_id: [] for batch_id in batch_ids}
+    rows = (
+        PaymentLine.objects.for_user(user)
+        .filter(batch_id__in=batch_ids)
+        .values("batch_id", "township_id", "township__name")
+        .annotate(households=Count("id"), people=Sum("members"), amount=Sum("amount"))
+        .order_by("batch_id", "township_id")
+    )
+    for row in rows:
+        out[row.pop("batch_id")].append(row)
+    return out
 
 
 def rescue_list(*, user, year: int | None = None, outcome: str | None = None, identified: str = ""):

@@ -26,6 +26,8 @@ class Action:
     style: str = "primary"
     #: what the action takes besides its date and comment; anything else is refused, naming the field
     fields: tuple[str, ...] = ()
+    #: undoes work or ends a case: offered last, and the page asks before it is done
+    destructive: bool = False
 
 
 #: An investigation's findings (investigate, and complete_paperwork after 先行救助).
@@ -39,12 +41,27 @@ ACTIONS: dict[str, Action] = {
         Action("investigate", _("登记入户调查"), (S.ACCEPTED,), S.INVESTIGATED, INVESTIGATE, fields=INVESTIGATION),
         Action("review", _("乡镇审核意见"), (S.INVESTIGATED,), S.REVIEWED, REVIEW, fields=("opinion",)),
         Action("publish_notice", _("张榜公示"), (S.REVIEWED,), S.NOTICE, REVIEW),
-        Action("object", _("登记公示异议"), (S.NOTICE,), S.ACCEPTED, REVIEW, "warning", fields=("content",)),
+        Action(
+            "object",
+            _("登记公示异议"),
+            (S.NOTICE,),
+            S.ACCEPTED,
+            REVIEW,
+            "warning",
+            fields=("content",),
+            destructive=True,
+        ),
         Action("confirm", _("审核确认"), (S.NOTICE,), S.ACTIVE, CONFIRM, "success", fields=("recheck_months",)),
         # 先行救助: emergency temporary assistance is paid first, the investigation follows.
         Action("emergency_confirm", _("先行救助"), (S.ACCEPTED,), S.ACTIVE, CONFIRM, "success"),
         Action(
-            "refuse", _("不予认定"), (S.ACCEPTED, S.INVESTIGATED, S.REVIEWED, S.NOTICE), S.REFUSED, CONFIRM, "danger"
+            "refuse",
+            _("不予认定"),
+            (S.ACCEPTED, S.INVESTIGATED, S.REVIEWED, S.NOTICE),
+            S.REFUSED,
+            CONFIRM,
+            "danger",
+            destructive=True,
         ),
         Action(
             "extend", _("延长办理期限"), (S.ACCEPTED, S.INVESTIGATED, S.REVIEWED, S.NOTICE), None, REVIEW, "secondary"
@@ -64,7 +81,7 @@ ACTIONS: dict[str, Action] = {
         Action("suspend", _("暂停发放"), (S.ACTIVE,), S.SUSPENDED, REVIEW, "warning"),
         Action("resume", _("恢复发放"), (S.SUSPENDED,), S.ACTIVE, REVIEW),
         Action("gradual_exit", _("渐退"), (S.ACTIVE,), S.GRADUAL_EXIT, REVIEW, "warning", fields=("exit_until",)),
-        Action("end", _("终止"), (S.ACTIVE, S.SUSPENDED, S.GRADUAL_EXIT), S.ENDED, REVIEW, "danger"),
+        Action("end", _("终止"), (S.ACTIVE, S.SUSPENDED, S.GRADUAL_EXIT), S.ENDED, REVIEW, "danger", destructive=True),
     ]
 }
 
@@ -92,9 +109,25 @@ def action_applies(action: Action, case: Case) -> bool:
     return True
 
 
+def can_succeed_today(action: Action, case: Case) -> bool:
+    """Offered only when it can succeed now: confirmation waits for the 7-day notice to run out (the
+    case page shows its end instead)."""
+    if action.code == "confirm":
+        from django.utils import timezone
+
+        return case.notice_end is not None and timezone.localdate() > case.notice_end
+    return True
+
+
 def allowed_actions(case: Case, user) -> list[Action]:
+    """The actions the user can take on the case now, the destructive ones last."""
     from core.jurisdiction import user_can_act_in
 
     if not user_can_act_in(user, case.township_id):
         return []
-    return [a for a in ACTIONS.values() if action_applies(a, case) and user.has_perm(a.permission)]
+    offered = [
+        a
+        for a in ACTIONS.values()
+        if action_applies(a, case) and user.has_perm(a.permission) and can_succeed_today(a, case)
+    ]
+    return sorted(offered, key=lambda a: a.destructive)

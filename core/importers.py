@@ -198,6 +198,7 @@ PEOPLE_IMPORTER = register(
         label="人员与家庭",
         columns=COLUMNS,
         permission=IMPORT_DATA,
+        done_url="core:household_list",
         validate=validate_people,
         save=save_people,
         example=[

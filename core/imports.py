@@ -73,6 +73,8 @@ class Importer:
     #: never imported); each must pass the importer's own checks.
     example: list = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: The page listing what this importer saves (a URL name), linked from a finished import.
+    done_url: str = ""
 
     @property
     def headers(self) -> list[str]:
@@ -322,12 +324,20 @@ def template_workbook(importer: Importer) -> bytes:
     return buf.getvalue()
 
 
+def reason_text(column: str, message: str) -> str:
+    """A reason in the bad-rows file names its column once: not again when the message already
+    starts with it (统一社会信用代码校验位错误…)."""
+    if not column or message.startswith(column):
+        return message
+    return f"{column}：{message}"
+
+
 def bad_rows_workbook(job: ImportJob) -> bytes:
     """The rejected rows as they were uploaded, with a reason column, to fix and upload again."""
     importer = REGISTRY[job.kind]
     reasons: dict[int, list[str]] = {}
     for e in job.errors:
-        reasons.setdefault(e["row"], []).append(f"{e['column']}：{e['message']}" if e["column"] else e["message"])
+        reasons.setdefault(e["row"], []).append(reason_text(e["column"], e["message"]))
     headers: list[str] = []
     uploaded: dict[int, list] = {}
     with job.file.open("rb") as fh:

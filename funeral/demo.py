@@ -4,7 +4,7 @@
   hall in each of the 26 townships (the plan inspects "26个乡镇（街道）骨灰堂"), a few township
   public cemeteries, a commercial cemetery and one still being built. Names of the township
   facilities and all capacities are invented for the demo.
-- Deaths 2020–2025 at a crude death rate of about 6‰ a year among the demo households' people,
+- Deaths from 2020 to the current month at a crude death rate of about 6‰ a year among the demo households' people,
   each recorded in core through person_record_death (so assistance stops payments and re-checks);
   the funeral home's ledger also holds residents outside the demo registry (topping a small demo up
   to MIN_LEDGER_PER_YEAR a year; created as people already deceased), a few of unknown identity.
@@ -34,7 +34,8 @@ from funeral.services.placements import slot_field
 from funeral.services.records import DEATH_SOURCE
 from funeral.services.waivers import waiver_compute, waiver_eligibility
 
-YEARS = range(2020, 2026)
+#: 2020 to the current year: the ledger reaches the current month, as the other apps' demo data does.
+YEARS = range(2020, datetime.date.today().year + 1)
 DEATH_RATE = 0.006  # crude death rate per year
 #: The ledger holds at least this many deceased a year: at small scales the demo registry's own deaths
 #: (6‰ of 3,000 people is 18 a year) are too few for a 98 % share to mean anything, so residents from
@@ -162,6 +163,7 @@ def _placement_plan(records: list[DeathRecord], facilities: dict[str, Facility],
         if f.kind == Facility.Kind.PUBLIC_CEMETERY and f.level == Facility.Level.TOWNSHIP and f.opened_on
     }
     placements = []
+    today = datetime.date.today()
     forms, weights = zip(*ECO_MIX, strict=True)
     for year, rows in by_year.items():
         rows.sort(key=lambda r: (r.date_of_death, r.certificate_no))
@@ -172,10 +174,10 @@ def _placement_plan(records: list[DeathRecord], facilities: dict[str, Facility],
         traditional = set(rng.sample(range(len(rows)), min(non_eco_new, len(rows))))
         for i, record in enumerate(rows):
             r = _rng(record.date_of_death.toordinal(), i, 4)
-            if year == 2025 and record.date_of_death.month == 12 and r.random() < 0.3:
-                continue  # ashes still kept at the funeral home at year end
+            if record.date_of_death > today - datetime.timedelta(days=30) and r.random() < 0.3:
+                continue  # ashes still kept at the funeral home
             base = record.cremation_date or record.date_of_death
-            placed_on = min(base + datetime.timedelta(days=r.randint(1, 20)), datetime.date(year, 12, 31))
+            placed_on = min(base + datetime.timedelta(days=r.randint(1, 20)), datetime.date(year, 12, 31), today)
             if i in traditional:
                 form = Placement.Form.TRADITIONAL
                 facility = township_cemeteries.get(record.township_id) or facilities[COMMERCIAL]

@@ -195,6 +195,7 @@ LEDGER_IMPORTER = register(
         label="殡仪馆火化登记台账",
         columns=COLUMNS,
         permission="funeral.add_deathrecord",
+        done_url="funeral:record_list",
         validate=validate_ledger,
         save=save_ledger,
         example=[

@@ -83,6 +83,7 @@ register(
         label="基础统计数据",
         columns=COLUMNS,
         permission="indicators.add_basestatistic",
+        done_url="indicators:dashboard",
         validate=validate,
         save=save,
         example=[[2024, "", 1520000, 230000, 480000, "统计年鉴"]],

@@ -5,11 +5,18 @@ Computed actuals, snapshots, approvals and the dashboard build on these (the ind
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.limits import REASON_MAX, text_length_constraint, year_range_constraint
 
 PLAN_YEARS = range(2021, 2026)
+
+
+def in_language(chinese: str, english: str) -> str:
+    """The plan's reference text as the plan writes it (Chinese), or its English translation when
+    the page is in English and one exists."""
+    return english if english and (get_language() or "").startswith("en") else chinese
 
 
 class Indicator(models.Model):
@@ -26,6 +33,7 @@ class Indicator(models.Model):
     attribute = models.CharField(_("属性"), max_length=10, choices=Attribute.choices, db_index=True)
     owner_app = models.CharField(_("责任模块"), max_length=20)
     derivation = models.TextField(_("计算口径"), blank=True)
+    derivation_en = models.TextField(_("计算口径（英文）"), blank=True)
 
     class Meta:
         verbose_name = _("规划指标")
@@ -35,6 +43,14 @@ class Indicator(models.Model):
 
     def __str__(self):
         return f"{self.no}. {self.name_zh}"
+
+    @property
+    def display_name(self) -> str:
+        return in_language(self.name_zh, self.name_en)
+
+    @property
+    def display_derivation(self) -> str:
+        return in_language(self.derivation, self.derivation_en)
 
 
 class Target(models.Model):
@@ -88,6 +104,9 @@ class KeyProject(models.Model):
     name = models.CharField(_("项目名称"), max_length=100)
     content = models.TextField(_("建设内容"))
     measurable_target = models.CharField(_("可衡量目标"), max_length=200, blank=True)
+    name_en = models.CharField(_("项目名称（英文）"), max_length=200, blank=True)
+    content_en = models.TextField(_("建设内容（英文）"), blank=True)
+    measurable_target_en = models.CharField(_("可衡量目标（英文）"), max_length=200, blank=True)
     status = models.CharField(_("进展状态"), max_length=12, choices=Status.choices, default=Status.PLANNED)
     progress = models.PositiveSmallIntegerField(_("完成进度（%）"), default=0)
     milestones = models.TextField(_("里程碑"), blank=True)
@@ -110,6 +129,18 @@ class KeyProject(models.Model):
 
     def __str__(self):
         return f"{self.no}. {self.name}"
+
+    @property
+    def display_name(self) -> str:
+        return in_language(self.name, self.name_en)
+
+    @property
+    def display_content(self) -> str:
+        return in_language(self.content, self.content_en)
+
+    @property
+    def display_target(self) -> str:
+        return in_language(self.measurable_target, self.measurable_target_en)
 
 
 class BaseStatistic(models.Model):

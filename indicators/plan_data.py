@@ -29,8 +29,15 @@ def table3() -> list[dict]:
     return _rows("table3_key_projects.csv")
 
 
+def _known(model, values: dict) -> dict:
+    """The values the model (as of the migration running) has fields for: an earlier migration loads
+    the tables before later ones add a column."""
+    names = {f.name for f in model._meta.get_fields()}
+    return {k: v for k, v in values.items() if k in names}
+
+
 def load(apps) -> None:
-    """Create or refresh the rows from the CSV files (idempotent; used by the data migration)."""
+    """Create or refresh the rows from the CSV files (idempotent; used by the data migrations)."""
     Indicator = apps.get_model("indicators", "Indicator")
     Target = apps.get_model("indicators", "Target")
     PreviousPlanResult = apps.get_model("indicators", "PreviousPlanResult")
@@ -38,15 +45,19 @@ def load(apps) -> None:
     for row in table2():
         indicator, _ = Indicator.objects.update_or_create(
             no=int(row["no"]),
-            defaults={
-                "name_zh": row["name_zh"],
-                "name_en": row["name_en"],
-                "unit": row["unit"],
-                "baseline_2020": number(row["baseline_2020"]),
-                "attribute": row["attribute"],
-                "owner_app": row["owner_app"],
-                "derivation": row["how_the_actual_is_derived"],
-            },
+            defaults=_known(
+                Indicator,
+                {
+                    "name_zh": row["name_zh"],
+                    "name_en": row["name_en"],
+                    "unit": row["unit"],
+                    "baseline_2020": number(row["baseline_2020"]),
+                    "attribute": row["attribute"],
+                    "owner_app": row["owner_app"],
+                    "derivation": row["derivation_zh"],
+                    "derivation_en": row["how_the_actual_is_derived"],
+                },
+            ),
         )
         for year in YEARS:
             Target.objects.update_or_create(
@@ -60,10 +71,16 @@ def load(apps) -> None:
     for row in table3():
         KeyProject.objects.update_or_create(
             no=int(row["no"]),
-            defaults={
-                "category": row["category_zh"],
-                "name": row["name_zh"],
-                "content": row["content_zh"],
-                "measurable_target": row["measurable_target"],
-            },
+            defaults=_known(
+                KeyProject,
+                {
+                    "category": row["category_zh"],
+                    "name": row["name_zh"],
+                    "name_en": row["name_en"],
+                    "content": row["content_zh"],
+                    "content_en": row["content_en"],
+                    "measurable_target": row["measurable_target_zh"],
+                    "measurable_target_en": row["measurable_target_en"],
+                },
+            ),
         )

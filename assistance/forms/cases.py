@@ -106,7 +106,12 @@ class ActionForm(BootstrapMixin, forms.Form):
     )
     verification = forms.ChoiceField(
         label=_("经济状况核对结果"),
-        choices=[(Case.Verification.PASSED, _("核对通过")), (Case.Verification.FAILED, _("核对不符"))],
+        # No default: the officer chooses what the check found.
+        choices=[
+            ("", _("请选择")),
+            (Case.Verification.PASSED, _("核对通过")),
+            (Case.Verification.FAILED, _("核对不符")),
+        ],
     )
     note = forms.CharField(
         label=_("调查情况"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=REASON_MAX

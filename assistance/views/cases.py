@@ -30,7 +30,7 @@ from core.exceptions import ApplicationError
 from core.exports import workbook_bytes, xlsx_response
 from core.forms import apply_errors
 from core.jurisdiction import get_for_user_or_404
-from core.models import AccessLog, Division
+from core.models import AccessLog, Division, Household
 from core.personal import EXPORT_MAX_ROWS, personal_data
 from core.selectors import township_choices
 from core.services.access import access_log_record
@@ -50,6 +50,8 @@ def _filters(request):
         "kind": data.get("kind", ""),
         "state": data.get("state", ""),
         "township": township.code if township else "",
+        "mine": request.GET.get("mine") == "1",
+        "household": int(request.GET["household"]) if request.GET.get("household", "").isdigit() else None,
     }
 
 
@@ -145,7 +147,14 @@ def case_export(request):
 @permission_required("assistance.add_case", raise_exception=True)
 def case_new(request):
     """Intake: the applicant's household is found by ID number; income, assets and documents."""
-    form = IntakeForm(request.POST or None, request.FILES or None)
+    initial = {}
+    household = request.GET.get("household", "")
+    if request.method == "GET" and household.isdigit():
+        # 申请救助 from a household's page: its head is the applicant unless the clerk changes it.
+        found = Household.objects.for_user(request.user).select_related("head").filter(pk=int(household)).first()
+        if found is not None and found.head.id_number:
+            initial["id_number"] = found.head.id_number
+    form = IntakeForm(request.POST or None, request.FILES or None, initial=initial)
     income = IncomeFormSet(request.POST or None, prefix="income")
     assets = AssetFormSet(request.POST or None, prefix="asset")
     if request.method == "POST" and form.is_valid() and income.is_valid() and assets.is_valid():

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from health_check.checks import Database
 from health_check.contrib.celery import Ping
 from health_check.contrib.redis import Redis
@@ -22,7 +23,13 @@ def home(request):
     if user.role in {Role.TOWNSHIP_OFFICER, Role.VILLAGE_ASSISTANT}:
         context["township"] = user.township
     if user.has_perm("core.view_importjob"):
-        context["recent_imports"] = ImportJob.objects.for_user(user).filter(created_by=user)[:5]
+        mine = ImportJob.objects.for_user(user).filter(created_by=user)
+        context["recent_imports"] = mine[:5]
+        # Imports of the last 30 days that saved nothing (rejected rows, or a failure): work to redo.
+        since = timezone.now() - datetime.timedelta(days=30)
+        context["imports_to_redo"] = mine.filter(
+            created_at__gte=since, state__in=(ImportJob.State.REJECTED, ImportJob.State.FAILED)
+        ).count()
     context["township_count"] = Division.objects.filter(level=Division.Level.TOWNSHIP, in_plan=True).count()
     return render(request, "core/home.html", context)
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import selectors
+from core.discovery import app_templates
 from core.forms import HouseholdCreateForm, HouseholdMemberForm, apply_errors
 from core.identifiers import normalize_id_number
 from core.jurisdiction import get_for_user_or_404
@@ -47,6 +48,8 @@ def household_detail(request, pk):
             "rows": rows,
             "member_form": member_form,
             "address_form": address_form,
+            # What the apps offer for a household (assistance: 申请救助), found like the home cards.
+            "app_household_templates": app_templates("_household_actions.html"),
         },
     )
 

@@ -2,6 +2,7 @@ from rest_framework.routers import DefaultRouter
 
 from funeral.api.facilities import FacilityViewSet
 from funeral.api.placements import PlacementViewSet
+from funeral.api.prices import FeeItemPriceViewSet
 from funeral.api.records import DeathRecordViewSet
 from funeral.api.rectifications import TombCaseViewSet
 from funeral.api.waivers import WaiverViewSet
@@ -13,4 +14,5 @@ router.register("records", DeathRecordViewSet, basename="funeral-record")
 router.register("placements", PlacementViewSet, basename="funeral-placement")
 router.register("waivers", WaiverViewSet, basename="funeral-waiver")
 router.register("rectifications", TombCaseViewSet, basename="funeral-rectification")
+router.register("fee-prices", FeeItemPriceViewSet, basename="funeral-fee-price")
 urlpatterns = router.urls

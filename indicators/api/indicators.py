@@ -20,7 +20,10 @@ class IndicatorSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Indicator
-        fields = ["no", "name", "name_en", "unit", "attribute", "baseline_2020", "targets", "owner_app", "derivation"]
+        fields = [
+            "no", "name", "name_en", "unit", "attribute", "baseline_2020", "targets", "owner_app", "derivation",
+            "derivation_en",
+        ]  # fmt: skip
 
     def get_baseline_2020(self, indicator) -> float | None:
         return None if indicator.baseline_2020 is None else float(indicator.baseline_2020)

@@ -12,10 +12,13 @@ class KeyProjectSerializer(serializers.ModelSerializer):
     class Meta:
         model = KeyProject
         fields = [
-            "no", "category", "name", "content", "measurable_target", "status", "progress", "milestones", "notes",
-            "updated_by", "updated_at",
+            "no", "category", "name", "name_en", "content", "content_en", "measurable_target", "measurable_target_en",
+            "status", "progress", "milestones", "notes", "updated_by", "updated_at",
         ]  # fmt: skip
-        read_only_fields = ["no", "category", "name", "content", "measurable_target", "updated_at"]
+        read_only_fields = [
+            "no", "category", "name", "name_en", "content", "content_en", "measurable_target", "measurable_target_en",
+            "updated_at",
+        ]  # fmt: skip
         # The same limits as the service and the database, so the schema shows them.
         extra_kwargs = {"progress": {"validators": []}, **{f: {"max_length": n} for f, n in TEXT_MAX.items()}}
 

@@ -95,3 +95,15 @@ def test_the_payroll_over_the_demo_finds_lines(seeded):
     batch = payment_batch_build(program="assistance", month=timezone.localdate(), user=staff)
     assert batch.line_count > 20
     assert batch.total_amount > 0
+
+
+def test_demo_rechecks_are_on_time_but_for_a_few_recent_ones(seeded):
+    """Issue 16, item 12: no active case has waited years for its re-check; the overdue list holds
+    only recently late ones."""
+    import datetime
+
+    today = timezone.localdate()
+    active = Case.objects.filter(state__in=(Case.State.ACTIVE, Case.State.SUSPENDED, Case.State.GRADUAL_EXIT))
+    active = active.exclude(kind=Case.Kind.TEMPORARY)
+    assert active.exists()
+    assert not active.filter(next_recheck__lt=today - datetime.timedelta(days=120)).exists()

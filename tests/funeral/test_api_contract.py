@@ -60,3 +60,14 @@ def test_a_created_record_without_waiver_matches_the_schema(schema, staff, funer
     assert created.status_code == 201, created.json()
     assert created.json()["waiver"] is None and created.json()["placement"] is None
     check(schema, f"{BASE}records/", "post", "201", created.json())
+
+
+def test_the_fee_prices_are_readable_by_who_may_view_them(schema, staff, leader, assistant):
+    """Issue 16, item 11: the permission existed, the endpoint did not."""
+    response = api(leader).get(f"{BASE}fee-prices/")
+    assert response.status_code == 200
+    check(schema, f"{BASE}fee-prices/", "get", "200", response.json())
+    items = {row["item"] for row in response.json()["results"]}
+    assert "cremation" in items  # the defaults put back after every migrate (funeral.reference)
+    assert api(assistant).get(f"{BASE}fee-prices/").status_code == 403
+    assert api(staff).post(f"{BASE}fee-prices/", {}, format="json").status_code == 405

@@ -208,3 +208,12 @@ def test_the_database_refuses_what_the_services_refuse(staff, funeral_home, hong
             township=honglai, date_of_death=D(2024, 3, 5), identity_unknown=False, funeral_home=funeral_home,
             created_by=staff,
         )  # fmt: skip
+
+
+def test_the_demo_ledger_reaches_the_current_year():
+    """Issue 16, item 12: every app's demo covers 2020 to the current month."""
+    import datetime
+
+    from funeral import demo
+
+    assert demo.YEARS[0] == 2020 and demo.YEARS[-1] == datetime.date.today().year

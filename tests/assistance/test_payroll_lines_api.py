@@ -1,0 +1,67 @@
+"""What the payroll pages show, a REST client reads (issue 16, item 11): a batch's lines (scoped to
+the caller's jurisdiction, masked by role, full views logged), the bank file of an approved batch
+(logged), and each batch's township totals in the list too."""
+
+import io
+from decimal import Decimal
+
+import openpyxl
+
+from core.models import AccessLog
+from core.payments import payment_batch_approve, payment_batch_build
+from core.roles import Role
+from tests.api_schema import check
+from tests.assistance.conftest import api
+from tests.assistance.test_payroll_jurisdiction import NEXT, _paid_case
+from tests.factories import HONGLAI, SHUITOU
+
+BATCHES = "/api/v1/assistance/payroll-batches/"
+
+
+def _batch(make_user, staff):
+    honglai = _paid_case(HONGLAI, make_user)
+    _paid_case(SHUITOU, make_user)
+    return payment_batch_build(program="assistance", month=NEXT, user=staff), honglai
+
+
+def test_the_lines_follow_the_callers_jurisdiction_and_role(standards, make_user, staff, leader, schema):
+    batch, honglai = _batch(make_user, staff)
+    officer = make_user(Role.TOWNSHIP_OFFICER, HONGLAI)
+    own = api(officer).get(f"{BATCHES}{batch.pk}/lines/").json()
+    check(schema, f"{BATCHES}{{id}}/lines/", "get", "200", own)
+    assert [line["township"] for line in own["results"]] == [HONGLAI]
+    assert own["results"][0]["payee_id_number"] == honglai.applicant.id_number
+    assert AccessLog.objects.filter(user=officer, object_ids__contains=[honglai.applicant_id]).exists()
+
+    masked = api(leader).get(f"{BATCHES}{batch.pk}/lines/?township={HONGLAI}").json()["results"]
+    assert len(masked) == 1 and masked[0]["payee_id_number"] != honglai.applicant.id_number
+    assert honglai.applicant.name not in str(masked)
+
+
+def test_the_list_gives_each_batch_its_township_totals_in_the_viewers_jurisdiction(standards, make_user, staff):
+    batch, _case = _batch(make_user, staff)
+    city = api(staff).get(BATCHES).json()["results"][0]
+    assert city["line_count"] == 2 and {t["township"] for t in city["townships"]} == {HONGLAI, SHUITOU}
+    officer = make_user(Role.TOWNSHIP_OFFICER, HONGLAI)
+    own = api(officer).get(BATCHES).json()["results"][0]
+    assert own["line_count"] == 1 and own["total_amount"] == "1725.00"
+    assert [t["township"] for t in own["townships"]] == [HONGLAI]
+    assert Decimal(own["townships"][0]["amount"]) == Decimal("1725.00")
+
+
+def test_the_bank_file_of_an_approved_batch_downloads_and_is_logged(standards, make_user, staff):
+    batch, honglai = _batch(make_user, staff)
+    draft = api(staff).get(f"{BATCHES}{batch.pk}/bank-file/")
+    assert draft.status_code == 400
+    payment_batch_approve(batch=batch, user=make_user(Role.STAFF))
+    response = api(staff).get(f"{BATCHES}{batch.pk}/bank-file/")
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert any(honglai.applicant.id_number in [str(c) for c in row] for row in sheet.iter_rows(values_only=True))
+    assert AccessLog.objects.filter(user=staff, action=AccessLog.Action.EXPORT, object_ids=[batch.pk]).exists()
+
+
+def test_readers_without_the_export_right_get_no_bank_file(standards, make_user, staff, leader):
+    batch, _case = _batch(make_user, staff)
+    payment_batch_approve(batch=batch, user=make_user(Role.STAFF))
+    assert api(leader).get(f"{BATCHES}{batch.pk}/bank-file/").status_code == 403

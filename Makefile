@@ -63,6 +63,7 @@ bench: dev-deps
 	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/indicators_dashboard.py
 	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/assistance.py
 	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/funeral.py
+	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/orgs.py
 
 clean:
 	rm -rf var/staticfiles var/screenshots .pytest_cache

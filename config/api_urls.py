@@ -16,5 +16,6 @@ urlpatterns = [
     path("indicators/", include("indicators.api.urls")),
     path("assistance/", include("assistance.api.urls")),
     path("funeral/", include("funeral.api.urls")),
+    path("orgs/", include("orgs.api.urls")),
     path("", include(router.urls)),
 ]

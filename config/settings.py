@@ -339,6 +339,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "indicators.recompute_current_year",
         "schedule": crontab(hour=2, minute=0),
     },
+    # Social organisations' annual reports are due on 31 May: on 1 June the missing ones are listed.
+    "orgs-annual-report-check": {
+        "task": "orgs.annual_report_check",
+        "schedule": crontab(month_of_year=6, day_of_month=1, hour=1, minute=0),
+    },
 }
 
 LOGGING = {

@@ -1,0 +1,95 @@
+"""/api/v1/orgs/organisations/: the registry of social organisations."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from core.api.serializers import TownshipField, personal
+from orgs import selectors
+from orgs.models import GradeEvaluation, Organisation
+from orgs.services.organisations import organisation_change_status, organisation_create, organisation_update
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    township = TownshipField()
+    grade = serializers.ChoiceField(
+        choices=GradeEvaluation.Grade.choices,
+        read_only=True,
+        allow_null=True,
+        help_text=_("今天有效的评估等级；无则为 null"),
+    )
+    grade_valid_until = serializers.DateField(read_only=True, allow_null=True)
+    on_abnormal_list = serializers.BooleanField(read_only=True)
+    on_dishonest_list = serializers.BooleanField(read_only=True)
+    credit_code = serializers.CharField(max_length=30)
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "id", "name", "credit_code", "type", "registered_on", "deregistered_on", "revoked_on", "township",
+            "status", "grade", "grade_valid_until", "on_abnormal_list", "on_dishonest_list", "address",
+            "legal_representative", "business_scope", "supervising_unit", "registered_capital",
+            "party_organisation", "party_organisation_on", "charity", "public_fundraising",
+        ]  # fmt: skip
+        extra_kwargs = {"name": {"validators": []}}
+
+    def get_validators(self):
+        return []  # the service validates
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.instance is not None and not isinstance(self.instance, list | tuple):
+            for name in ("status", "deregistered_on", "revoked_on"):  # changed through {id}/status/
+                fields[name].read_only = True
+        return fields
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["legal_representative"] = personal(self.context).name(instance.legal_representative)
+        return data
+
+
+class StatusChangeInput(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=[Organisation.Status.DEREGISTERED, Organisation.Status.REVOKED], help_text=_("注销或撤销登记")
+    )
+    changed_on = serializers.DateField()
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class OrganisationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Social organisations with their current grade and list standing. The bureau registers them;
+    a township officer sees and corrects only those of their township (another's answers 404).
+    Deregistration and revocation are POSTs to `{id}/status/` (the registration authority's act:
+    the right to register organisations)."""
+
+    serializer_class = OrganisationSerializer
+    queryset = Organisation.objects.none()
+    filterset_fields = ["status", "type", "township"]
+    ordering_fields = ["id", "name", "registered_on"]
+    ordering = ["id"]
+
+    def get_queryset(self):
+        return selectors.organisation_detail_queryset(user=self.request.user)
+
+    def _fresh(self, org):
+        return self.get_queryset().get(pk=org.pk)
+
+    def perform_create(self, serializer):
+        org = organisation_create(user=self.request.user, **serializer.validated_data)
+        serializer.instance = self._fresh(org)
+
+    def perform_update(self, serializer):
+        org = organisation_update(user=self.request.user, organisation=serializer.instance, **serializer.validated_data)
+        serializer.instance = self._fresh(org)
+
+    @extend_schema(request=StatusChangeInput, responses={200: OrganisationSerializer})
+    @action(detail=True, methods=["post"], url_path="status")
+    def change_status(self, request, pk=None):
+        org = self.get_object()
+        data = StatusChangeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        org = organisation_change_status(user=request.user, organisation=org, **data.validated_data)
+        return Response(self.get_serializer(self._fresh(org)).data)

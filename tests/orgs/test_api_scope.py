@@ -1,0 +1,107 @@
+"""The orgs API's contract and who sees what: a township officer sees and edits only their
+township's organisations (another's answers 404), leaders and API clients only read, names of
+people are masked for them, and every response matches the schema."""
+
+import datetime
+
+import pytest
+
+from core.models import Division
+from orgs.models import CommunityFacility, SocialWorker
+from tests.api_schema import check
+from tests.factories import HONGLAI, SHUITOU, PersonFactory
+from tests.orgs.conftest import api
+
+D = datetime.date
+BASE = "/api/v1/orgs/"
+
+
+def test_the_organisation_list_has_the_contract_fields_and_filters(staff, honglai_org, shuitou_org, schema):
+    client = api(staff)
+    body = client.get(f"{BASE}organisations/").json()
+    check(schema, f"{BASE}organisations/", "get", "200", body)
+    row = body["results"][0]
+    assert {"id", "name", "credit_code", "type", "registered_on", "deregistered_on", "revoked_on", "township",
+            "status", "grade"} <= set(row)  # fmt: skip
+    assert [r["name"] for r in client.get(f"{BASE}organisations/?township={SHUITOU}").json()["results"]] == [
+        shuitou_org.name
+    ]
+    assert client.get(f"{BASE}organisations/?status=deregistered").json()["count"] == 0
+    assert client.get(f"{BASE}organisations/?type=association").json()["count"] == 2
+
+
+def test_a_township_officer_sees_and_edits_only_their_township(officer, honglai_org, shuitou_org):
+    client = api(officer)
+    assert [r["id"] for r in client.get(f"{BASE}organisations/").json()["results"]] == [honglai_org.pk]
+    assert client.get(f"{BASE}organisations/{shuitou_org.pk}/").status_code == 404
+    assert client.patch(f"{BASE}organisations/{shuitou_org.pk}/", {"address": "x"}, format="json").status_code == 404
+    ok = client.patch(f"{BASE}organisations/{honglai_org.pk}/", {"address": "洪濑镇新址"}, format="json")
+    assert ok.status_code == 200
+    moved = client.patch(f"{BASE}organisations/{honglai_org.pk}/", {"township": SHUITOU}, format="json")
+    assert moved.status_code == 400 and "township" in moved.json()
+    honglai_org.refresh_from_db()
+    assert honglai_org.township_id == HONGLAI
+
+
+def test_an_officer_cannot_register_or_grade_another_townships_organisation(officer, shuitou_org):
+    client = api(officer)
+    assert client.post(f"{BASE}organisations/", {}, format="json").status_code == 403
+    refused = client.post(f"{BASE}annual-reports/", {"organisation": shuitou_org.pk, "year": 2023,
+                                                       "submitted_on": "2024-03-01"}, format="json")  # fmt: skip
+    assert refused.status_code == 400 and "organisation" in refused.json()  # unknown to them, like a missing id
+    assert not shuitou_org.annual_reports.exists()
+
+
+@pytest.mark.parametrize("role", ["leader", "api_client_user"])
+def test_readers_never_write_and_see_people_masked(request, role, honglai_org, schema):
+    honglai_org.legal_representative = "林志明"
+    honglai_org.save()
+    person = PersonFactory(name="陈秀英")
+    SocialWorker.objects.create(person=person, level="assistant", certificate_no="C1", certified_year=2020,
+                                township_id=HONGLAI)  # fmt: skip
+    client = api(request.getfixturevalue(role))
+    org = client.get(f"{BASE}organisations/{honglai_org.pk}/").json()
+    assert org["legal_representative"] != "林志明" and org["legal_representative"].startswith("林")
+    workers = client.get(f"{BASE}social-workers/").json()
+    check(schema, f"{BASE}social-workers/", "get", "200", workers)
+    assert workers["results"][0]["name"] != "陈秀英"
+    assert person.id_number not in str(workers)
+    assert client.patch(f"{BASE}organisations/{honglai_org.pk}/", {"address": "x"}, format="json").status_code == 403
+    assert client.post(f"{BASE}grades/", {}, format="json").status_code == 403
+
+
+def test_every_orgs_list_matches_its_schema(staff, honglai_org, schema):
+    village = Division.objects.filter(level="village", parent_id=HONGLAI).first() or Division.objects.create(
+        code=f"{HONGLAI}201", name="测试村", level="village", kind="village", parent_id=HONGLAI
+    )
+    CommunityFacility.objects.create(village=village, township_id=HONGLAI, name="综合服务中心", floor_area_m2=500,
+                                     in_use_from=D(2019, 1, 1))  # fmt: skip
+    client = api(staff)
+    for name in ("organisations", "grades", "annual-reports", "supervisions", "abnormal-list", "dishonest-list",
+                 "social-workers", "stations", "facilities", "volunteer-records"):  # fmt: skip
+        response = client.get(f"{BASE}{name}/")
+        assert response.status_code == 200, name
+        check(schema, f"{BASE}{name}/", "get", "200", response.json())
+
+
+def test_a_facility_and_a_volunteer_record_through_the_api(staff, schema):
+    village = Division.objects.filter(level="village", parent_id=HONGLAI).first() or Division.objects.create(
+        code=f"{HONGLAI}202", name="测试社区", level="village", kind="community", parent_id=HONGLAI
+    )
+    client = api(staff)
+    made = client.post(f"{BASE}facilities/", {"village": village.code, "name": "党群服务中心", "floor_area_m2": "820.5",
+                                              "in_use_from": "2020-05-01", "volunteer_station_since": "2020-04-01"},
+                       format="json")  # fmt: skip
+    assert made.status_code == 400 and "volunteer_station_since" in made.json()
+    made = client.post(f"{BASE}facilities/", {"village": village.code, "name": "党群服务中心", "floor_area_m2": "820.5",
+                                              "in_use_from": "2020-05-01", "volunteer_station_since": "2021-04-01"},
+                       format="json")  # fmt: skip
+    assert made.status_code == 201, made.json()
+    assert made.json()["township"] == HONGLAI
+    check(schema, f"{BASE}facilities/", "post", "201", made.json())
+    person = PersonFactory(birth_date=D(1990, 1, 1))
+    record = {"volunteer": person.pk, "township": HONGLAI, "activity": "敬老院陪护", "served_on": "2024-03-02",
+              "hours": "20", "organiser": "洪濑镇志愿者协会", "facility": made.json()["id"]}  # fmt: skip
+    assert client.post(f"{BASE}volunteer-records/", record, format="json").status_code == 201
+    again = client.post(f"{BASE}volunteer-records/", record, format="json")
+    assert again.status_code == 400 and "24 小时" in " ".join(again.json()["hours"])

@@ -46,3 +46,16 @@ def check_quantity(errors: FieldErrors, key: str, value, *, minimum, maximum, un
         return
     if not (minimum <= value <= maximum):
         errors.add(key, _("应在 %(a)s 至 %(b)s %(u)s之间。") % {"a": f"{minimum:,}", "b": f"{maximum:,}", "u": unit})
+
+
+def save_unique(instance, errors: FieldErrors, key: str, message) -> None:
+    """Save, turning a unique constraint lost to a concurrent request (both passed the check a moment
+    apart) into the same field error the check gives, never a server error."""
+    from django.db import IntegrityError, transaction
+
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError:
+        errors.add(key, message)
+        errors.raise_if_any()

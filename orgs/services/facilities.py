@@ -11,7 +11,14 @@ from core.exceptions import FieldErrors
 from core.limits import check_date
 from core.models import Division, Person
 from orgs.models import AREA_MAX, AREA_MIN, HOURS_MAX, HOURS_MIN, CommunityFacility, VolunteerRecord
-from orgs.services._common import check_quantity, check_texts, check_township, clean_fields_into, strip
+from orgs.services._common import (
+    check_quantity,
+    check_texts,
+    check_township,
+    clean_fields_into,
+    save_unique,
+    strip,
+)
 
 FACILITY_FIELDS = ("village", "name", "floor_area_m2", "in_use_from", "in_use_to", "volunteer_station_since")
 RECORD_FIELDS = ("volunteer", "township", "activity", "served_on", "hours", "organiser", "facility")
@@ -62,7 +69,7 @@ def facility_create(*, user, **data) -> CommunityFacility:
     errors = FieldErrors()
     _check_facility(errors, user, facility)
     errors.raise_if_any()
-    facility.save()
+    save_unique(facility, errors, "name", _("该村（社区）已有同名设施（刚被其他用户录入）。"))
     return facility
 
 

@@ -11,7 +11,7 @@ from core.exceptions import FieldErrors
 from core.identifiers import validate_credit_code
 from core.limits import check_date, check_money
 from orgs.models import CAPITAL_MAX, CAPITAL_MIN, Organisation, StatusChange
-from orgs.services._common import check_texts, check_township, clean_fields_into, strip
+from orgs.services._common import check_texts, check_township, clean_fields_into, save_unique, strip
 
 ORGANISATION_FIELDS = (
     "name", "credit_code", "type", "registered_on", "township", "address", "legal_representative",
@@ -143,7 +143,7 @@ def organisation_create(*, user, **data) -> Organisation:
     check_organisation(errors, org)
     check_unique(errors, org)
     errors.raise_if_any()
-    org.save()
+    save_unique(org, errors, "credit_code", _("统一社会信用代码或名称已登记（刚被其他用户录入）。"))
     StatusChange.objects.bulk_create(status_history_for_new(org, user))
     return org
 
@@ -165,7 +165,7 @@ def organisation_update(*, user, organisation: Organisation, **data) -> Organisa
             errors.add("registered_on", _("登记日期不能晚于 %(d)s 的状态变更。") % {"d": first.changed_on.isoformat()})
     check_unique(errors, org)
     errors.raise_if_any()
-    org.save()
+    save_unique(org, errors, "name", _("名称已被其他社会组织使用（刚被其他用户录入）。"))
     org.status_changes.filter(status=Organisation.Status.REGISTERED, reason=_("登记成立")).update(
         changed_on=org.registered_on
     )

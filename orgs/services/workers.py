@@ -7,7 +7,7 @@ from core.exceptions import FieldErrors
 from core.limits import check_date, check_year
 from core.models import Person
 from orgs.models import SocialWorker, SocialWorkStation
-from orgs.services._common import check_texts, check_township, clean_fields_into, strip, today
+from orgs.services._common import check_texts, check_township, clean_fields_into, save_unique, strip, today
 
 #: The national social work vocational examinations began in 2008.
 FIRST_CERTIFICATE_YEAR = 2008
@@ -55,7 +55,7 @@ def social_worker_create(*, user, person: Person, **data) -> SocialWorker:
         )
     _check_worker(errors, user, worker)
     errors.raise_if_any()
-    worker.save()
+    save_unique(worker, errors, "certificate_no", _("证书编号或此人的该等级记录已登记（刚被其他用户录入）。"))
     return worker
 
 
@@ -118,7 +118,7 @@ def station_create(*, user, **data) -> SocialWorkStation:
     errors = FieldErrors()
     _check_station(errors, user, station)
     errors.raise_if_any()
-    station.save()
+    save_unique(station, errors, "name", _("名称已被使用（刚被其他用户录入）。"))
     return station
 
 

@@ -4,7 +4,7 @@ history and the bureau's actions on it, and the registration form."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -94,6 +94,8 @@ def organisation_detail(request, pk, action: str = ""):
     forms = {key: spec[0](prefix=key) for key, spec in ACTIONS.items() if request.user.has_perm(spec[2])}
     status_form = StatusChangeForm(prefix="status") if request.user.has_perm("orgs.add_organisation") else None
     open_form = ""
+    if action and action != "status" and action not in ACTIONS:
+        raise Http404
     if action:
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])

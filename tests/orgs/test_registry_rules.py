@@ -128,3 +128,23 @@ def test_an_expired_grade_is_not_the_current_one(staff, make_org):
     org = make_org(registered_on=D(2010, 1, 1))
     api(staff).post(GRADES, {"organisation": org.pk, "grade": "4A", "evaluated_on": "2019-06-01"}, format="json")
     assert api(staff).get(f"{URL}{org.pk}/").json()["grade"] is None  # valid until 2024-05-31
+
+
+def test_a_duplicate_that_slips_past_the_check_is_a_field_error_not_a_server_error(staff, honglai_org):
+    """Two clerks saving the same code a moment apart both pass the check; the database refuses the
+    second, and the service says so on the field."""
+    from django.core.exceptions import ValidationError
+
+    from core.exceptions import FieldErrors
+    from orgs.services._common import save_unique
+
+    twin = Organisation(name="另一个名称", credit_code=honglai_org.credit_code, type="association",
+                        registered_on=D(2018, 1, 1), township_id=HONGLAI)  # fmt: skip
+    with pytest.raises(ValidationError) as exc:
+        save_unique(twin, FieldErrors(), "credit_code", "已登记")
+    assert exc.value.message_dict == {"credit_code": ["已登记"]}
+    assert Organisation.objects.count() == 1
+
+
+def test_an_unknown_action_on_an_organisation_page_is_404(client_for, staff, honglai_org):
+    assert client_for(staff).post(f"/orgs/{honglai_org.pk}/nonsense/", {}).status_code == 404

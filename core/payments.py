@@ -179,7 +179,9 @@ def _bulk_create_lines(batch: PaymentBatch, entitlements) -> tuple[Decimal, int]
             PaymentLine(
                 batch=batch, source_type=ent.source_type, source_id=ent.source_id, payee_id=ent.payee_id,
                 township_id=ent.township_id, village_id=ent.village_id, category=ent.category, members=ent.members,
-                amount=ent.amount, bank_account=ent.bank_account, basis=ent.basis, one_off=ent.one_off,
+                amount=ent.amount, bank_account=ent.bank_account, one_off=ent.one_off,
+                # As the COPY path writes it: dates and Decimals in the basis become their text.
+                basis=json.loads(json.dumps(ent.basis, cls=DjangoJSONEncoder)),
             )
         )  # fmt: skip
         if len(lines) >= _CHUNK:

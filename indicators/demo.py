@@ -21,7 +21,8 @@ def seed(*, scale: float, log) -> None:
 
     staff = User.objects.filter(username="staff").first()
     added = 0
-    for year in range(2020, 2026):
+    today = timezone.localdate()
+    for year in range(2020, today.year + 1):  # to the current year, as every app's demo records
         population = round(CENSUS_2020 * (1 + 0.004 * (year - 2020)))
         older = round(population * (SHARE_60_2020 + 0.004 * (year - 2020)))
         households = round(population / 3.1)
@@ -37,7 +38,6 @@ def seed(*, scale: float, log) -> None:
             },
         )
         added += created
-    today = timezone.localdate()
     runs = 0
     if not RecomputeRun.objects.exists():
         from indicators.services.recompute import recompute_run

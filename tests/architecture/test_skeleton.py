@@ -30,7 +30,7 @@ def _built_apps():
 
 def test_every_project_app_is_listed():
     labels = {config.label for config in project_apps()}
-    assert {"assistance", "funeral", "indicators"} <= labels
+    assert {"assistance", "funeral", "indicators", "orgs", "eldercare", "childwelfare"} <= labels
 
 
 @pytest.mark.parametrize("config", _built_apps(), ids=lambda c: c.label)
@@ -44,7 +44,8 @@ def test_a_built_app_has_every_room_of_the_skeleton(config):
     assert (root / "templates" / config.label).is_dir(), "templates live in <app>/templates/<app>/"
 
 
-@pytest.mark.parametrize("config", [c for c in project_apps() if not list(c.get_models())], ids=lambda c: c.label)
-def test_an_app_not_built_yet_holds_no_half_skeleton(config):
-    files = {p.name for p in Path(config.path).iterdir() if p.name != "__pycache__"}
-    assert files <= {"__init__.py", "apps.py", "models.py", "migrations"}
+def test_an_app_not_built_yet_holds_no_half_skeleton():
+    """An app whose chapter is not built holds its AppConfig only (today every app is built)."""
+    for config in [c for c in project_apps() if not list(c.get_models())]:
+        files = {p.name for p in Path(config.path).iterdir() if p.name != "__pycache__"}
+        assert files <= {"__init__.py", "apps.py", "models.py", "migrations"}, config.label

@@ -129,7 +129,8 @@ def _organisations(staff, today) -> int:
                     days=rng.randrange((end - datetime.date(end.year, 1, 1)).days + 1)
                 )
             while True:
-                name = f"南安市{township.name}{rng.choice(VILLAGE_WORDS)}{rng.choice(VILLAGE_WORDS)}{rng.choice(WORDS[org_type])}"
+                word = rng.choice(WORDS[org_type])
+                name = f"南安市{township.name}{rng.choice(VILLAGE_WORDS)}{rng.choice(VILLAGE_WORDS)}{word}"
                 if name not in used_names:
                     used_names.add(name)
                     break
@@ -138,7 +139,7 @@ def _organisations(staff, today) -> int:
                 name=name, credit_code=_code(rng, org_type, used_codes), type=org_type, registered_on=registered,
                 township=township, address=f"{township.name}{rng.choice(VILLAGE_WORDS)}{rng.choice(VILLAGE_WORDS)}路{rng.randrange(1, 300)}号",
                 legal_representative=rng.choice(SURNAMES) + rng.choice(GIVEN_MALE + GIVEN_FEMALE) + rng.choice(GIVEN_MALE),
-                business_scope="开展" + WORDS[org_type][0].replace("协会", "") + "相关的公益服务、交流与培训",
+                business_scope="依照章程开展公益服务、交流与培训活动",
                 supervising_unit=rng.choice(SUPERVISING) if org_type == Organisation.Type.ASSOCIATION else "",
                 registered_capital=Decimal(rng.choice([30000, 50000, 100000, 2000000 if org_type == "foundation" else 30000])),
                 party_organisation=party,

@@ -3,8 +3,8 @@ into households (the way the townships keep them today)."""
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
+from core.bulk import bulk_insert
 from core.exceptions import FieldErrors
 from core.identifiers import normalize_id_number
 from core.imports import Column, Importer, RowError, register, validation_messages
@@ -162,33 +162,28 @@ def validate_people(rows, *, user, progress):
 
 
 def save_people(prepared, *, user) -> int:
-    people = [p for p, *_ in prepared]
-    bulk_create_with_history(people, Person, batch_size=2000, default_user=user)
-    # bulk_create_with_history returns the objects with PKs on PostgreSQL; fetch them to be sure.
-    by_id = {p.id_number: p for p in Person.objects.filter(id_number__in=[p.id_number for p in people])}
-    households = []
-    for person, head_number, relation, address in prepared:
-        if head_number and relation == Household.Relation.HEAD:
-            head = by_id[person.id_number]
-            households.append(
-                Household(head=head, township_id=head.township_id, village_id=head.village_id, address=address)
-            )
-    bulk_create_with_history(households, Household, batch_size=2000, default_user=user)
-    household_by_head = {
-        h.head.id_number: h
-        for h in Household.objects.filter(head__id_number__in={hn for _p, hn, _r, _a in prepared if hn}).select_related(
-            "head"
-        )
-    }
-    members = []
-    for person, head_number, relation, _address in prepared:
-        if head_number:
-            members.append(
-                HouseholdMember(
-                    household=household_by_head[head_number], person=by_id[person.id_number], relation=relation
-                )
-            )
-    bulk_create_with_history(members, HouseholdMember, batch_size=2000, default_user=user)
+    """People, the households their heads found and the members, each in one COPY with its history
+    rows (core.bulk): ids come from the sequences, so nothing is read back but the households of
+    heads already in the registry (one query)."""
+    reason = "Excel导入：人员与家庭"
+    people = bulk_insert(Person, [p for p, *_ in prepared], user=user, reason=reason)
+    households = [
+        Household(head=person, township_id=person.township_id, village_id=person.village_id, address=address)
+        for person, head_number, relation, address in prepared
+        if head_number and relation == Household.Relation.HEAD
+    ]
+    bulk_insert(Household, households, user=user, reason=reason)
+    household_by_head = {h.head.id_number: h for h in households}
+    elsewhere = {hn for _p, hn, _r, _a in prepared if hn} - set(household_by_head)
+    household_by_head.update(
+        {h.head.id_number: h for h in Household.objects.filter(head__id_number__in=elsewhere).select_related("head")}
+    )
+    members = [
+        HouseholdMember(household=household_by_head[head_number], person=person, relation=relation)
+        for person, head_number, relation, _address in prepared
+        if head_number
+    ]
+    bulk_insert(HouseholdMember, members, user=user, reason=reason)
     return len(people)
 
 

@@ -44,11 +44,13 @@ def person_build(*, person: Person | None = None, identity_unknown: bool = False
     person.id_number = normalize_id_number(person.id_number) or None
     person._identity_unknown = identity_unknown
     person.id_note = ""
+    #: (number, its error or None): person_validate need not parse the same number again.
+    person._id_checked = (person.id_number, None)
     if person.id_number:
         try:
             info = parse_id_number(person.id_number)
-        except ValidationError:
-            pass  # full_clean reports it against the field
+        except ValidationError as exc:
+            person._id_checked = (person.id_number, exc.messages[0])  # reported against the field
         else:
             person.birth_date, person.sex, person.id_note = info.birth_date, info.sex, info.note
     return person
@@ -73,6 +75,12 @@ def person_validate(person: Person, *, user, check_unique: bool = True) -> None:
     # without both, an import validates a row with no query at all (it was 5 round trips a row).
     # The database still enforces them.
     loaded = [f for f in ("township", "village") if _loaded(person, f)]
+    checked = getattr(person, "_id_checked", None)
+    if not check_unique and checked and checked[0] == person.id_number and person.id_number:
+        # Parsed by person_build a moment ago (the import's rows): its verdict, not a second parse.
+        loaded.append("id_number")
+        if checked[1]:
+            errors.add("id_number", checked[1])
     try:
         person.full_clean(exclude=loaded, validate_unique=check_unique, validate_constraints=False)
     except ValidationError as exc:

@@ -226,3 +226,16 @@ def test_guessing_one_account_from_many_addresses_is_bounded_account_wide(office
     assert token.status_code == 429 and token.json()["code"] == "account_locked"
     other, _page = _login(assistant.username, PASSWORD, REMOTE_ADDR="203.0.113.200")
     assert "_auth_user_id" in other.session
+
+
+def test_pages_in_a_row_write_the_session_once_a_minute_not_once_a_request(officer, client):
+    """Issue 14: the session row was written on every GET (SESSION_SAVE_EVERY_REQUEST)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(officer)
+    client.get("/")  # the first request after sign-in slides the window
+    with CaptureQueriesContext(connection) as queries:
+        for _ in range(3):
+            assert client.get("/core/people/").status_code == 200
+    assert not [q for q in queries if "django_session" in q["sql"] and q["sql"].lstrip().startswith("UPDATE")]

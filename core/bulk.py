@@ -113,3 +113,25 @@ def _csv(value) -> str:
     else:
         text = str(value)
     return '"' + text.replace('"', '""') + '"'
+
+
+class given_timestamps:
+    """`with given_timestamps(Model): Model.objects.bulk_create(rows)` keeps the created/updated
+    times the rows carry (demo data dated in the past): without it auto_now and auto_now_add fields
+    take the present moment on the bulk_create path (SQLite), while COPY keeps them."""
+
+    def __init__(self, model):
+        self.fields = [
+            f for f in model._meta.concrete_fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+        ]
+
+    def __enter__(self):
+        self.saved = [(f, f.auto_now, f.auto_now_add) for f in self.fields]
+        for f in self.fields:
+            f.auto_now = f.auto_now_add = False
+        return self
+
+    def __exit__(self, *exc):
+        for f, auto_now, auto_now_add in self.saved:
+            f.auto_now, f.auto_now_add = auto_now, auto_now_add
+        return False

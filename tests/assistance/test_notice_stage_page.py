@@ -22,8 +22,10 @@ def test_during_the_notice_confirmation_is_not_offered_and_the_end_date_is_shown
 
 def test_after_the_notice_confirmation_is_offered_first(client_for, officer, staff):
     case = to_notice(apply(officer, family()), investigator=officer, reviewer=officer, start=20)
-    actions = offered(client_for(staff).get(f"/assistance/cases/{case.pk}/").content.decode())
+    html = client_for(staff).get(f"/assistance/cases/{case.pk}/").content.decode()
+    actions = offered(html)
     assert actions[0] == "confirm"
+    assert "已期满" in html
     assert actions[-2:] in (["object", "refuse"], ["refuse", "object"])
 
 

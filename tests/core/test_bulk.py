@@ -45,3 +45,19 @@ def test_empty_text_null_and_text_that_reads_like_null_stay_what_they_were(staff
     bulk_insert(Person, [person], user=staff)
     person.refresh_from_db()
     assert (person.phone, person.id_note, person.birth_date, person.village_id) == ("", "\\N", None, None)
+
+
+def test_demo_rows_keep_their_dates_on_the_bulk_create_path(db):
+    """The SQLite quick start showed every demo step 录入于 today: bulk_create gave auto_now_add
+    fields the present moment where COPY keeps the row's own."""
+    from django.utils import timezone
+
+    from core.bulk import given_timestamps
+
+    past = timezone.now() - datetime.timedelta(days=400)
+    with given_timestamps(Person):
+        Person.objects.bulk_create([Person(name="陈旧", id_number=make_id_number(), township_id=HONGLAI,
+                                           created_at=past, updated_at=past)])  # fmt: skip
+    assert Person.objects.get(name="陈旧").created_at == past
+    field = Person._meta.get_field("created_at")
+    assert field.auto_now_add  # put back after the block

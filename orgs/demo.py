@@ -246,13 +246,18 @@ def _workers(today) -> int:
                               birth_date__gte=datetime.date(1965, 1, 1)).order_by("pk").values_list("pk", "township_id")[: total]
     )  # fmt: skip
     seeder = Seeder.start(today)
+    villages = ensure_villages()
     extra = []
+    # A small demo registry has too few adults: the rest are residents outside the demo households,
+    # each with a village of their township, as a registry import of the workers would give.
     for _i in range(total - len(adults)):
         male = rng.random() < 0.3
         birth = datetime.date(1970, 1, 1) + datetime.timedelta(days=rng.randrange(30 * 365))
+        township = rng.choice(townships)
         extra.append(Person(name=rng.choice(SURNAMES) + "".join(rng.choice(GIVEN_MALE if male else GIVEN_FEMALE) for _ in range(2)),
                             id_number=seeder.id_number(birth, male), birth_date=birth, sex="M" if male else "F",
-                            township_id=rng.choice(townships)))  # fmt: skip
+                            township_id=township,
+                            village_id=rng.choice(villages[township]) if villages.get(township) else None))  # fmt: skip
     Person.objects.bulk_create(extra, batch_size=2000)
     people = adults + [(p.pk, p.township_id) for p in extra]
     rng.shuffle(people)

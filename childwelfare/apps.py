@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,21 @@ class ChildwelfareConfig(AppConfig):
     name = "childwelfare"
     verbose_name = _("儿童福利")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from core.events import person_died
+
+        from . import categories, importers, indicators  # noqa: F401 (registries)
+        from .services import allowances  # noqa: F401 (the allowance programme in core.payments)
+        from .services.children import on_person_died
+
+        person_died.connect(on_person_died, dispatch_uid="childwelfare.person_died")
+        post_migrate.connect(_ensure_intervals, sender=self, dispatch_uid="childwelfare.intervals")
+
+
+def _ensure_intervals(sender, **kwargs):
+    from .models import VisitInterval
+    from .services.children import DEFAULT_INTERVALS
+
+    for code, days in DEFAULT_INTERVALS.items():
+        VisitInterval.objects.get_or_create(code=code, defaults={"days": days})

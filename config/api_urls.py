@@ -17,5 +17,6 @@ urlpatterns = [
     path("assistance/", include("assistance.api.urls")),
     path("funeral/", include("funeral.api.urls")),
     path("orgs/", include("orgs.api.urls")),
+    path("childwelfare/", include("childwelfare.api.urls")),
     path("", include(router.urls)),
 ]

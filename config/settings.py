@@ -348,6 +348,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "orgs.annual_report_check",
         "schedule": crontab(month_of_year=6, day_of_month=1, hour=1, minute=0),
     },
+    # Children turning 18 within 90 days are flagged; allowances end at 18 unless still in school.
+    "childwelfare-aging-out-daily": {
+        "task": "childwelfare.aging_out",
+        "schedule": crontab(hour=1, minute=30),
+    },
 }
 
 LOGGING = {

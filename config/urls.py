@@ -25,6 +25,7 @@ urlpatterns = [
     path("assistance/", include("assistance.urls")),
     path("funeral/", include("funeral.urls")),
     path("orgs/", include("orgs.urls")),
+    path("childwelfare/", include("childwelfare.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -119,6 +119,25 @@ def _duplicate_error(member: CaseMember) -> ApplicationError:
     )
 
 
+#: Children whose basic living is paid as orphans or de-facto unsupported children (asked by code,
+#: core.categories; child welfare registers them) are not also recognised as tekun (特困人员认定办法).
+SUPPORTED_CHILD_CATEGORIES = ("orphan", "de_facto_unsupported")
+
+
+def _refuse_tekun_for_supported_child(errors: FieldErrors, applicant: Person, on: date) -> None:
+    from core.categories import CATEGORIES
+
+    for code in SUPPORTED_CHILD_CATEGORIES:
+        category = CATEGORIES.get(code)
+        if category is not None and applicant.pk in category.members([applicant.pk], on):
+            errors.add(
+                "kind",
+                _("%(name)s 已认定为%(c)s，按规定领取基本生活保障金，不再认定为特困人员。")
+                % {"name": applicant.name, "c": category.label},
+            )
+            return
+
+
 def _validate_kind(errors: FieldErrors, kind: str, subtype: str, requested_amount, self_care: str) -> None:
     if kind not in Case.Kind.values:
         errors.add("kind", _("请选择救助类别。"))
@@ -203,6 +222,8 @@ def case_create(
             )
     income_rows = _income_rows(income_items, living_ids, errors)
     asset_rows = _asset_rows(asset_items, errors)
+    if kind == Case.Kind.TEKUN and "applicant" not in errors and applied_on:
+        _refuse_tekun_for_supported_child(errors, applicant, applied_on)
     case = Case(
         kind=kind,
         subtype=subtype,

@@ -128,3 +128,20 @@ def test_the_tekun_conflict_refuses_the_orphan_recognition_of_a_tekun_child(
     assert "kind" in exc.value.message_dict and "特困" in exc.value.message_dict["kind"][0]
     assert not child.categories.exists()
     assert Recognition.objects.get(pk=r.pk).state == Recognition.State.VERIFIED
+
+
+def test_the_tekun_conflict_refuses_a_tekun_application_for_a_child_supported_as_an_orphan(assistant, staff):
+    """The other direction (issue 11): a child already recognised as an orphan (asked through
+    core.categories) gets no tekun application; the refusal names the kind and nothing is saved."""
+    from assistance.models import Case
+    from childwelfare.services.children import child_file_open
+    from tests.assistance.conftest import apply, days_ago, family
+    from tests.assistance.conftest import errors_of as refused
+    from tests.childwelfare.conftest import orphan, years_ago
+    from tests.factories import make_id_number
+
+    household = family(1, name="林小孤", id_number=make_id_number(years_ago(9)))
+    child_file_open(user=staff, person=household.head, care_setting="institution", categories=[orphan(days_ago(100))])
+    errors = refused(lambda: apply(assistant, household, kind=Case.Kind.TEKUN, subtype="centralised", income=None))
+    assert "kind" in errors and "孤儿" in errors["kind"][0]
+    assert not Case.objects.exists()

@@ -18,5 +18,6 @@ urlpatterns = [
     path("funeral/", include("funeral.api.urls")),
     path("orgs/", include("orgs.api.urls")),
     path("childwelfare/", include("childwelfare.api.urls")),
+    path("eldercare/", include("eldercare.api.urls")),
     path("", include(router.urls)),
 ]

@@ -310,6 +310,11 @@ SPECTACULAR_SETTINGS = {
         "PaymentBatchStateEnum": "core.models.PaymentBatch.State",
         "PaymentBatchBuildStateEnum": "core.models.PaymentBatch.BuildState",
         "ImportJobStateEnum": "core.models.ImportJob.State",
+        # Choice sets several components share: one name each, stable across releases.
+        "ElderFacilityStatusEnum": "eldercare.models.Status",
+        "SubsidyKindEnum": "eldercare.models.subsidies.SubsidyKind",
+        "VisitGroupEnum": "eldercare.models.visits.VisitGroup",
+        "ParentSituationEnum": "childwelfare.models.children.ParentSituation",
     },
 }
 

@@ -26,6 +26,7 @@ urlpatterns = [
     path("funeral/", include("funeral.urls")),
     path("orgs/", include("orgs.urls")),
     path("childwelfare/", include("childwelfare.urls")),
+    path("eldercare/", include("eldercare.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

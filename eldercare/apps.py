@@ -6,3 +6,11 @@ class EldercareConfig(AppConfig):
     name = "eldercare"
     verbose_name = _("养老服务")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from core.events import person_died
+        from eldercare import importers, indicators  # noqa: F401 (register the importers and providers)
+        from eldercare.services import subsidies, visits  # subsidies: the payment-list programme
+
+        person_died.connect(subsidies.on_person_died, dispatch_uid="eldercare.person_died")
+        person_died.connect(visits.on_person_died_visits, dispatch_uid="eldercare.person_died_visits")

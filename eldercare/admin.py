@@ -1,0 +1,104 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from eldercare.models import (
+    Assessment,
+    BedCount,
+    CommunityFacility,
+    HomeAdaptation,
+    Institution,
+    InstitutionListing,
+    Subsidy,
+    SubsidyStandard,
+    TrainingSession,
+    Visit,
+    VisitInterval,
+    VisitTarget,
+)  # fmt: skip
+
+
+class BedCountInline(admin.TabularInline):
+    model = BedCount
+    extra = 0
+    fields = ["as_of", "total_beds", "nursing_beds", "created_by"]
+    readonly_fields = ["created_by"]
+
+
+@admin.register(Institution)
+class InstitutionAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "credit_code", "ownership", "township", "status", "star_grade", "opened_on", "closed_on"]
+    list_filter = ["ownership", "status", "star_grade", "medical_care"]
+    search_fields = ["name", "credit_code"]
+    inlines = [BedCountInline]
+
+
+@admin.register(CommunityFacility)
+class CommunityFacilityAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "township", "status", "full_time_care", "day_care", "home_visits"]
+    list_filter = ["kind", "status"]
+    search_fields = ["name"]
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(admin.ModelAdmin):
+    list_display = ["person", "assessed_on", "total", "level", "assessor"]
+    list_filter = ["level"]
+    raw_id_fields = ["person", "created_by"]
+    date_hierarchy = "assessed_on"
+
+    def has_change_permission(self, request, obj=None):
+        return False  # an assessment is never edited: a new one is recorded
+
+
+@admin.register(SubsidyStandard)
+class SubsidyStandardAdmin(admin.ModelAdmin):
+    list_display = ["kind", "threshold", "amount", "effective_from", "note"]
+    list_filter = ["kind"]
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a new standard is a new row from its date; the old one pays the past
+
+
+@admin.register(Subsidy)
+class SubsidyAdmin(admin.ModelAdmin):
+    list_display = ["person", "kind", "starts_on", "status", "ended_on"]
+    list_filter = ["kind", "status"]
+    raw_id_fields = ["person", "created_by"]
+
+
+@admin.register(VisitInterval)
+class VisitIntervalAdmin(admin.ModelAdmin):
+    list_display = ["group", "days", "updated_at"]
+
+
+@admin.register(VisitTarget)
+class VisitTargetAdmin(admin.ModelAdmin):
+    list_display = ["person", "group", "since", "ended_on"]
+    list_filter = ["group"]
+    raw_id_fields = ["person", "created_by"]
+
+
+@admin.register(Visit)
+class VisitAdmin(admin.ModelAdmin):
+    list_display = ["person", "visited_on", "way", "visitor"]
+    raw_id_fields = ["person", "created_by"]
+    date_hierarchy = "visited_on"
+
+
+@admin.register(InstitutionListing)
+class InstitutionListingAdmin(admin.ModelAdmin):
+    list_display = ["institution", "kind", "listed_on", "removed_on"]
+    list_filter = ["kind"]
+
+
+@admin.register(TrainingSession)
+class TrainingSessionAdmin(admin.ModelAdmin):
+    list_display = ["title", "audience", "held_on", "trainees", "township"]
+    list_filter = ["audience"]
+
+
+@admin.register(HomeAdaptation)
+class HomeAdaptationAdmin(admin.ModelAdmin):
+    list_display = ["person", "state", "applied_on", "accepted_on", "cost"]
+    list_filter = ["state"]
+    raw_id_fields = ["person", "created_by"]

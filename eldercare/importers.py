@@ -1,0 +1,324 @@
+"""The bureau's institution roster (养老机构名录) through core's import engine: one row per
+institution, with its current bed count. Validation is set-based: the townships and the names and
+credit codes already registered are read once per file (three queries), every row is checked by
+the same rules as the form and the API (eldercare.services.institutions.institution_check without
+its per-row database checks), and every bad row is named with its reason. All rows or none."""
+
+import datetime
+import re
+
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from core.exceptions import FieldErrors
+from core.identifiers import normalize_id_number
+from core.imports import Column, Importer, RowError, register
+from core.limits import check_text
+from core.models import Division, Person
+from eldercare.models import BedCount, Institution, Status, Subsidy, SubsidyKind
+from eldercare.services.institutions import bed_count_check, institution_check, normalize_credit_code
+from eldercare.services.subsidies import (
+    Facts,
+    clean_bank_account,
+    facts_for,
+    standards_in_force,
+    subsidy_amount,
+    subsidy_check,
+)  # fmt: skip
+
+COLUMNS = [
+    Column("机构名称", "name", required=True),
+    Column("统一社会信用代码", "credit_code", required=True, text=True, help="18位"),
+    Column("性质", "ownership", required=True, help="公办、民办或公建民营"),
+    Column("乡镇（街道）", "township", required=True, help="名称或9位区划代码"),
+    Column("地址", "address"),
+    Column("开业日期", "opened_on", help="如 2018-05-01；筹建中的可留空"),
+    Column("关闭日期", "closed_on", help="已关闭的填写"),
+    Column("状态", "status", help="筹建中、运营中、暂停服务、已关闭；留空为运营中"),
+    Column("等级（星级）", "star_grade", help="1–5；未评定留空"),
+    Column("评定日期", "graded_on", help="填写等级时必填"),
+    Column("医养结合", "medical_care", help="是 或 否"),
+    Column("全托", "full_time_care", help="是 或 否（留空为是）"),
+    Column("日托", "day_care", help="是 或 否"),
+    Column("上门服务", "home_visits", help="是 或 否"),
+    Column("床位总数", "total_beds", help="填写时同时填写护理型床位和统计日期"),
+    Column("护理型床位", "nursing_beds"),
+    Column("床位统计日期", "as_of", help="如 2025-12-31"),
+]
+_BY_KEY = {c.key: c for c in COLUMNS}
+YES = {"是", "Y", "y", "yes", "1", "√"}
+NO = {"否", "N", "n", "no", "0"}
+_DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
+
+
+def _labels(choices) -> dict[str, str]:
+    out = {}
+    for value, label in choices:
+        out[str(label)] = value
+        out[str(value)] = value
+    return out
+
+
+def _parse_row(row, townships, ownerships, statuses) -> tuple[dict, dict, FieldErrors]:
+    v = row.values
+    errors = FieldErrors()
+    data: dict = {
+        "name": (v.get("name") or "").strip(),
+        "credit_code": normalize_credit_code(v.get("credit_code")),
+        "address": v.get("address") or "",
+    }
+    township = townships.get(v.get("township") or "")
+    if township is None:
+        errors.add("township", _("未知的乡镇（街道）：%(v)s") % {"v": v.get("township") or ""})
+    data["township"] = township
+    ownership = ownerships.get(v.get("ownership") or "")
+    if ownership is None:
+        errors.add("ownership", _("性质应为公办、民办或公建民营：%(v)s") % {"v": v.get("ownership") or ""})
+    data["ownership"] = ownership or ""
+    status = statuses.get(v.get("status") or "运营中")
+    if status is None:
+        errors.add("status", _("未知的状态：%(v)s") % {"v": v.get("status")})
+    data["status"] = status or Status.OPERATING
+    for key in ("opened_on", "closed_on", "graded_on", "as_of"):
+        text = v.get(key)
+        data[key] = None
+        if text:
+            match = _DATE.match(text.split("T")[0].split(" ")[0])
+            try:
+                data[key] = datetime.date(*(int(g) for g in match.groups())) if match else None
+            except ValueError:
+                data[key] = None
+            if data[key] is None:
+                errors.add(key, _("日期格式不正确：%(v)s（应如 2025-03-01）") % {"v": text})
+    for key, default in (
+        ("medical_care", False),
+        ("full_time_care", True),
+        ("day_care", False),
+        ("home_visits", False),
+    ):
+        text = (v.get(key) or "").strip()
+        if not text:
+            data[key] = default
+        elif text in YES or text in NO:
+            data[key] = text in YES
+        else:
+            errors.add(key, _("应为“是”或“否”。"))
+    for key in ("star_grade", "total_beds", "nursing_beds"):
+        text = v.get(key)
+        data[key] = None
+        if text:
+            try:
+                data[key] = int(text)
+            except ValueError:
+                errors.add(key, _("应为整数：%(v)s") % {"v": text})
+    beds = {k: data.pop(k) for k in ("total_beds", "nursing_beds", "as_of")}
+    return data, beds, errors
+
+
+def validate_institutions(rows, *, user, progress):
+    townships = {}
+    for d in Division.objects.filter(level=Division.Level.TOWNSHIP):
+        townships[d.code] = townships[d.name] = d
+    names = set(Institution.objects.values_list("name", flat=True))
+    codes = set(Institution.objects.values_list("credit_code", flat=True))
+    ownerships = _labels(Institution.Ownership.choices)
+    statuses = _labels(Status.choices)
+    seen_names: dict[str, int] = {}
+    seen_codes: dict[str, int] = {}
+    prepared, errors = [], []
+    for n, row in enumerate(rows, start=1):
+        data, beds, row_errors = _parse_row(row, townships, ownerships, statuses)
+        institution = Institution(**data)
+        institution_check(user=user, institution=institution, errors=row_errors, check_unique=False)
+        if not user.is_city_level:
+            row_errors.add("township", _("养老机构由民政局登记和维护。"))
+        if institution.name in names:
+            row_errors.add("name", _("系统中已有同名养老机构。"))
+        elif institution.name in seen_names:
+            row_errors.add("name", _("与第 %(r)d 行的机构名称重复。") % {"r": seen_names[institution.name]})
+        if institution.credit_code in codes:
+            row_errors.add("credit_code", _("系统中已有该统一社会信用代码的养老机构。"))
+        elif institution.credit_code in seen_codes:
+            row_errors.add(
+                "credit_code", _("与第 %(r)d 行的统一社会信用代码重复。") % {"r": seen_codes[institution.credit_code]}
+            )
+        seen_names.setdefault(institution.name, row.number)
+        seen_codes.setdefault(institution.credit_code, row.number)
+        count = None
+        if any(value not in (None, "") for value in beds.values()):
+            count = BedCount(**beds)
+            bed_count_check(institution=institution, count=count, errors=row_errors)
+        for key, messages in row_errors.items():
+            header = _BY_KEY[key].header if key in _BY_KEY else ""
+            errors.extend(RowError(row.number, header, m) for m in messages)
+        if not row_errors:
+            prepared.append((institution, count))
+        if n % 200 == 0:
+            progress(n)
+    progress(len(rows))
+    return prepared, errors
+
+
+def save_institutions(prepared, *, user) -> int:
+    institutions = bulk_create_with_history([i for i, _c in prepared], Institution, default_user=user)
+    counts = []
+    for institution, (_i, count) in zip(institutions, prepared, strict=True):
+        if count is not None:
+            count.institution = institution
+            count.created_by = user
+            counts.append(count)
+    BedCount.objects.bulk_create(counts)
+    return len(institutions)
+
+
+INSTITUTION_IMPORTER = register(
+    Importer(
+        kind="eldercare-institutions",
+        label="养老机构名录",
+        columns=COLUMNS,
+        permission="eldercare.add_institution",
+        validate=validate_institutions,
+        save=save_institutions,
+        done_url="eldercare:institution_list",
+        example=[
+            [
+                "南安市示例颐养院",
+                "52350583MJ00000002",
+                "民办",
+                "洪濑镇",
+                "洪濑镇示例路1号",
+                "2019-05-01",
+                "",
+                "运营中",
+                "3",
+                "2023-06-30",
+                "是",
+                "是",
+                "是",
+                "是",
+                "120",
+                "80",
+                "2025-12-31",
+            ]
+        ],
+        notes=[
+            "一行一所养老机构；机构名称和统一社会信用代码不能与系统中已有的重复。",
+            "床位总数、护理型床位、床位统计日期三项同时填写时，登记该日期的床位统计；护理型床位不能多于床位总数。",
+            "整份文件一起检查：任何一行有错，整份文件都不导入，并列出每一行的错误。",
+            "本表末尾的示例仅说明填写方式，不会导入；请在第一个工作表第 2 行起填写。",
+        ],
+    )
+)
+
+
+# --- the existing subsidy roster -------------------------------------------------------------------
+
+SUBSIDY_COLUMNS = [
+    Column("身份证号", "id_number", required=True, text=True, help="18位；须已在人员管理中登记"),
+    Column("姓名", "name", required=True, help="与人员登记的姓名一致"),
+    Column("补贴类别", "kind", required=True, help="高龄津贴、护理补贴或服务补贴"),
+    Column("起始月份", "starts_on", required=True, help="如 2024-01（从该月起发放）"),
+    Column("银行账号", "bank_account", text=True, help="6至40位数字"),
+    Column("备注", "note"),
+]
+_SUBSIDY_BY_KEY = {c.key: c for c in SUBSIDY_COLUMNS}
+_MONTH = re.compile(r"^(\d{4})[-/.年](\d{1,2})(?:[-/.月](\d{1,2})日?|月)?$")
+
+
+def _parse_month(text: str | None) -> datetime.date | None:
+    match = _MONTH.match((text or "").split("T")[0].split(" ")[0])
+    if not match:
+        return None
+    try:
+        return datetime.date(int(match.group(1)), int(match.group(2)), 1)
+    except ValueError:
+        return None
+
+
+def validate_subsidies(rows, *, user, progress):
+    """Every rule of subsidy_enroll, set-based: the people, their open entries, and the facts and
+    standards of the (at most two) days eligibility is checked on are read once per file."""
+
+    numbers = {normalize_id_number(r.values.get("id_number") or "") for r in rows}
+    people = {p.id_number: p for p in Person.objects.filter(id_number__in=numbers - {""})}
+    open_entries = set(
+        Subsidy.objects.filter(person__in=people.values())
+        .exclude(status=Subsidy.Status.ENDED)
+        .values_list("person_id", "kind")
+    )
+    kinds = _labels(SubsidyKind.choices)
+    facts: dict = {}
+    standards: dict = {}
+
+    def outcome_for(person, kind, day):
+        if day not in facts:  # today, or next month's first day: at most two days a file
+            facts[day] = facts_for([p.pk for p in people.values()], day)
+            standards[day] = standards_in_force(day)
+        return subsidy_amount(kind, facts[day].get(person.pk) or Facts(None), day, standards[day])
+
+    seen: dict[tuple, int] = {}
+    prepared, errors = [], []
+    for n, row in enumerate(rows, start=1):
+        v = row.values
+        row_errors = FieldErrors()
+        number = normalize_id_number(v.get("id_number") or "")
+        person = people.get(number)
+        if person is None:
+            row_errors.add("id_number", _("系统中没有身份证号为 %(n)s 的人员，请先在人员管理中登记。") % {"n": number})
+        elif (v.get("name") or "").strip() != person.name:
+            row_errors.add("name", _("姓名与该身份证号登记的姓名不一致。"))
+        kind = kinds.get((v.get("kind") or "").strip())
+        if kind is None:
+            row_errors.add("kind", _("补贴类别应为高龄津贴、护理补贴或服务补贴：%(v)s") % {"v": v.get("kind") or ""})
+        starts_on = _parse_month(v.get("starts_on"))
+        if starts_on is None and v.get("starts_on"):
+            row_errors.add("starts_on", _("月份格式不正确：%(v)s（应如 2024-01）") % {"v": v.get("starts_on")})
+        account = clean_bank_account(row_errors, v.get("bank_account") or "")
+        note = v.get("note") or ""
+        check_text(row_errors, "note", note, max_length=200)
+        if person is not None and kind is not None and "starts_on" not in row_errors:
+            starts_on = subsidy_check(
+                row_errors, user=user, person=person, kind=kind, starts_on=starts_on, outcome_for=outcome_for
+            )
+            if "kind" not in row_errors:
+                if (person.pk, kind) in open_entries:
+                    row_errors.add("kind", _("该老年人已在享受%(k)s。") % {"k": SubsidyKind(kind).label})
+                elif (person.pk, kind) in seen:
+                    row_errors.add("kind", _("与第 %(r)d 行重复。") % {"r": seen[(person.pk, kind)]})
+                seen.setdefault((person.pk, kind), row.number)
+        for key, messages in row_errors.items():
+            header = _SUBSIDY_BY_KEY[key].header if key in _SUBSIDY_BY_KEY else _SUBSIDY_BY_KEY["id_number"].header
+            errors.extend(RowError(row.number, header, m) for m in messages)
+        if not row_errors:
+            prepared.append(
+                Subsidy(person=person, kind=kind, starts_on=starts_on, bank_account=account, note=note, created_by=user)
+            )
+        if n % 200 == 0:
+            progress(n)
+    progress(len(rows))
+    return prepared, errors
+
+
+def save_subsidies(prepared, *, user) -> int:
+    return len(Subsidy.objects.bulk_create(prepared, batch_size=2000))
+
+
+SUBSIDY_IMPORTER = register(
+    Importer(
+        kind="eldercare-subsidies",
+        label="养老服务补贴对象名册",
+        columns=SUBSIDY_COLUMNS,
+        permission="eldercare.add_subsidy",
+        validate=validate_subsidies,
+        save=save_subsidies,
+        done_url="eldercare:subsidy_list",
+        example=[["350583194503080022", "陈阿婆", "高龄津贴", "2024-01", "6217000000000000001", ""]],
+        notes=[
+            "一行一位老年人的一项补贴；同一人可有多行（不同补贴类别）。人员须已在人员管理中登记，姓名须与登记一致。",
+            "按登记时的条件审核：年满60周岁；高龄津贴须达到执行中的最低年龄档；护理补贴须有能力评估且为失能等级；"
+            "服务补贴须为低保对象、特困人员或低保边缘家庭成员。",
+            "整份文件一起检查：任何一行有错，整份文件都不导入，并列出每一行的错误。",
+            "本表末尾的示例仅说明填写方式，不会导入；请在第一个工作表第 2 行起填写。",
+        ],
+    )
+)

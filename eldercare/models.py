@@ -1,1 +1,0 @@
-# Models for this plan chapter arrive with its own issue.

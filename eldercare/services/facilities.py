@@ -1,0 +1,47 @@
+"""Community elderly-care facilities: the bureau keeps the city's, a township officer their township's."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core.exceptions import FieldErrors
+from eldercare.models import CommunityFacility
+from eldercare.services._common import check_place_fields, check_township, clean_into
+
+FACILITY_FIELDS = (
+    "name", "kind", "township", "address", "opened_on", "closed_on", "status", "full_time_care", "day_care",
+    "home_visits", "note",
+)  # fmt: skip
+
+
+def _facility_save(*, user, facility: CommunityFacility, data: dict) -> CommunityFacility:
+    unknown = set(data) - set(FACILITY_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown facility fields: {sorted(unknown)}")
+    for field, value in data.items():
+        setattr(facility, field, value)
+    errors = FieldErrors()
+    check_place_fields(errors, facility)
+    check_township(errors, user, facility.township if facility.township_id else None)
+    if (
+        "name" not in errors
+        and facility.township_id is not None
+        and CommunityFacility.objects.filter(township=facility.township, name=facility.name)
+        .exclude(pk=facility.pk)
+        .exists()
+    ):
+        errors.add("name", _("本乡镇（街道）已有同名设施。"))
+    clean_into(errors, facility, exclude=["township"])
+    errors.raise_if_any()
+    facility.save()
+    return facility
+
+
+@transaction.atomic
+def facility_create(*, user, **data) -> CommunityFacility:
+    return _facility_save(user=user, facility=CommunityFacility(), data=data)
+
+
+@transaction.atomic
+def facility_update(*, user, facility: CommunityFacility, **data) -> CommunityFacility:
+    facility = CommunityFacility.objects.select_for_update().get(pk=facility.pk)
+    return _facility_save(user=user, facility=facility, data=data)

@@ -1,0 +1,482 @@
+"""养老服务补贴: the bureau's standards, the roster of recipients, and elder care's programme in the
+shared payment-list engine (core/payments.py, the same engine as assistance's payroll).
+
+Eligibility (one rule set, `subsidy_amount`, for enrolment, the Excel import, the person page and
+the monthly list), on a day:
+
+- every kind: the person is alive and at least 60 (age from the birth date, or the ID number);
+- 高龄津贴: the highest age band in force the person has reached (none reached: not eligible);
+- 护理补贴: the level of the latest assessment on or before the day, with a standard for it
+  (level 0 or no assessment: not eligible);
+- 服务补贴: the person is in one of SERVICE_CATEGORIES on the day (asked of core.categories by
+  code: dibao, tekun and edge families are assistance's), with the service standard in force.
+
+Who is paid for a month: every roster entry that starts on or before the month's first day, is
+active (or ended on or after that day), whose person is alive on that day and still eligible on it;
+the amount is the standard in force on that day. A death (core.events.person_died) ends the entry
+on the date of death: the month in which the person died is the last one paid."""
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import IntegerField, OuterRef, Q, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext as _
+
+from core.categories import CATEGORIES
+from core.exceptions import FieldErrors
+from core.identifiers import parse_id_number
+from core.jobs import enqueue
+from core.jurisdiction import user_can_act_in
+from core.limits import check_date, check_money, check_text
+from core.models import Person
+from core.payments import (
+    Entitlement,
+    month_start,
+    next_month,
+    payment_build_failed,
+    payment_build_request,
+    register_program,
+)
+from eldercare.models import Assessment
+from eldercare.models.subsidies import (
+    BANK_ACCOUNT_LENGTH,
+    HIGH_AGE_MAX,
+    HIGH_AGE_MIN,
+    NOTE_LENGTH,
+    OLDER_AGE,
+    SUBSIDY_MAX,
+    SUBSIDY_MIN,
+    Subsidy,
+    SubsidyKind,
+    SubsidyStandard,
+)  # fmt: skip
+
+PROGRAM = "eldercare"
+SOURCE = "eldercare.subsidy"
+#: The first month the system holds standards and a roster for (the plan's baseline year).
+FIRST_MONTH = date(2020, 1, 1)
+#: Low-income older people (服务补贴): the categories, by core.categories code, that qualify.
+SERVICE_CATEGORIES = ("dibao", "tekun", "edge_family")
+_ACCOUNT = re.compile(r"^[0-9]{6,40}$")
+
+
+def age_on(birth: date | None, day: date) -> int | None:
+    if birth is None:
+        return None
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def birth_of(birth_date: date | None, id_number: str | None) -> date | None:
+    """The birth date on record, else the one in the ID number."""
+    if birth_date is not None or not id_number:
+        return birth_date
+    try:
+        return parse_id_number(id_number).birth_date
+    except ValidationError:
+        return None
+
+
+# --- standards -------------------------------------------------------------------------------------
+
+
+def standards_in_force(day: date) -> dict[tuple[str, int], SubsidyStandard]:
+    """{(kind, threshold): the standard in force on `day`} (one query)."""
+    found: dict[tuple[str, int], SubsidyStandard] = {}
+    rows = SubsidyStandard.objects.filter(effective_from__lte=day).order_by("kind", "threshold", "-effective_from")
+    for row in rows:
+        found.setdefault((row.kind, row.threshold), row)
+    return found
+
+
+def _threshold_range(kind: str) -> tuple[int, int]:
+    if kind == SubsidyKind.HIGH_AGE:
+        return HIGH_AGE_MIN, HIGH_AGE_MAX
+    if kind == SubsidyKind.CARE:
+        return 1, 4
+    return 0, 0
+
+
+def standard_add(*, user, kind: str, threshold, amount, effective_from: date | None, note: str = "") -> SubsidyStandard:
+    """A new standard (the old one stays, so a past month is always paid at its own standard)."""
+    errors = FieldErrors()
+    if not user.is_city_level:
+        errors.add("kind", _("补贴标准由民政局录入。"))
+    if kind not in SubsidyKind.values:
+        errors.add("kind", _("请选择补贴类别。"))
+    elif kind == SubsidyKind.SERVICE and threshold in (None, ""):
+        threshold = 0
+    if kind in SubsidyKind.values:
+        low, high = _threshold_range(kind)
+        try:
+            threshold = int(threshold)
+        except (TypeError, ValueError):
+            threshold = None
+        if threshold is None or not low <= threshold <= high:
+            errors.add(
+                "threshold",
+                {
+                    SubsidyKind.HIGH_AGE: _("高龄津贴的档次为起始年龄，应在 %(a)d 至 %(b)d 周岁之间。"),
+                    SubsidyKind.CARE: _("护理补贴的档次为能力等级，应在 %(a)d 至 %(b)d 之间。"),
+                    SubsidyKind.SERVICE: _("服务补贴只有一个档次（%(a)d）。"),
+                }[kind]
+                % {"a": low, "b": high},
+            )
+    if amount in (None, ""):
+        errors.add("amount", _("请填写标准。"))
+    else:
+        try:
+            amount = Decimal(str(amount))
+        except InvalidOperation:
+            errors.add("amount", _("标准应为金额。"))
+        else:
+            check_money(errors, "amount", amount, minimum=SUBSIDY_MIN, maximum=SUBSIDY_MAX)
+    if effective_from is None:
+        errors.add("effective_from", _("请填写执行日期。"))
+    check_date(errors, "effective_from", effective_from)
+    check_text(errors, "note", note, max_length=NOTE_LENGTH)
+    errors.raise_if_any()
+    try:
+        with transaction.atomic():
+            return SubsidyStandard.objects.create(
+                kind=kind, threshold=threshold, amount=amount, effective_from=effective_from, note=note or "",
+                created_by=user,
+            )  # fmt: skip
+    except IntegrityError:
+        raise ValidationError({"effective_from": [gettext("该类别、档次在这一天已有执行的标准。")]}) from None
+
+
+# --- eligibility -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Facts:
+    """What eligibility needs about one person on a day."""
+
+    birth: date | None
+    dead_on: date | None = None
+    level: int | None = None  # the latest assessment's level on or before the day
+    categories: set = field(default_factory=set)
+
+
+@dataclass
+class Outcome:
+    amount: Decimal | None
+    standard: SubsidyStandard | None = None
+    reason: str = ""
+    basis: dict = field(default_factory=dict)
+
+    @property
+    def eligible(self) -> bool:
+        return self.amount is not None
+
+
+def subsidy_amount(kind: str, facts: Facts, day: date, standards: dict) -> Outcome:
+    """The monthly amount `kind` pays a person on `day`, or why it pays nothing (the one rule set)."""
+    if facts.dead_on is not None and facts.dead_on < day:
+        return Outcome(None, reason=_("已于 %(d)s 死亡。") % {"d": facts.dead_on.isoformat()})
+    age = age_on(facts.birth, day)
+    if age is None:
+        return Outcome(None, reason=_("缺少出生日期（身份证号），无法确定年龄。"))
+    if age < OLDER_AGE:
+        return Outcome(None, reason=_("%(d)s 未满 %(n)d 周岁（%(a)d 周岁）。") % {"d": day, "n": OLDER_AGE, "a": age})
+    label = SubsidyKind(kind).label
+    if kind == SubsidyKind.HIGH_AGE:
+        bands = sorted(t for (k, t) in standards if k == kind)
+        if not bands:
+            return Outcome(None, reason=_("%(d)s 尚无执行中的高龄津贴标准。") % {"d": day})
+        reached = [t for t in bands if t <= age]
+        if not reached:
+            return Outcome(
+                None,
+                reason=_("年满 %(n)d 周岁方可享受高龄津贴（%(d)s 为 %(a)d 周岁）。")
+                % {"n": bands[0], "d": day, "a": age},
+            )
+        standard = standards[(kind, reached[-1])]
+        return Outcome(standard.amount, standard, basis={"age": age, "band": reached[-1]})
+    if kind == SubsidyKind.CARE:
+        if facts.level is None:
+            return Outcome(None, reason=_("%(d)s 前没有能力评估记录。") % {"d": day})
+        if facts.level == 0:
+            return Outcome(None, reason=_("最近一次评估为能力完好，不享受护理补贴。"))
+        standard = standards.get((kind, facts.level))
+        if standard is None:
+            level = Assessment.Level(facts.level).label
+            return Outcome(None, reason=_("%(d)s 尚无%(l)s的护理补贴标准。") % {"d": day, "l": level})
+        return Outcome(standard.amount, standard, basis={"age": age, "level": facts.level})
+    # service subsidy: low-income older people
+    held = sorted(set(facts.categories) & set(SERVICE_CATEGORIES))
+    if not held:
+        return Outcome(None, reason=_("%(d)s 不是低保对象、特困人员或低保边缘家庭成员。") % {"d": day})
+    standard = standards.get((kind, 0))
+    if standard is None:
+        return Outcome(None, reason=_("%(d)s 尚无执行中的%(k)s标准。") % {"d": day, "k": label})
+    return Outcome(standard.amount, standard, basis={"age": age, "categories": held})
+
+
+def latest_level_subquery(person_ref: str, day: date):
+    latest = Assessment.objects.filter(person=OuterRef(person_ref), assessed_on__lte=day).order_by(
+        "-assessed_on", "-id"
+    )
+    return Subquery(latest.values("level")[:1], output_field=IntegerField())
+
+
+def latest_levels(person_ids, day: date) -> dict[int, int]:
+    """{person id: the level of their latest assessment on or before `day`} (one query; only the
+    care subsidy needs it, so the month's list asks for its recipients alone)."""
+    out: dict[int, int] = {}
+    rows = (
+        Assessment.objects.filter(person_id__in=list(person_ids), assessed_on__lte=day)
+        .order_by("person_id", "-assessed_on", "-id")
+        .values_list("person_id", "level")
+    )
+    for pk, level in rows.iterator(chunk_size=5000):
+        out.setdefault(pk, level)
+    return out
+
+
+def category_members(person_ids, day: date) -> dict[int, set[str]]:
+    """{person id: the SERVICE_CATEGORIES codes they are in on `day`} (one query per code)."""
+    out: dict[int, set[str]] = {}
+    ids = list(person_ids)
+    if not ids:
+        return out
+    for code in SERVICE_CATEGORIES:
+        category = CATEGORIES.get(code)
+        if category is None:
+            continue  # the owning app is not installed: nobody is in it
+        for pk in category.members(ids, day):
+            out.setdefault(pk, set()).add(code)
+    return out
+
+
+def facts_for(person_ids, day: date) -> dict[int, Facts]:
+    """Facts of many people on a day: a fixed number of queries, whatever their number."""
+    ids = list(set(person_ids))
+    people = (
+        Person.objects.filter(pk__in=ids)
+        .annotate(level=latest_level_subquery("pk", day))
+        .values_list("pk", "birth_date", "id_number", "date_of_death", "level")
+    )
+    categories = category_members(ids, day)
+    return {
+        pk: Facts(birth_of(birth, number), died, level, categories.get(pk, set()))
+        for pk, birth, number, died, level in people
+    }
+
+
+def person_outlook(person: Person, day: date | None = None) -> list[dict]:
+    """Per kind: what the person would be paid on `day` (today), or why not, and their roster entry."""
+    day = day or timezone.localdate()
+    facts = facts_for([person.pk], day).get(person.pk) or Facts(None)
+    standards = standards_in_force(day)
+    entries = {s.kind: s for s in Subsidy.objects.filter(person=person).exclude(status=Subsidy.Status.ENDED)}
+    return [
+        {
+            "kind": kind,
+            "label": label,
+            "outcome": subsidy_amount(kind, facts, day, standards),
+            "entry": entries.get(kind),
+        }
+        for kind, label in SubsidyKind.choices
+    ]
+
+
+# --- the roster ------------------------------------------------------------------------------------
+
+
+def clean_bank_account(errors: FieldErrors, value: str) -> str:
+    value = re.sub(r"[\s-]", "", value or "")
+    check_text(errors, "bank_account", value, max_length=BANK_ACCOUNT_LENGTH)
+    if value and "bank_account" not in errors and not _ACCOUNT.match(value):
+        errors.add("bank_account", _("银行账号应为 6 至 40 位数字。"))
+    return value
+
+
+def subsidy_check(errors: FieldErrors, *, user, person, kind, starts_on, outcome_for) -> date | None:
+    """The rules of one roster entry, into `errors` (shared by the form, the API and the import; the
+    import gives `outcome_for` from its file-wide lookups). Returns the normalised start month."""
+    if person is None:
+        errors.add("person", _("请选择老年人。"))
+    elif person.township_id is None or not user_can_act_in(user, person.township_id):
+        errors.add("person", _("只能登记本乡镇（街道）的老年人。"))
+    if kind not in SubsidyKind.values:
+        errors.add("kind", _("请选择补贴类别。"))
+    if starts_on is None:
+        errors.add("starts_on", _("请填写起始月份。"))
+    check_date(errors, "starts_on", starts_on)
+    if starts_on is None or "starts_on" in errors:
+        return None
+    starts_on = month_start(starts_on)
+    latest = next_month(timezone.localdate())
+    if not FIRST_MONTH <= starts_on <= latest:
+        errors.add(
+            "starts_on",
+            _("起始月份应在 %(a)s 至 %(b)s 之间。") % {"a": f"{FIRST_MONTH:%Y-%m}", "b": f"{latest:%Y-%m}"},
+        )
+        return None
+    if person is not None and "person" not in errors and kind in SubsidyKind.values:
+        # Checked on the start month, or today for an entry recorded after it began.
+        day = max(starts_on, timezone.localdate())
+        outcome = outcome_for(person, kind, day)
+        if not outcome.eligible:
+            errors.add("kind", _("不符合%(k)s条件：%(r)s") % {"k": SubsidyKind(kind).label, "r": outcome.reason})
+    return starts_on
+
+
+def _single_outcome(person, kind, day):
+    facts = facts_for([person.pk], day).get(person.pk) or Facts(None)
+    return subsidy_amount(kind, facts, day, standards_in_force(day))
+
+
+@transaction.atomic
+def subsidy_enroll(
+    *, user, person, kind: str, starts_on: date | None, bank_account: str = "", note: str = ""
+) -> Subsidy:
+    """Put an eligible older person on a subsidy's roster (paid from `starts_on`'s month)."""
+    errors = FieldErrors()
+    bank_account = clean_bank_account(errors, bank_account)
+    check_text(errors, "note", note, max_length=NOTE_LENGTH)
+    starts_on = subsidy_check(
+        errors, user=user, person=person, kind=kind, starts_on=starts_on, outcome_for=_single_outcome
+    )
+    if (
+        person is not None
+        and "kind" not in errors
+        and Subsidy.objects.filter(person=person, kind=kind).exclude(status=Subsidy.Status.ENDED).exists()
+    ):
+        errors.add("kind", _("该老年人已在享受%(k)s。") % {"k": SubsidyKind(kind).label})
+    errors.raise_if_any()
+    return Subsidy.objects.create(
+        person=person, kind=kind, starts_on=starts_on, bank_account=bank_account, note=note or "", created_by=user
+    )
+
+
+def _locked(user, subsidy: Subsidy) -> Subsidy:
+    subsidy = Subsidy.objects.select_for_update().select_related("person").get(pk=subsidy.pk)
+    if not user_can_act_in(user, subsidy.person.township_id):
+        raise ValidationError({"person": [gettext("只能办理本乡镇（街道）的补贴对象。")]})
+    return subsidy
+
+
+@transaction.atomic
+def subsidy_end(*, user, subsidy: Subsidy, ended_on: date | None, reason: str) -> Subsidy:
+    """End an entry: months beginning after `ended_on` are not paid."""
+    subsidy = _locked(user, subsidy)
+    errors = FieldErrors()
+    if subsidy.status == Subsidy.Status.ENDED:
+        errors.add("status", _("该补贴已终止。"))
+    if ended_on is None:
+        errors.add("ended_on", _("请填写终止日期。"))
+    check_date(errors, "ended_on", ended_on)
+    if ended_on is not None and "ended_on" not in errors and ended_on < subsidy.starts_on:
+        errors.add("ended_on", _("终止日期不能早于起始月份（%(d)s）。") % {"d": f"{subsidy.starts_on:%Y-%m}"})
+    reason = (reason or "").strip()
+    if not reason:
+        errors.add("end_reason", _("请填写终止原因。"))
+    check_text(errors, "end_reason", reason, max_length=NOTE_LENGTH)
+    errors.raise_if_any()
+    subsidy.status, subsidy.ended_on, subsidy.end_reason = Subsidy.Status.ENDED, ended_on, reason
+    subsidy.save()
+    return subsidy
+
+
+@transaction.atomic
+def subsidy_suspend(*, user, subsidy: Subsidy, suspend: bool) -> Subsidy:
+    """Suspend (no month is paid while suspended) or resume an entry."""
+    subsidy = _locked(user, subsidy)
+    wanted = Subsidy.Status.SUSPENDED if suspend else Subsidy.Status.ACTIVE
+    allowed_from = Subsidy.Status.ACTIVE if suspend else Subsidy.Status.SUSPENDED
+    if subsidy.status != allowed_from:
+        raise ValidationError(
+            {"status": [gettext("当前状态为“%(s)s”，不能%(a)s。") % {
+                "s": subsidy.get_status_display(), "a": gettext("暂停") if suspend else gettext("恢复"),
+            }]}
+        )  # fmt: skip
+    subsidy.status = wanted
+    subsidy.save(update_fields=["status", "updated_at"])
+    return subsidy
+
+
+def on_person_died(sender, *, person, date_of_death, **kwargs) -> None:
+    """core.events.person_died: the person's open entries end on the date of death (the month of
+    death is the last paid); a corrected date moves the end of entries a death had ended."""
+    marker = gettext("死亡")
+    for subsidy in (
+        Subsidy.objects.select_for_update()
+        .filter(person=person)
+        .filter(~Q(status=Subsidy.Status.ENDED) | Q(end_reason__startswith=marker))
+    ):
+        if date_of_death is None:
+            continue
+        subsidy.status = Subsidy.Status.ENDED
+        subsidy.ended_on = max(date_of_death, subsidy.starts_on)
+        subsidy.end_reason = f"{marker} {date_of_death.isoformat()}"
+        subsidy.save(update_fields=["status", "ended_on", "end_reason", "updated_at"])
+
+
+# --- the monthly list ------------------------------------------------------------------------------
+
+
+def paying_entries(month: date):
+    """Roster entries that may pay `month` (its first day), before eligibility on that day."""
+    return (
+        Subsidy.objects.filter(starts_on__lte=month, person__township__isnull=False)
+        .filter(Q(status=Subsidy.Status.ACTIVE) | Q(status=Subsidy.Status.ENDED, ended_on__gte=month))
+        .filter(Q(person__date_of_death__isnull=True) | Q(person__date_of_death__gte=month))
+    )
+
+
+@register_program(PROGRAM, gettext_lazy("养老服务补贴（高龄津贴、护理补贴、服务补贴）"), first_month=FIRST_MONTH)
+def entitlements(month: date):
+    month = month_start(month)
+    standards = standards_in_force(month)
+    rows = list(
+        paying_entries(month)
+        .order_by("id")
+        .values_list(
+            "id", "kind", "person_id", "person__township_id", "person__village_id", "bank_account",
+            "person__birth_date", "person__id_number", "person__date_of_death",
+        )
+    )  # fmt: skip
+    levels = latest_levels({r[2] for r in rows if r[1] == SubsidyKind.CARE}, month)
+    categories = category_members({r[2] for r in rows if r[1] == SubsidyKind.SERVICE}, month)
+    for sid, kind, person_id, township, village, account, birth, number, died in rows:
+        facts = Facts(birth_of(birth, number), died, levels.get(person_id), categories.get(person_id, set()))
+        outcome = subsidy_amount(kind, facts, month, standards)
+        if not outcome.eligible:
+            continue
+        yield Entitlement(
+            source_type=SOURCE, source_id=sid, payee_id=person_id, township_id=township, village_id=village,
+            category=kind, members=1, amount=outcome.amount, bank_account=account,
+            basis={"standard": outcome.standard.pk, "amount": str(outcome.amount),
+                   "effective_from": outcome.standard.effective_from, **outcome.basis},
+        )  # fmt: skip
+
+
+def subsidy_list_request(*, month: str, user) -> date:
+    """Ask the worker to build (or rebuild, while a draft) the month's list ("YYYY-MM"); a month
+    outside the payable range or already approved is refused (ValidationError on `month`)."""
+    from eldercare.tasks import build_subsidies
+
+    try:
+        first = datetime.datetime.strptime(str(month).strip(), "%Y-%m").date()
+    except ValueError:
+        raise ValidationError({"month": [gettext("格式应为 YYYY-MM。")]}) from None
+    with transaction.atomic():
+        _batch, send = payment_build_request(program=PROGRAM, month=first, user=user)
+        if send:
+            enqueue(build_subsidies, first.isoformat(), user.pk, on_failure=lambda reason: _queue_failed(first, reason))
+    return first
+
+
+def _queue_failed(month: date, reason: str) -> None:
+    payment_build_failed(
+        program=PROGRAM, month=month, reason=gettext("任务队列不可用，未能提交生成：%(r)s") % {"r": reason}
+    )

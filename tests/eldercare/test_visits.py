@@ -1,0 +1,227 @@
+"""探访: the groups' rules, the bureau's interval per group, visit records, and the overdue list (a
+person whose last visit, or joining, is older than the shortest interval of their groups); a death
+takes the person off the programme; another township's person answers 404 at every door."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from rest_framework.test import APIClient
+
+from core.services.people import person_record_death
+from eldercare.models import Visit, VisitTarget
+from eldercare.selectors import visit_due_list
+from eldercare.services.visits import visit_interval_set, visit_record, visit_target_add, visit_target_end
+from tests.api_schema import check
+from tests.eldercare.conftest import TODAY, assess, older
+
+D = datetime.date
+BASE = "/api/v1/eldercare/"
+
+
+def ago(days: int) -> datetime.date:
+    return TODAY - datetime.timedelta(days=days)
+
+
+def api(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def intervals(staff):
+    visit_interval_set(user=staff, group="high_age", days=90)
+    visit_interval_set(user=staff, group="living_alone", days=30)
+
+
+def visit(user, person, on, **kw):
+    return visit_record(user=user, person=person, visited_on=on, visitor="村协理员", findings="身体尚可", **kw)
+
+
+def rows_by_person(user, **kw):
+    return {r["person_id"]: r for r in visit_due_list(user=user, **kw)}
+
+
+def test_a_person_is_overdue_once_the_interval_since_the_last_visit_has_passed(officer, honglai, intervals):
+    fresh, stale, never = older(honglai, 85, "陈阿婆"), older(honglai, 86, "林阿公"), older(honglai, 87, "黄阿婆")
+    for p in (fresh, stale):
+        visit_target_add(user=officer, person=p, group="high_age", since=ago(400))
+    visit_target_add(user=officer, person=never, group="high_age", since=ago(100))
+    visit(officer, fresh, ago(89))
+    visit(officer, stale, ago(200))
+    visit(officer, stale, ago(91))  # the latest visit counts
+    rows = rows_by_person(officer)
+    assert (rows[fresh.pk]["overdue"], rows[fresh.pk]["due"]) == (False, ago(89) + datetime.timedelta(days=90))
+    assert (rows[stale.pk]["overdue"], rows[stale.pk]["days_overdue"], rows[stale.pk]["last_visit"]) == (
+        True, 1, ago(91))  # fmt: skip
+    assert (rows[never.pk]["overdue"], rows[never.pk]["last_visit"]) == (True, None)  # 100 days since joining
+    assert list(rows_by_person(officer, overdue_only=True)) == [never.pk, stale.pk]  # longest overdue first
+
+
+def test_the_shortest_interval_of_a_persons_groups_applies(officer, honglai, intervals):
+    person = older(honglai, 85)
+    visit_target_add(user=officer, person=person, group="high_age", since=ago(400))
+    visit(officer, person, ago(40))
+    assert rows_by_person(officer)[person.pk]["overdue"] is False  # 90 days for 高龄
+    visit_target_add(user=officer, person=person, group="living_alone", since=ago(10))
+    row = rows_by_person(officer)[person.pk]
+    assert (row["interval"], row["overdue"], row["days_overdue"]) == (30, True, 10)
+    assert set(row["groups"]) == {"high_age", "living_alone"}
+
+
+def test_a_group_without_an_interval_is_never_overdue(officer, honglai):
+    person = older(honglai, 70)
+    visit_target_add(user=officer, person=person, group="left_behind", since=ago(500))
+    row = rows_by_person(officer)[person.pk]
+    assert (row["interval"], row["due"], row["overdue"]) == (None, None, False)
+
+
+def test_changing_an_interval_changes_who_is_overdue(staff, officer, honglai, intervals):
+    person = older(honglai, 85)
+    visit_target_add(user=officer, person=person, group="high_age", since=ago(400))
+    visit(officer, person, ago(60))
+    assert rows_by_person(officer)[person.pk]["overdue"] is False
+    visit_interval_set(user=staff, group="high_age", days=45)
+    assert rows_by_person(officer)[person.pk]["overdue"] is True
+
+
+def test_only_the_bureau_sets_intervals_and_within_7_to_366_days(staff, officer):
+    with pytest.raises(ValidationError) as err:
+        visit_interval_set(user=officer, group="high_age", days=30)
+    assert "group" in err.value.message_dict
+    for days in (6, 367, "x"):
+        with pytest.raises(ValidationError) as err:
+            visit_interval_set(user=staff, group="high_age", days=days)
+        assert "days" in err.value.message_dict
+
+
+def test_a_death_takes_the_person_off_the_programme(staff, officer, honglai, intervals):
+    person = older(honglai, 85)
+    target = visit_target_add(user=officer, person=person, group="high_age", since=ago(400))
+    person_record_death(user=staff, person=person, date_of_death=TODAY, source="test")
+    target.refresh_from_db()
+    assert target.ended_on == TODAY and target.end_reason.startswith("死亡")
+    assert person.pk not in rows_by_person(officer)
+
+
+def test_an_ended_entry_leaves_the_list(officer, honglai, intervals):
+    person = older(honglai, 85)
+    target = visit_target_add(user=officer, person=person, group="high_age", since=ago(400))
+    visit_target_end(user=officer, target=target, ended_on=TODAY, reason="迁居外地")
+    assert person.pk not in rows_by_person(officer)
+
+
+@pytest.mark.parametrize(
+    ("age", "group", "reason"),
+    [(79, "high_age", "未满 80 周岁"), (59, "living_alone", "未满 60 周岁"), (70, "tekun", "不是特困"),
+     (70, "disabled", "不是中度及以上失能")],
+)  # fmt: skip
+def test_each_group_checks_its_rule_and_names_the_reason(officer, honglai, age, group, reason):
+    person = older(honglai, age, on=TODAY)
+    with pytest.raises(ValidationError) as err:
+        visit_target_add(user=officer, person=person, group=group, since=TODAY)
+    assert reason in err.value.message_dict["group"][0]
+    assert not VisitTarget.objects.exists()
+
+
+def test_an_assessed_loss_of_ability_qualifies_for_the_disabled_group(officer, honglai):
+    person = older(honglai, 70, on=TODAY)
+    assess(officer, person, self_care=0)  # moderate
+    assert visit_target_add(user=officer, person=person, group="disabled", since=TODAY).group == "disabled"
+    with pytest.raises(ValidationError) as err:
+        visit_target_add(user=officer, person=person, group="disabled", since=TODAY)
+    assert "已是" in err.value.message_dict["group"][0]
+
+
+def test_a_visit_in_the_future_or_of_another_township_is_refused_naming_the_field(officer, shuitou, honglai):
+    with pytest.raises(ValidationError) as err:
+        visit(officer, older(honglai, 80), TODAY + datetime.timedelta(days=1))
+    assert "visited_on" in err.value.message_dict
+    with pytest.raises(ValidationError) as err:
+        visit(officer, older(shuitou, 80), TODAY)
+    assert "person" in err.value.message_dict
+    with pytest.raises(ValidationError) as err:
+        visit_record(user=officer, person=older(honglai, 81), visited_on=TODAY, visitor="", findings="")
+    assert {"visitor", "findings"} <= set(err.value.message_dict)
+    assert not Visit.objects.exists()
+
+
+# --- doors -----------------------------------------------------------------------------------------
+
+
+def test_the_api_records_a_visit_and_lists_the_overdue_by_the_schema(schema, officer, honglai, intervals):
+    person = older(honglai, 85)
+    created = api(officer).post(f"{BASE}visit-targets/", {"person": person.pk, "group": "high_age",
+                                                           "since": f"{ago(200):%Y-%m-%d}"}, format="json")  # fmt: skip
+    assert created.status_code == 201, created.json()
+    check(schema, f"{BASE}visit-targets/", "post", "201", created.json())
+    due = api(officer).get(f"{BASE}visit-targets/due/", {"overdue_only": "true"}).json()
+    check(schema, f"{BASE}visit-targets/due/", "get", "200", due)
+    assert [r["person"] for r in due["results"]] == [person.pk] and due["results"][0]["days_overdue"] == 110
+    body = {"person": person.pk, "visited_on": f"{TODAY:%Y-%m-%d}", "way": "phone", "visitor": "王协理员",
+            "findings": "电话问候，身体尚可"}  # fmt: skip
+    visited = api(officer).post(f"{BASE}visits/", body, format="json")
+    assert visited.status_code == 201, visited.json()
+    check(schema, f"{BASE}visits/", "post", "201", visited.json())
+    assert api(officer).get(f"{BASE}visit-targets/due/", {"overdue_only": "true"}).json()["count"] == 0
+    check(schema, f"{BASE}visits/", "get", "200", api(officer).get(f"{BASE}visits/").json())
+
+
+def test_the_api_sets_intervals_for_the_bureau_only(schema, staff, officer):
+    assert api(officer).post(f"{BASE}visit-intervals/", {"group": "tekun", "days": 30}).status_code == 403
+    response = api(staff).post(f"{BASE}visit-intervals/", {"group": "tekun", "days": 30}, format="json")
+    assert response.status_code == 200
+    check(schema, f"{BASE}visit-intervals/", "post", "200", response.json())
+    bad = api(staff).post(f"{BASE}visit-intervals/", {"group": "tekun", "days": 3}, format="json")
+    assert bad.status_code == 400 and "days" in bad.json()
+    check(schema, f"{BASE}visit-intervals/", "get", "200", api(officer).get(f"{BASE}visit-intervals/").json())
+
+
+def test_another_townships_visit_and_target_answer_404(officer, staff, shuitou, intervals):
+    person = older(shuitou, 85)
+    target = visit_target_add(user=staff, person=person, group="high_age", since=ago(10))
+    record = visit(staff, person, ago(5))
+    assert api(officer).get(f"{BASE}visits/{record.pk}/").status_code == 404
+    assert api(officer).get(f"{BASE}visit-targets/{target.pk}/").status_code == 404
+    ended = api(officer).post(f"{BASE}visit-targets/{target.pk}/end/", {"ended_on": f"{TODAY}", "reason": "x"})
+    assert ended.status_code == 404
+    response = api(officer).post(f"{BASE}visits/", {"person": person.pk, "visited_on": f"{TODAY}", "visitor": "a",
+                                                    "findings": "b"}, format="json")  # fmt: skip
+    assert response.status_code == 400 and "person" in response.json()
+    assert person.pk not in rows_by_person(officer)
+
+
+def test_the_pages_list_the_overdue_record_a_visit_and_export(client_for, officer, honglai, intervals):
+    person = older(honglai, 85, "陈阿婆")
+    visit_target_add(user=officer, person=person, group="high_age", since=ago(120))
+    client = client_for(officer)
+    page = client.get("/eldercare/visits/due/", {"overdue_only": "on"}).content.decode()
+    assert f'data-person="{person.pk}"' in page and "逾期 30 天" in page
+    response = client.post(f"/eldercare/people/{person.pk}/visits/", {
+        "visit-visited_on": f"{TODAY}", "visit-way": "home", "visit-visitor": "王协理员", "visit-findings": "上门探访",
+    })  # fmt: skip
+    assert response.status_code == 302
+    assert (
+        f'data-person="{person.pk}"'
+        not in client.get("/eldercare/visits/due/", {"overdue_only": "on"}).content.decode()
+    )
+    refused = client.post(f"/eldercare/people/{person.pk}/visits/", {"visit-visited_on": "2999-01-01",
+                                                                     "visit-way": "home"})  # fmt: skip
+    assert refused.status_code == 400
+    assert client.get("/eldercare/visits/").status_code == 200
+    export = client.get("/eldercare/visits/due/export/")
+    assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_the_person_page_adds_a_group_and_shows_the_visits(client_for, officer, honglai, intervals):
+    person = older(honglai, 85, "陈阿婆")
+    client = client_for(officer)
+    response = client.post(f"/eldercare/people/{person.pk}/visit-groups/",
+                           {"target-group": "high_age", "target-since": f"{TODAY}"})  # fmt: skip
+    assert response.status_code == 302
+    visit(officer, person, TODAY)
+    page = client.get(f"/eldercare/people/{person.pk}/").content.decode()
+    assert "高龄老年人（80周岁以上）" in page and "身体尚可" in page
+    other = client.get(f"/eldercare/people/{older(honglai, 70, '李阿公').pk}/").status_code
+    assert other == 200

@@ -57,19 +57,21 @@ def _assign_ids(model, objs: list) -> None:
 
 
 def _copy(table: str, fields, objs, extra: dict | None = None) -> None:
-    """COPY the objects' fields (by attname) and `extra` constant columns into `table`."""
+    """COPY the objects' fields (by attname) and `extra` constant columns into `table` (PostgreSQL's
+    text format: a tab between cells, \\N for NULL, backslash escapes)."""
     extra = extra or {}
     columns = [f.column for f in fields] + list(extra)
-    constants = [_csv(v) for v in extra.values()]
+    attnames = [f.attname for f in fields]
+    constants = "".join("\t" + _text(v) for v in extra.values())
     for start in range(0, len(objs), CHUNK):
         buffer = io.StringIO()
+        write = buffer.write
         for obj in objs[start : start + CHUNK]:
-            cells = [_csv(f.get_prep_value(getattr(obj, f.attname))) for f in fields]
-            buffer.write(",".join(cells + constants))
-            buffer.write("\n")
+            values = obj.__dict__
+            write("\t".join([_text(values[a]) for a in attnames]) + constants + "\n")
         buffer.seek(0)
         with connection.cursor() as cursor, connection.wrap_database_errors:
-            cursor.cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv)", buffer)
+            cursor.cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
 
 
 def _copy_history(history_model, objs, *, user, reason: str) -> None:
@@ -99,20 +101,25 @@ class _HistoryRow:
         self.__dict__.update(values)
 
 
-def _csv(value) -> str:
-    """One CSV cell: NULL as an unquoted empty cell, every value quoted (so an empty string or one
-    that looks like NULL stays what it is)."""
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _text(value) -> str:
+    """One cell of COPY's text format. An empty string stays empty; only None is NULL."""
     if value is None:
-        return ""
-    if isinstance(value, bool):
-        text = "t" if value else "f"
-    elif isinstance(value, datetime.datetime | datetime.date | Decimal | int | float):
-        text = value.isoformat() if isinstance(value, datetime.date) else str(value)
-    elif isinstance(value, dict | list):
-        text = json.dumps(value, ensure_ascii=False, cls=DjangoJSONEncoder)
-    else:
-        text = str(value)
-    return '"' + text.replace('"', '""') + '"'
+        return "\\N"
+    kind = type(value)
+    if kind is int or kind is Decimal or kind is float:
+        return str(value)
+    if kind is bool:
+        return "t" if value else "f"
+    if kind is datetime.date or kind is datetime.datetime:
+        return value.isoformat()
+    if isinstance(value, str):  # str and the TextChoices members
+        return str(value).translate(_ESCAPES)
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, cls=DjangoJSONEncoder).translate(_ESCAPES)
+    return str(value).translate(_ESCAPES)
 
 
 class given_timestamps:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -232,6 +233,9 @@ class CaseViewSet(
     )
     def transition(self, request, pk=None):
         case = self.get_object()
+        if not any(request.user.has_perm(a.permission) for a in ACTIONS.values()):
+            # A reader (leader, API client) takes no step: refused before the body is read.
+            raise PermissionDenied(_("没有办理案件的权限。"))
         data = TransitionInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = {k: val for k, val in data.validated_data.items() if val not in (None, "")}

@@ -84,6 +84,12 @@ class RescueSerializer(serializers.ModelSerializer):
             return ""
         return person_policy(self.context, rescue).name(rescue.person.name)
 
+    def to_representation(self, rescue):
+        data = super().to_representation(rescue)
+        # What the person said their name was is a name: masked as the viewer's role requires.
+        data["provisional_name"] = person_policy(self.context, rescue).name(rescue.provisional_name)
+        return data
+
     def get_identified(self, rescue) -> bool:
         return rescue.identity_established_on is not None
 

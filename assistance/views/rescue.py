@@ -37,7 +37,9 @@ def year_summary(*, user, year: int, today: datetime.date | None = None) -> dict
 def _display(rescue: Rescue, pd: PersonalData) -> dict:
     person = rescue.person
     if person is None:
-        return {"name": rescue.provisional_name or _("身份不明人员"), "id_number": "", "sex": rescue.get_sex_display()}
+        # A provisional name is what the person said it was: a name, masked like one.
+        name = pd.name(rescue.provisional_name) if rescue.provisional_name else _("身份不明人员")
+        return {"name": name, "id_number": "", "sex": rescue.get_sex_display()}
     return {
         "name": pd.name(person.name),
         "id_number": pd.id_number(person.id_number),

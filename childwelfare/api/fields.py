@@ -3,14 +3,6 @@
 from rest_framework import serializers
 
 from childwelfare.models import Child
-from core.models import Division
-
-
-class TownshipField(serializers.SlugRelatedField):
-    def __init__(self, **kwargs):
-        kwargs.setdefault("slug_field", "code")
-        kwargs.setdefault("queryset", Division.objects.filter(level=Division.Level.TOWNSHIP))
-        super().__init__(**kwargs)
 
 
 class ChildInJurisdictionField(serializers.PrimaryKeyRelatedField):

@@ -2,9 +2,9 @@
 
 from rest_framework import mixins, serializers, viewsets
 
-from childwelfare.api.fields import TownshipField
 from childwelfare.models import Station
 from childwelfare.services.stations import station_save
+from core.api.serializers import TownshipField, personal
 from core.jurisdiction import JurisdictionMixin
 
 
@@ -19,6 +19,12 @@ class StationSerializer(serializers.ModelSerializer):
 
     def get_validators(self):
         return []
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        # A designated officer's number is often their own mobile: masked as the viewer's role requires.
+        data["phone"] = personal(self.context).phone(instance.phone)
+        return data
 
 
 class StationViewSet(

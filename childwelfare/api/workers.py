@@ -2,9 +2,9 @@
 
 from rest_framework import mixins, serializers, viewsets
 
-from childwelfare.api.fields import TownshipField
 from childwelfare.models import ChildWorker
 from childwelfare.services.workers import worker_save
+from core.api.serializers import TownshipField
 from core.jurisdiction import JurisdictionMixin
 from core.models import Division
 

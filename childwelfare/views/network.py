@@ -18,6 +18,7 @@ from childwelfare.services.stations import station_save
 from childwelfare.views.common import export_rows
 from core.forms import apply_errors
 from core.jurisdiction import get_for_user_or_404
+from core.personal import personal_data
 
 
 def _on(request) -> datetime.date:
@@ -61,6 +62,7 @@ def station_coverage(request):
 @permission_required("childwelfare.view_station", raise_exception=True)
 def station_export(request):
     stations = selectors.station_list(user=request.user)
+    pd = personal_data(request.user).for_export()
     headers = [
         _("乡镇（街道）"),
         _("类型"),
@@ -79,7 +81,7 @@ def station_export(request):
             s.opened_on,
             s.closed_on,
             s.get_status_display(),
-            s.phone,
+            pd.phone(s.phone),
             s.note,
         ]
         for s in stations

@@ -64,6 +64,16 @@ bench: dev-deps
 	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/assistance.py
 	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/funeral.py
 	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/orgs.py
+	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/eldercare.py
+	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/childwelfare.py
+	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/imports.py 100000
 
 clean:
 	rm -rf var/staticfiles var/screenshots .pytest_cache
+
+# The longer schema fuzz (make test runs a short one): schemathesis from requirements-dev on a seeded demo database.
+.PHONY: fuzz
+FUZZ_EXAMPLES ?= 25
+fuzz: dev-deps
+	bash scripts/ensure_services.sh postgres
+	ST=$(VENV)/bin/st bash scripts/fuzz_api.sh $(FUZZ_EXAMPLES)

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Fuzz the REST API from its own OpenAPI schema (schemathesis): every operation, as bureau staff and
 # as a township officer, checking for server errors and for responses that break the schema.
-#   ST=/path/to/st scripts/fuzz_api.sh [MAX_EXAMPLES]   (FUZZ_DATABASE_URL, FUZZ_PORT, FUZZ_SEED to change)
-# schemathesis is not yet a project dependency (its pytest plugin would load into every test run):
-# install it in a virtualenv of its own, e.g. python3.11 -m venv /tmp/st && /tmp/st/bin/pip install
-# schemathesis==4.32.5, and point ST at /tmp/st/bin/st.
+#   make fuzz   or   scripts/fuzz_api.sh [MAX_EXAMPLES]   (FUZZ_DATABASE_URL, FUZZ_PORT, FUZZ_SEED to change)
+# schemathesis is pinned in requirements-dev.txt (it installs into .venv beside the pinned Django and
+# DRF without a conflict); ST=/path/to/st points at another installation. `make test` runs a short,
+# budgeted version of the same run (tests/security/test_schema_fuzz.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 ST=${ST:-.venv/bin/st}
+[ -x "$ST" ] || { echo "schemathesis not found at $ST: run 'make dev-deps' (or set ST)" >&2; exit 2; }
 MAX_EXAMPLES=${1:-${FUZZ_MAX_EXAMPLES:-25}}
 PORT=${FUZZ_PORT:-8765}
 SEED=${FUZZ_SEED:-20261129}

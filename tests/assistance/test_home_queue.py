@@ -51,6 +51,6 @@ def test_the_household_page_offers_to_apply_with_its_head_as_applicant(client_fo
     household = family()
     client = client_for(assistant)
     page = client.get(f"/core/households/{household.pk}/").content.decode()
-    assert f'/assistance/cases/new/?household={household.pk}' in page
+    assert f"/assistance/cases/new/?household={household.pk}" in page
     form = client.get(f"/assistance/cases/new/?household={household.pk}").content.decode()
     assert f'value="{household.head.id_number}"' in form

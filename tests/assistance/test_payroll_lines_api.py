@@ -39,7 +39,7 @@ def test_the_lines_follow_the_callers_jurisdiction_and_role(standards, make_user
 
 
 def test_the_list_gives_each_batch_its_township_totals_in_the_viewers_jurisdiction(standards, make_user, staff):
-    batch, _case = _batch(make_user, staff)
+    _batch(make_user, staff)
     city = api(staff).get(BATCHES).json()["results"][0]
     assert city["line_count"] == 2 and {t["township"] for t in city["townships"]} == {HONGLAI, SHUITOU}
     officer = make_user(Role.TOWNSHIP_OFFICER, HONGLAI)

@@ -11,7 +11,9 @@ class ChildwelfareConfig(AppConfig):
     def ready(self):
         from core.events import person_died
 
-        from . import categories, importers, indicators  # noqa: F401 (registries)
+        # tasks: registered with the Celery app when Django is ready, as every app's (it was imported
+        # only when first sent, and a full test run then found it missing from the current app).
+        from . import categories, importers, indicators, tasks  # noqa: F401 (registries, Celery tasks)
         from .services import allowances  # noqa: F401 (the allowance programme in core.payments)
         from .services.children import on_person_died
 

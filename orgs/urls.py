@@ -21,6 +21,7 @@ urlpatterns = [
     path("public/dishonest/", registry.public_list, {"kind": ListEntry.Kind.DISHONEST}, name="public_dishonest"),
     path("stations/", social_work.station_coverage, name="station_coverage"),
     path("stations/new/", social_work.station_create_view, name="station_create"),
+    path("stations/export/", social_work.station_export, name="station_export"),
     path("stations/<int:pk>/edit/", social_work.station_edit, name="station_edit"),
     path("workers/", social_work.worker_list, name="worker_list"),
     path("workers/export/", social_work.worker_export, name="worker_export"),
@@ -31,5 +32,6 @@ urlpatterns = [
     path("facilities/<int:pk>/edit/", social_work.facility_edit, name="facility_edit"),
     path("volunteers/", social_work.volunteer_list, name="volunteer_list"),
     path("volunteers/new/", social_work.volunteer_create, name="volunteer_create"),
+    path("volunteers/export/", social_work.volunteer_export, name="volunteer_export"),
     path("volunteers/certificate/", social_work.volunteer_certificate, name="volunteer_certificate"),
 ]

@@ -1,5 +1,6 @@
 """/api/v1/orgs/organisations/: the registry of social organisations."""
 
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
@@ -8,12 +9,20 @@ from rest_framework.response import Response
 
 from core.api.serializers import TownshipField, personal
 from orgs import selectors
-from orgs.models import GradeEvaluation, Organisation
+from orgs.models import GradeEvaluation, Organisation, StatusChange
 from orgs.services.organisations import organisation_change_status, organisation_create, organisation_update
+
+
+class StatusChangeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = StatusChange
+        fields = ["status", "changed_on", "reason"]
+        read_only_fields = fields
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
     township = TownshipField()
+    status_changes = StatusChangeSerializer(many=True, read_only=True, help_text=_("登记状态变更（按日期）"))
     grade = serializers.ChoiceField(
         choices=GradeEvaluation.Grade.choices,
         read_only=True,
@@ -31,7 +40,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
             "id", "name", "credit_code", "type", "registered_on", "deregistered_on", "revoked_on", "township",
             "status", "grade", "grade_valid_until", "on_abnormal_list", "on_dishonest_list", "address",
             "legal_representative", "business_scope", "supervising_unit", "registered_capital",
-            "party_organisation", "party_organisation_on", "charity", "public_fundraising",
+            "party_organisation", "party_organisation_on", "charity", "public_fundraising", "status_changes",
         ]  # fmt: skip
         extra_kwargs = {"name": {"validators": []}}
 
@@ -72,7 +81,8 @@ class OrganisationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, view
     ordering = ["id"]
 
     def get_queryset(self):
-        return selectors.organisation_detail_queryset(user=self.request.user)
+        changes = Prefetch("status_changes", queryset=StatusChange.objects.order_by("changed_on", "id"))
+        return selectors.organisation_detail_queryset(user=self.request.user).prefetch_related(changes)
 
     def _fresh(self, org):
         return self.get_queryset().get(pk=org.pk)

@@ -197,6 +197,42 @@ def volunteer_list(request):
 
 
 @login_required
+@permission_required("orgs.view_volunteerrecord", raise_exception=True)
+def volunteer_export(request):
+    qs = selectors.volunteer_records(user=request.user, q=request.GET.get("q", "")[:30])
+    pd = personal_data(request.user).for_export()
+    headers = [_("服务日期"), _("志愿者"), _("服务内容"), _("时长（小时）"), _("组织单位"), _("乡镇（街道）")]
+    return export_rows(
+        request, queryset=qs, headers=headers, filename=_("志愿服务记录"), back="orgs:volunteer_list",
+        row=lambda r: [r.served_on, pd.name(r.volunteer.name), r.activity, r.hours, r.organiser, r.township.name],
+        personal_ids=("person", lambda r: r.volunteer_id),
+    )  # fmt: skip
+
+
+@login_required
+@permission_required("orgs.view_socialworkstation", raise_exception=True)
+def station_export(request):
+    rows, _covered = selectors.station_coverage(user=request.user)
+    flat = [(r["township"], s) for r in rows for s in r["stations"]] + [
+        (r["township"], None) for r in rows if not r["stations"]
+    ]
+    headers = [
+        _("乡镇（街道）"),
+        _("社工站"),
+        _("状态"),
+        _("启用日期"),
+        _("停止运营日期"),
+        _("驻站社工人数"),
+        _("运营机构"),
+    ]
+    return export_rows(
+        request, queryset=flat, headers=headers, filename=_("社工站"), back="orgs:station_coverage",
+        row=lambda t: [t[0].name, *([t[1].name, t[1].get_status_display(), t[1].opened_on, t[1].closed_on,
+                                     t[1].staff_count, t[1].operator] if t[1] else [_("尚无社工站"), "", None, None, None, ""])],
+    )  # fmt: skip
+
+
+@login_required
 @permission_required("orgs.add_volunteerrecord", raise_exception=True)
 def volunteer_create(request):
     form = VolunteerRecordForm(request.POST or None, user=request.user)

@@ -21,7 +21,8 @@ D = datetime.date
     ["/orgs/", "/orgs/reports/", "/orgs/grades/", "/orgs/lists/", "/orgs/stations/", "/orgs/workers/",
      "/orgs/facilities/", "/orgs/volunteers/", "/orgs/new/", "/orgs/workers/new/", "/orgs/facilities/new/",
      "/orgs/stations/new/", "/orgs/volunteers/new/", "/orgs/?overdue=2023", "/orgs/reports/?export=1",
-     "/orgs/grades/?export=1", "/orgs/lists/?export=1&state=removed"],
+     "/orgs/grades/?export=1", "/orgs/lists/?export=1&state=removed", "/orgs/stations/export/",
+     "/orgs/volunteers/export/"],
 )  # fmt: skip
 def test_every_page_opens_for_staff(client_for, staff, honglai_org, url):
     response = client_for(staff).get(url)

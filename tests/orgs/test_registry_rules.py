@@ -90,6 +90,11 @@ def test_deregistration_is_dated_kept_in_history_and_cannot_happen_twice(staff, 
                                                            "reason": "x"}, format="json")  # fmt: skip
     assert again.status_code == 400 and "status" in again.json()
     assert list(honglai_org.status_changes.values_list("status", flat=True)) == ["registered", "deregistered"]
+    history = client.get(f"{URL}{honglai_org.pk}/").json()["status_changes"]
+    assert [(h["status"], h["changed_on"]) for h in history] == [
+        ("registered", "2015-03-01"),
+        ("deregistered", "2023-05-06"),
+    ]
 
 
 def test_an_edit_cannot_change_the_status(staff, honglai_org):

@@ -40,3 +40,20 @@ class FieldErrors(dict):
 
         if self:
             raise ValidationError(dict(self))
+
+
+def clean_into(errors: FieldErrors, instance, *, exclude=(), **kwargs) -> None:
+    """`instance.full_clean()` into `errors`, leaving out the fields that already have an error (and
+    the constraints on them), so that a field is told once, by the service's own message."""
+    from django.core.exceptions import ValidationError
+
+    told = set(errors)
+    try:
+        instance.full_clean(exclude=[*exclude, *errors], **kwargs)
+    except ValidationError as exc:
+        found = FieldErrors()
+        found.merge(exc)
+        for key, messages in found.items():
+            if key not in told:
+                for message in messages:
+                    errors.add(key, message)

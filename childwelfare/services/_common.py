@@ -66,11 +66,3 @@ def check_name(errors: FieldErrors, key: str, value: str, *, required: bool = Fa
             validate_person_name(value)
         except ValidationError as exc:
             errors.add(key, exc.messages[0])
-
-
-def clean_into(errors: FieldErrors, instance, *, exclude=()) -> None:
-    """`instance.full_clean()` into `errors`, leaving out fields that already have an error."""
-    try:
-        instance.full_clean(exclude=[*exclude, *errors])
-    except ValidationError as exc:
-        errors.merge(exc)

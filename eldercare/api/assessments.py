@@ -2,12 +2,11 @@
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins, serializers, viewsets
-from rest_framework.response import Response
 
 from core.api.serializers import personal
+from core.api.views import LogsFullIds
 from core.jurisdiction import JurisdictionMixin
 from core.models import Person
-from core.personal import personal_data
 from eldercare.models import Assessment
 from eldercare.services.assessments import assessment_record
 
@@ -72,7 +71,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
         return data
 
 
-class AssessmentViewSet(JurisdictionMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class AssessmentViewSet(LogsFullIds, JurisdictionMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Capability assessments of older people. POST the four part scores (or the 26 `items`) and the
     adjustments; the answer carries `total` and `level` (0–4) computed per GB/T 42195-2022."""
 
@@ -81,27 +80,12 @@ class AssessmentViewSet(JurisdictionMixin, mixins.CreateModelMixin, viewsets.Rea
     filterset_fields = {"person": ["exact"], "level": ["exact"], "assessed_on": ["gte", "lte"]}
     ordering_fields = ["id", "assessed_on"]
     ordering = ["-id"]
+    log_object_type = "person"  # every full view names the older people assessed
 
-    def _log(self, assessments):
-        personal_data(self.request.user).log_view(
-            request=self.request, object_type="person", object_ids=sorted({a.person_id for a in assessments}),
-            detail=f"API {self.request.method} {self.request.path}",
-        )  # fmt: skip
-
-    def list(self, request, *args, **kwargs):
-        queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset)
-        rows = page if page is not None else list(queryset)
-        self._log(rows)
-        data = self.get_serializer(rows, many=True).data
-        return self.get_paginated_response(data) if page is not None else Response(data)
-
-    def retrieve(self, request, *args, **kwargs):
-        instance = self.get_object()
-        self._log([instance])
-        return Response(self.get_serializer(instance).data)
+    def logged_ids(self, assessments) -> list:
+        return sorted({a.person_id for a in assessments})
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         serializer.instance = assessment_record(user=self.request.user, **data)
-        self._log([serializer.instance])
+        self._log_full_ids([serializer.instance])

@@ -1,27 +1,11 @@
 """Helpers the eldercare services share."""
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from core.exceptions import FieldErrors
 from core.jurisdiction import user_can_act_in
 from core.limits import check_date, check_text
 from eldercare.models import Status
-
-
-def clean_into(errors: FieldErrors, instance, *, exclude=(), **kwargs) -> None:
-    """`instance.full_clean()` into `errors`, leaving out fields that already have an error, so a
-    field is told once, by the service's own message."""
-    told = set(errors)
-    try:
-        instance.full_clean(exclude=[*exclude, *errors], **kwargs)
-    except ValidationError as exc:
-        found = FieldErrors()
-        found.merge(exc)
-        for key, messages in found.items():
-            if key not in told:
-                for message in messages:
-                    errors.add(key, message)
 
 
 def check_township(errors: FieldErrors, user, township) -> None:

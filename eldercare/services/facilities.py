@@ -3,9 +3,9 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.exceptions import FieldErrors
+from core.exceptions import FieldErrors, clean_into
 from eldercare.models import CommunityFacility
-from eldercare.services._common import check_place_fields, check_township, clean_into
+from eldercare.services._common import check_place_fields, check_township
 
 FACILITY_FIELDS = (
     "name", "kind", "township", "address", "opened_on", "closed_on", "status", "full_time_care", "day_care",

@@ -4,12 +4,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.exceptions import FieldErrors
+from core.exceptions import FieldErrors, clean_into
 from core.identifiers import validate_credit_code
 from core.jurisdiction import user_can_act_in
 from core.limits import check_date, check_text
 from eldercare.models import BEDS_MAX, BedCount, Institution, InstitutionListing
-from eldercare.services._common import check_place_fields, check_township, clean_into
+from eldercare.services._common import check_place_fields, check_township
 
 INSTITUTION_FIELDS = (
     "name", "credit_code", "ownership", "township", "address", "opened_on", "closed_on", "status", "star_grade",

@@ -49,12 +49,3 @@ def check_name(errors: FieldErrors, key: str, name: str) -> None:
             validate_person_name(name)
         except ValidationError as exc:
             errors.add(key, exc.messages[0])
-
-
-def clean_into(errors: FieldErrors, instance, *, exclude=(), **kwargs) -> None:
-    """`instance.full_clean()` into `errors`, leaving out the fields that already have an error (and
-    the constraints on them), so that a field is told once, by the service's own message."""
-    try:
-        instance.full_clean(exclude=[*exclude, *errors], **kwargs)
-    except ValidationError as exc:
-        errors.merge(exc)

@@ -4,10 +4,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.exceptions import FieldErrors
+from core.exceptions import FieldErrors, clean_into
 from core.limits import check_date
 from funeral.models import Facility
-from funeral.services._common import clean_into
 
 FACILITY_FIELDS = (
     "name", "kind", "level", "township", "address", "grave_capacity", "graves_used", "niche_capacity",

@@ -4,10 +4,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.exceptions import FieldErrors
+from core.exceptions import FieldErrors, clean_into
 from core.jurisdiction import user_can_act_in
 from funeral.models import TombCase
-from funeral.services._common import check_past_date, clean_into
+from funeral.services._common import check_past_date
 
 TOMB_FIELDS = ("township", "village", "location", "kind", "found_on", "action", "action_note", "closed_on")
 

@@ -73,9 +73,12 @@ def organisation_export(request):
             yes if o.public_fundraising else "", yes if o.on_abnormal_list else "",
         ]  # fmt: skip
 
+    # The legal representatives' names are people's names: an export showing them in full is logged.
+    logged = ("orgs.organisation", lambda o: o.pk) if pd.full_name else None
     return export_rows(
-        request, queryset=qs, headers=headers, row=row, filename=_("社会组织名录"), back="orgs:organisation_list"
-    )
+        request, queryset=qs, headers=headers, row=row, filename=_("社会组织名录"), back="orgs:organisation_list",
+        personal_ids=logged,
+    )  # fmt: skip
 
 
 ACTIONS = {

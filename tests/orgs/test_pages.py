@@ -34,6 +34,8 @@ def test_the_registry_export_holds_the_filtered_rows(client_for, staff, honglai_
     ws = openpyxl.load_workbook(io.BytesIO(response.content)).active
     names = [row[0] for row in ws.iter_rows(min_row=2, values_only=True)]
     assert names == [honglai_org.name]
+    # The legal representatives' names go out in full to staff: the export is logged.
+    assert AccessLog.objects.filter(user=staff, action=AccessLog.Action.EXPORT).exists()
 
 
 def test_another_townships_organisation_answers_404(client_for, officer, shuitou_org, honglai_org):

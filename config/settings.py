@@ -315,6 +315,7 @@ SPECTACULAR_SETTINGS = {
         "SubsidyKindEnum": "eldercare.models.subsidies.SubsidyKind",
         "VisitGroupEnum": "eldercare.models.visits.VisitGroup",
         "ParentSituationEnum": "childwelfare.models.children.ParentSituation",
+        "OrganisationStatusEnum": "orgs.models.Organisation.Status",
     },
 }
 

@@ -11,6 +11,9 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/nanan
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/nanan_bench
 BENCH_SCALE ?= 500
+# Test processes (pytest-xdist): one per core by default; each has its own test database and Redis
+# database. TEST_WORKERS=0 runs everything in one process.
+TEST_WORKERS ?= auto
 
 .PHONY: run test lint bench venv deps dev-deps services migrate clean help
 
@@ -55,7 +58,7 @@ test: dev-deps services lint
 	DEBUG=1 DATABASE_URL=$(TEST_DATABASE_URL) $(PY) manage.py makemigrations --check --dry-run
 	DEBUG=1 DATABASE_URL=$(TEST_DATABASE_URL) TEST_BROKER_URL=$(TEST_BROKER_URL) FAST_PASSWORD_HASHER=1 \
 		CELERY_RESULT_BACKEND=$(TEST_BROKER_URL) \
-		$(PY) -m pytest $(PYTEST_ARGS)
+		$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 bench: dev-deps
 	bash scripts/ensure_services.sh postgres

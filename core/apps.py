@@ -11,15 +11,26 @@ class CoreConfig(AppConfig):
     def ready(self):
         from . import importers  # noqa: F401 (registers the people importer in every process)
 
-        # An app's permissions exist only once its post_migrate has run, and later apps extend
-        # the roles: re-sync the role groups after each app (cheap and idempotent), and make sure
-        # the statutory divisions exist (a flushed test database loses what migrations loaded).
+        # The statutory divisions exist once core has migrated (a flushed test database loses what
+        # migrations loaded), before the apps after core, which may refer to them.
+        post_migrate.connect(_ensure_divisions, sender=self, dispatch_uid="core.ensure_divisions")
+        # An app's permissions exist only once its post_migrate has run, and later apps extend the
+        # roles: the role groups are synced once, after the last app's (every migrate and every test
+        # flush emits post_migrate once per app; syncing after each cost ~1.5 s a flush, thirty times).
         post_migrate.connect(_sync_role_groups, dispatch_uid="core.sync_role_groups")
 
 
-def _sync_role_groups(sender, **kwargs):
+def _ensure_divisions(sender, **kwargs):
     from .reference import ensure_divisions
-    from .roles import sync_role_groups
 
     ensure_divisions()
-    sync_role_groups()
+
+
+def _sync_role_groups(sender, **kwargs):
+    from django.apps import apps
+
+    from .roles import sync_role_groups
+
+    with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
+    if sender is with_models[-1]:
+        sync_role_groups()

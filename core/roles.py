@@ -80,17 +80,18 @@ def role_permissions() -> dict[str, list[str]]:
 
 
 def sync_role_groups(apps=None, **kwargs) -> None:
-    """Create one group per role and set exactly its permissions (idempotent)."""
+    """Create one group per role and set exactly its permissions (idempotent), in one query for the
+    permissions and two or three per role, whatever the number of grants."""
     if apps is None:
         from django.apps import apps as global_apps
 
         apps = global_apps
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
+    by_name = {
+        f"{app_label}.{codename}": pk
+        for pk, app_label, codename in Permission.objects.values_list("pk", "content_type__app_label", "codename")
+    }
     for role, perms in role_permissions().items():
         group, _created = Group.objects.get_or_create(name=str(role))
-        wanted = []
-        for perm in perms:
-            app_label, codename = perm.split(".")
-            wanted.extend(Permission.objects.filter(content_type__app_label=app_label, codename=codename))
-        group.permissions.set(wanted)
+        group.permissions.set([by_name[perm] for perm in perms if perm in by_name])

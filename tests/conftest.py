@@ -1,4 +1,5 @@
 import datetime
+import os
 from decimal import Decimal
 
 import pytest
@@ -10,6 +11,21 @@ from core.services.users import user_create
 from tests.factories import HONGLAI, SHUITOU, HouseholdFactory, PersonFactory
 
 PASSWORD = "Correct-horse-9"
+
+
+def _broker_of_this_worker():
+    """Under pytest-xdist every test process gets a Redis database of its own: Celery's broadcast
+    (the worker ping `/healthz` sends) reaches every worker on one database, so a test expecting
+    "no worker" would otherwise see the worker another process started."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    url = os.environ.get("TEST_BROKER_URL", "redis://127.0.0.1:6379/15")
+    if worker.startswith("gw"):
+        base, _, db = url.rpartition("/")
+        db = (int(db or 0) - int(worker[2:])) % 16
+        os.environ["TEST_BROKER_URL"] = f"{base}/{db}"
+
+
+_broker_of_this_worker()
 
 
 @pytest.fixture

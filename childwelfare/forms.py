@@ -6,8 +6,9 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from childwelfare.models import AllowanceStandard, ChildWorker, Station
+from childwelfare.models import AllowanceStandard, Carer, ChildWorker, Station
 from childwelfare.models.children import SUPPORTED, CareSetting, CategoryCode, DistressReason, ParentSituation
+from childwelfare.models.guardianship import RiskLevel
 from childwelfare.selectors import AGE_BANDS, township_choices
 from core.forms import BootstrapMixin
 from core.identifiers import normalize_id_number
@@ -40,6 +41,9 @@ class ChildFilterForm(BootstrapMixin, forms.Form):
     )
     overdue = forms.BooleanField(label=_("走访逾期"), required=False)
     turning_18 = forms.BooleanField(label=_("即将年满18周岁"), required=False)
+    risk = forms.ChoiceField(label=_("监护风险"), choices=[("", _("全部")), *list(RiskLevel.choices)], required=False)
+    risk_overdue = forms.BooleanField(label=_("高风险未按期跟进"), required=False)
+    no_carer = forms.BooleanField(label=_("无在岗监护人（照护人）"), required=False)
     status = forms.ChoiceField(
         label=_("档案状态"), choices=[("open", _("在档")), ("closed", _("已销档")), ("all", _("全部"))], required=False
     )
@@ -53,7 +57,8 @@ class ChildFilterForm(BootstrapMixin, forms.Form):
         return {
             "q": d["q"], "township": d["township"].code if d["township"] else None, "category": d["category"],
             "age_band": d["age_band"], "overdue": d["overdue"], "turning_18": d["turning_18"],
-            "status": d["status"] or "open",
+            "status": d["status"] or "open", "risk": d["risk"], "risk_overdue": d["risk_overdue"],
+            "no_carer": d["no_carer"],
         }  # fmt: skip
 
 
@@ -252,3 +257,53 @@ class WorkerForm(BootstrapMixin, forms.Form):
         self.fields["village"].queryset = Division.objects.filter(
             level=Division.Level.VILLAGE, parent__in=townships
         ).order_by("code")
+
+
+class CarerForm(BootstrapMixin, forms.Form):
+    role = forms.ChoiceField(label=_("身份"), choices=Carer.Role.choices)
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    relation = forms.CharField(label=_("与儿童关系"), max_length=20)
+    phone = forms.CharField(label=_("联系电话"), required=False, max_length=20)
+    id_number = forms.CharField(
+        label=_("身份证号"), required=False, max_length=32, help_text=_("选填；填写的须校验通过。")
+    )
+    start = forms.DateField(label=_("起始日期"), widget=DateWidget())
+    agreement_signed_on = forms.DateField(
+        label=_("委托照护协议签订日期"), required=False, widget=DateWidget(), help_text=_("被委托照护人必填。")
+    )
+    agreement_term_end = forms.DateField(label=_("协议期限至"), required=False, widget=DateWidget())
+    agreement_number = forms.CharField(label=_("协议编号"), required=False, max_length=50)
+    agreement_file = forms.FileField(
+        label=_("协议扫描件"), required=False, help_text=_("PDF、图片或 Word 文件；没有扫描件的至少填写协议编号。")
+    )
+
+
+class CarerEndForm(BootstrapMixin, forms.Form):
+    end = forms.DateField(label=_("终止日期"), widget=DateWidget())
+    end_reason = forms.CharField(label=_("终止原因"), max_length=100)
+
+
+class AssessmentForm(BootstrapMixin, forms.Form):
+    assessed_on = forms.DateField(label=_("评估日期"), widget=DateWidget())
+    assessor_name = forms.CharField(label=_("评估人"), max_length=50)
+    risk_level = forms.ChoiceField(label=_("风险等级"), choices=RiskLevel.choices)
+    findings = forms.CharField(label=_("评估情况"), widget=forms.Textarea(attrs={"rows": 3}))
+    measures = forms.CharField(
+        label=_("后续措施"), required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text=_("高风险必填。")
+    )
+    next_review_on = forms.DateField(label=_("下次评估日期"), widget=DateWidget())
+
+
+class RiskFollowUpForm(BootstrapMixin, forms.Form):
+    follow_up_days = forms.IntegerField(label=_("高风险跟进期限（天）"))
+
+
+class AssessmentFilterForm(BootstrapMixin, forms.Form):
+    township = forms.ModelChoiceField(label=_("乡镇（街道）"), queryset=Division.objects.none(), required=False,
+                                      empty_label=_("全部"), to_field_name="code")  # fmt: skip
+    risk = forms.ChoiceField(label=_("风险等级"), choices=[("", _("全部")), *list(RiskLevel.choices)], required=False)
+    latest = forms.BooleanField(label=_("只看每名儿童最近一次"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["township"].queryset = township_choices(user)

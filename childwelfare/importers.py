@@ -11,7 +11,7 @@ from datetime import date
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from childwelfare.models import Child, ChildCategory
+from childwelfare.models import Carer, Child, ChildCategory
 from childwelfare.models.children import CareSetting, CategoryCode, DistressReason, ParentSituation
 from childwelfare.services.children import CategoryInput, _file_checks, category_check, child_visit_schedule
 from core.categories import CATEGORIES
@@ -181,6 +181,12 @@ def save_ledger(prepared, *, user) -> int:
                              opened_on=today, created_by=user, **file_data))  # fmt: skip
     for child in Child.objects.bulk_create(new):
         files[child.person_id] = child
+    # As child_file_open: the guardian named on opening is the file's first guardian record.
+    Carer.objects.bulk_create(
+        Carer(child=c, role=Carer.Role.GUARDIAN, name=c.guardian_name, relation=c.guardian_relation,
+              phone=c.guardian_phone, start=c.opened_on, created_by=user)
+        for c in new if c.guardian_name
+    )  # fmt: skip
     ChildCategory.objects.bulk_create(
         ChildCategory(
             child=files[pid],

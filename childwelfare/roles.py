@@ -11,6 +11,8 @@ _READ = [
     "childwelfare.view_allowancestandard",
     "childwelfare.view_visitinterval",
     "childwelfare.view_childworker",
+    "childwelfare.view_carer",
+    "childwelfare.view_guardianshipassessment",
 ]
 #: What a village assistant enters: files, categories (distress, left-behind), applications, visits.
 _ENTRY = [
@@ -20,6 +22,9 @@ _ENTRY = [
     "childwelfare.change_childcategory",
     "childwelfare.add_recognition",
     "childwelfare.add_visit",
+    "childwelfare.add_carer",
+    "childwelfare.change_carer",
+    "childwelfare.add_guardianshipassessment",
 ]
 
 ROLE_PERMISSIONS = {
@@ -35,6 +40,7 @@ ROLE_PERMISSIONS = {
         "childwelfare.add_adoption",
         "childwelfare.add_allowancestandard",
         "childwelfare.change_visitinterval",
+        "childwelfare.change_riskfollowup",
         "core.view_paymentbatch",
         "core.add_paymentbatch",
         "core.change_paymentbatch",

@@ -2,11 +2,21 @@
 
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
-from childwelfare.models import Adoption, Child, ChildCategory, Recognition, Station, Visit
+from childwelfare.models import (
+    Adoption,
+    Carer,
+    Child,
+    ChildCategory,
+    GuardianshipAssessment,
+    Recognition,
+    Station,
+    Visit,
+)
 from childwelfare.services.allowances import PROGRAM, SOURCE
+from childwelfare.services.guardianship import NEEDS_CARER, children_needing_carer
 from core.identifiers import normalize_id_number
 from core.models import Division, PaymentBatch, PaymentLine
 from core.personal import personal_data
@@ -57,6 +67,7 @@ def _search(qs, user, q: str, *, name="person__name", id_number="person__id_numb
 def child_list(
     *, user, q: str = "", township: str | None = None, category: str = "", age_band: str = "",
     overdue: bool = False, status: str = "open", turning_18: bool = False, today: date | None = None,
+    risk: str = "", risk_overdue: bool = False, no_carer: bool = False,
 ):  # fmt: skip
     """The registry: open files by default; `category` among the categories a child is in today."""
     today = today or timezone.localdate()
@@ -80,6 +91,12 @@ def child_list(
         qs = qs.filter(visit_due_on__lt=today, closed_on__isnull=True)
     if turning_18:
         qs = qs.filter(turning_18_flagged_on__isnull=False, closed_on__isnull=True)
+    if risk:
+        qs = qs.filter(risk_level=risk)
+    if risk_overdue:
+        qs = qs.filter(risk_follow_up_due__lt=today, closed_on__isnull=True)
+    if no_carer:
+        qs = children_needing_carer(qs.filter(closed_on__isnull=True), today)
     qs = _search(qs, user, q)
     current = Prefetch("categories", queryset=active_categories(today).order_by("code"), to_attr="current")
     return qs.prefetch_related(current).order_by(*CHILD_ORDER)
@@ -232,3 +249,49 @@ def villages_without_director(*, user, township: str, on: date | None = None):
         .exclude(code__in=served)
         .order_by("code")
     )
+
+
+def lacking_carer_ids(children, today: date) -> set[int]:
+    """Of these (already fetched) children, the open ones in a category that needs a guardian or
+    carer today (their `current` categories) with none current: one query for a page of them."""
+    wanted = [c.pk for c in children if c.closed_on is None and any(cat.code in NEEDS_CARER for cat in c.current)]
+    if not wanted:
+        return set()
+    covered = set(Carer.objects.current(today).filter(child_id__in=wanted).values_list("child_id", flat=True))
+    return set(wanted) - covered
+
+
+def carer_list(*, user, child: Child | None = None, township: str | None = None, current: bool | None = None):
+    qs = Carer.objects.for_user(user).select_related("child__person", "child__township")
+    if child is not None:
+        qs = qs.filter(child=child)
+    if township:
+        qs = qs.filter(child__township_id=township)
+    if current is not None:
+        today = timezone.localdate()
+        qs = (
+            qs.filter(pk__in=Carer.objects.current(today).values("pk"))
+            if current
+            else qs.exclude(pk__in=Carer.objects.current(today).values("pk"))
+        )
+    return qs.order_by("-start", "-id")
+
+
+def assessment_list(
+    *, user, child: Child | None = None, township: str | None = None, risk: str = "", latest: bool = False
+):
+    qs = GuardianshipAssessment.objects.for_user(user).select_related("child__person", "child__township")
+    if child is not None:
+        qs = qs.filter(child=child)
+    if township:
+        qs = qs.filter(child__township_id=township)
+    if risk:
+        qs = qs.filter(risk_level=risk)
+    if latest:
+        newest = (
+            GuardianshipAssessment.objects.filter(child=OuterRef("child"))
+            .order_by("-assessed_on", "-id")
+            .values("pk")[:1]
+        )
+        qs = qs.filter(pk=Subquery(newest))
+    return qs.order_by("-assessed_on", "-id")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from childwelfare.views import adoptions, allowances, children, network, recognitions, workers
+from childwelfare.views import adoptions, allowances, children, guardianship, network, recognitions, workers
 
 app_name = "childwelfare"
 
@@ -15,6 +15,12 @@ urlpatterns = [
     path("children/<int:pk>/categories/new/", children.category_create, name="category_create"),
     path("children/<int:pk>/visits/new/", children.visit_create, name="visit_create"),
     path("children/<int:pk>/recognitions/new/", recognitions.recognition_create, name="recognition_create"),
+    path("children/<int:pk>/carers/new/", guardianship.carer_create, name="carer_create"),
+    path("children/<int:pk>/assessments/new/", guardianship.assessment_create, name="assessment_create"),
+    path("carers/<int:pk>/end/", guardianship.carer_end_view, name="carer_end"),
+    path("carers/<int:pk>/agreement/", guardianship.carer_agreement, name="carer_agreement"),
+    path("assessments/", guardianship.assessment_list, name="assessment_list"),
+    path("assessments/export/", guardianship.assessment_export, name="assessment_export"),
     path("categories/<int:pk>/end/", children.category_close, name="category_end"),
     path("recognitions/", recognitions.recognition_list, name="recognition_list"),
     path("recognitions/export/", recognitions.recognition_export, name="recognition_export"),

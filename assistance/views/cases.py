@@ -23,9 +23,9 @@ from assistance.services.cases import (
     case_document_add,
     case_income_set,
     case_transition,
-    document_content_type,
 )
 from assistance.workflow import ACTIONS, action_applies, allowed_actions
+from core.documents import document_content_type
 from core.exceptions import ApplicationError
 from core.exports import workbook_bytes, xlsx_response
 from core.forms import apply_errors

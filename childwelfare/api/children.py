@@ -12,7 +12,9 @@ from rest_framework.response import Response
 from childwelfare import selectors
 from childwelfare.models import Child, ChildCategory
 from childwelfare.models.children import CareSetting, CategoryCode, DistressReason, ParentSituation
+from childwelfare.models.guardianship import RiskLevel
 from childwelfare.services.children import CategoryInput, category_add, child_file_open, child_update
+from childwelfare.services.guardianship import children_needing_carer
 from core.api.serializers import PersonInJurisdictionField, personal
 from core.api.views import LogsFullIds
 from core.jurisdiction import JurisdictionMixin
@@ -61,9 +63,11 @@ class ChildSerializer(serializers.ModelSerializer):
         fields = [
             "id", "person", "name", "id_number", "birth_year", "township", "village", "categories", "care_setting",
             "guardian_name", "guardian_relation", "guardian_phone", "in_school", "school", "opened_on", "closed_on",
-            "close_reason", "last_visit_on", "visit_due_on", "visit_overdue", "turning_18_flagged_on",
+            "close_reason", "last_visit_on", "visit_due_on", "visit_overdue", "turning_18_flagged_on", "risk_level",
+            "risk_assessed_on", "risk_follow_up_due",
         ]  # fmt: skip
-        read_only_fields = ["closed_on", "close_reason", "last_visit_on", "visit_due_on", "turning_18_flagged_on"]
+        read_only_fields = ["closed_on", "close_reason", "last_visit_on", "visit_due_on", "turning_18_flagged_on",
+                            "risk_level", "risk_assessed_on", "risk_follow_up_due"]  # fmt: skip
         extra_kwargs = {"opened_on": {"required": False}}
 
     def get_validators(self):
@@ -97,6 +101,12 @@ class ChildFilter(django_filters.FilterSet):
         choices=CategoryCode.choices, method="filter_category", help_text=_("今日所属类别")
     )
     overdue = django_filters.BooleanFilter(method="filter_overdue", help_text=_("走访已逾期"))
+    risk = django_filters.ChoiceFilter(
+        field_name="risk_level", choices=RiskLevel.choices, help_text=_("最近一次监护评估的风险等级")
+    )
+    no_carer = django_filters.BooleanFilter(
+        method="filter_no_carer", help_text=_("留守儿童或事实无人抚养儿童，今日没有在岗的监护人或被委托照护人")
+    )
 
     class Meta:
         model = Child
@@ -114,6 +124,10 @@ class ChildFilter(django_filters.FilterSet):
             if value
             else qs.exclude(visit_due_on__lt=today, closed_on__isnull=True)
         )
+
+    def filter_no_carer(self, qs, name, value):
+        lacking = children_needing_carer(qs.filter(closed_on__isnull=True), timezone.localdate())
+        return lacking if value else qs.exclude(pk__in=lacking.values("pk"))
 
 
 class ChildViewSet(

@@ -2,6 +2,7 @@ from rest_framework.routers import DefaultRouter
 
 from childwelfare.api.adoptions import AdoptionViewSet
 from childwelfare.api.children import ChildViewSet
+from childwelfare.api.guardianship import AssessmentViewSet, CarerViewSet
 from childwelfare.api.recognitions import RecognitionViewSet
 from childwelfare.api.stations import StationViewSet
 from childwelfare.api.visits import VisitViewSet
@@ -15,4 +16,6 @@ router.register("adoptions", AdoptionViewSet, basename="childwelfare-adoption")
 router.register("visits", VisitViewSet, basename="childwelfare-visit")
 router.register("recognitions", RecognitionViewSet, basename="childwelfare-recognition")
 router.register("workers", WorkerViewSet, basename="childwelfare-worker")
+router.register("carers", CarerViewSet, basename="childwelfare-carer")
+router.register("assessments", AssessmentViewSet, basename="childwelfare-assessment")
 urlpatterns = router.urls

@@ -11,15 +11,19 @@ from .children import (
     Visit,
     VisitInterval,
 )
+from .guardianship import Carer, GuardianshipAssessment, RiskFollowUp
 from .network import ChildWorker, Station
 
 __all__ = [
     "Adoption",
     "AllowanceStandard",
+    "Carer",
     "Child",
     "ChildCategory",
     "ChildWorker",
+    "GuardianshipAssessment",
     "Recognition",
+    "RiskFollowUp",
     "Station",
     "Visit",
     "VisitInterval",

@@ -13,6 +13,8 @@ from core.jurisdiction import JurisdictionQuerySet
 from core.limits import REASON_MAX, date_range_constraint, money_range_constraint, text_length_constraint
 from core.models import Division, Person
 
+from .guardianship import RiskLevel
+
 #: Plausible allowance amounts (元/month, per child): the bureau enters the standards; Fujian's are
 #: in the low thousands, never below one yuan nor in five figures.
 ALLOWANCE_MIN, ALLOWANCE_MAX = Decimal("1.00"), Decimal("20000.00")
@@ -95,6 +97,13 @@ class Child(models.Model):
     visit_due_on = models.DateField(_("下次走访期限"), null=True, blank=True, db_index=True)
     #: Set by the daily aging-out task when the 18th birthday is within 90 days.
     turning_18_flagged_on = models.DateField(_("满18周岁提醒日期"), null=True, blank=True)
+    #: Kept by the guardianship services: the latest assessment's level and date, and, while a high
+    #: risk awaits its follow-up visit, the day by which it is due (flagged once past).
+    risk_level = models.CharField(
+        _("监护风险等级"), max_length=10, choices=RiskLevel.choices, blank=True, db_index=True
+    )
+    risk_assessed_on = models.DateField(_("最近监护评估"), null=True, blank=True)
+    risk_follow_up_due = models.DateField(_("高风险跟进期限"), null=True, blank=True, db_index=True)
     note = models.TextField(_("备注"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("建档人")
@@ -102,7 +111,10 @@ class Child(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at", "last_visit_on", "visit_due_on"])
+    history = HistoricalRecords(
+        excluded_fields=["updated_at", "last_visit_on", "visit_due_on", "risk_level", "risk_assessed_on",
+                         "risk_follow_up_due"]
+    )  # fmt: skip
     objects = JurisdictionQuerySet.as_manager()
 
     class Meta:

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from childwelfare.models import Child, ChildCategory, Recognition, VisitInterval
+from childwelfare.models import Carer, Child, ChildCategory, Recognition, VisitInterval
 from childwelfare.models.children import (
     PARENTAL,
     SUPPORTED,
@@ -277,6 +277,12 @@ def child_file_open(
         raise ValidationError({"person": [_("%(name)s 已有儿童档案。") % {"name": person.name}]}) from None
     for item in categories:
         _category_create(child=child, data=item, user=user)
+    if child.guardian_name:
+        # The guardian named on opening is the file's first guardian record (监护人, from the opening day).
+        Carer.objects.create(
+            child=child, role=Carer.Role.GUARDIAN, name=child.guardian_name, relation=child.guardian_relation,
+            phone=child.guardian_phone, start=opened_on, created_by=user,
+        )  # fmt: skip
     child_visit_schedule([child.pk])
     child.refresh_from_db()
     return child

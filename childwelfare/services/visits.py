@@ -42,6 +42,10 @@ def visit_record(
         child.last_visit_on = visited_on
         child.save(update_fields=["last_visit_on"])
         child_visit_schedule([child.pk])
+    if child.risk_follow_up_due is not None and visited_on >= child.risk_assessed_on:
+        from childwelfare.services.guardianship import child_risk_refresh
+
+        child_risk_refresh([child.pk])  # the high risk's follow-up visit
     return visit
 
 

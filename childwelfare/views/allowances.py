@@ -13,11 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from childwelfare import selectors
-from childwelfare.forms import IntervalForm, MonthForm, StandardForm
+from childwelfare.forms import IntervalForm, MonthForm, RiskFollowUpForm, StandardForm
 from childwelfare.models import AllowanceStandard
 from childwelfare.models.children import CategoryCode
 from childwelfare.services.allowances import PROGRAM, allowance_request, entitlements, standard_add
 from childwelfare.services.children import visit_intervals
+from childwelfare.services.guardianship import risk_follow_up_days, risk_follow_up_days_set
 from childwelfare.services.visits import visit_interval_set
 from core.exceptions import ApplicationError
 from core.exports import xlsx_response
@@ -36,6 +37,7 @@ from core.views.common import paginate
 def settings_page(request):
     form = StandardForm(request.POST if "amount" in request.POST else None)
     interval_form = IntervalForm(request.POST if "days" in request.POST else None)
+    follow_up_form = RiskFollowUpForm(request.POST if "follow_up_days" in request.POST else None)
     if request.method == "POST":
         if "amount" in request.POST:
             if not request.user.has_perm("childwelfare.add_allowancestandard"):
@@ -59,11 +61,24 @@ def settings_page(request):
                 else:
                     messages.success(request, _("已保存走访间隔，各档案的下次走访期限已更新。"))
                     return redirect("childwelfare:settings")
+        elif "follow_up_days" in request.POST:
+            if not request.user.has_perm("childwelfare.change_riskfollowup"):
+                return HttpResponse(status=403)
+            if follow_up_form.is_valid():
+                try:
+                    risk_follow_up_days_set(user=request.user, days=follow_up_form.cleaned_data["follow_up_days"])
+                except ValidationError as exc:
+                    apply_errors(follow_up_form, ValidationError({"follow_up_days": exc.messages}))
+                else:
+                    messages.success(request, _("已保存高风险跟进期限。"))
+                    return redirect("childwelfare:settings")
     intervals = visit_intervals()
     context = {
         "standards": AllowanceStandard.objects.order_by("kind", "-effective_from"),
         "form": form,
         "interval_form": interval_form,
+        "follow_up_form": follow_up_form,
+        "follow_up_days": risk_follow_up_days(),
         "intervals": [(CategoryCode(code).label, days) for code, days in intervals.items()],
     }
     return render(request, "childwelfare/settings.html", context)

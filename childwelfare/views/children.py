@@ -21,6 +21,7 @@ from childwelfare.forms import (
 )
 from childwelfare.models import ChildCategory
 from childwelfare.models.children import CareSetting, CategoryCode
+from childwelfare.models.guardianship import RiskLevel
 from childwelfare.services._common import birthday
 from childwelfare.services.children import (
     CategoryInput,
@@ -31,6 +32,7 @@ from childwelfare.services.children import (
     child_update,
     is_tekun,
 )
+from childwelfare.services.guardianship import lacks_carer
 from childwelfare.services.visits import visit_record
 from childwelfare.views.common import capped, export_rows
 from core.forms import apply_errors
@@ -59,7 +61,8 @@ def child_list(request):
     today = timezone.localdate()
     # Every cell as text here: a template lookup per cell costs more than the query behind the page.
     detail = reverse("childwelfare:child_detail", args=[0])[:-2]
-    labels, care = dict(CategoryCode.choices), dict(CareSetting.choices)
+    labels, care, risks = dict(CategoryCode.choices), dict(CareSetting.choices), dict(RiskLevel.choices)
+    lacking = selectors.lacking_carer_ids(page, today)
     rows = []
     for c in page:
         due = c.visit_due_on
@@ -77,17 +80,24 @@ def child_list(request):
                 "overdue": c.closed_on is None and due is not None and due < today,
                 "closed": c.closed_on is not None,
                 "turning_18": c.turning_18_flagged_on is not None and c.closed_on is None,
+                "risk": risks.get(c.risk_level, ""),
+                "high_risk": c.risk_level == RiskLevel.HIGH,
+                "risk_overdue": c.closed_on is None
+                and c.risk_follow_up_due is not None
+                and c.risk_follow_up_due < today,
+                "no_carer": c.pk in lacking,
             }
         )
     # The filter bar is drawn from plain choices: Django's widget templates cost more than the page's queries.
     data = form.data if form.is_bound else {}
     context = {"form": form, "page": page, "rows": rows, "query": query, "closed_label": _("已销档"),
                "choices": {name: [(str(v), str(label)) for v, label in form.fields[name].choices]
-                           for name in ("category", "age_band", "status")},
+                           for name in ("category", "age_band", "status", "risk")},
                "townships": list(selectors.township_choices(request.user).values_list("code", "name")),
                "chosen": {k: data.get(k, "") for k in ("q", "township", "category", "age_band", "status", "overdue",
-                                                       "turning_18")},
-               "turning_label": _("即将满18岁"), "overdue_label": _("逾期")}  # fmt: skip
+                                                       "turning_18", "risk", "risk_overdue", "no_carer")},
+               "turning_label": _("即将满18岁"), "overdue_label": _("逾期"),
+               "no_carer_label": _("无监护人（照护人）"), "risk_overdue_label": _("高风险未跟进")}  # fmt: skip
     return render(request, "childwelfare/child_list.html", context)
 
 
@@ -123,7 +133,8 @@ def child_export(request):
         return redirect("childwelfare:child_list")
     pd = personal_data(request.user).for_export()
     headers = [_("姓名"), _("身份证号"), _("出生年份"), _("乡镇（街道）"), _("当前类别"), _("养育方式"), _("监护人"),
-               _("建档日期"), _("最近走访"), _("下次走访期限"), _("在校"), _("销档日期")]  # fmt: skip
+               _("建档日期"), _("最近走访"), _("下次走访期限"), _("在校"), _("销档日期"), _("监护风险等级"),
+               _("最近监护评估")]  # fmt: skip
     rows = [
         [
             pd.name(c.person.name),
@@ -138,6 +149,8 @@ def child_export(request):
             c.visit_due_on,
             _("是") if c.in_school else _("否"),
             c.closed_on,
+            c.get_risk_level_display() if c.risk_level else "",
+            c.risk_assessed_on,
         ]
         for c in children
     ]
@@ -162,7 +175,8 @@ def child_detail(request, pk):
     today = timezone.localdate()
     categories = list(child.categories.order_by("start", "id"))
     visits = list(child.visits.order_by("-visited_on", "-id")[:50])
-    names = [person.name, child.guardian_name]
+    carers = list(child.carers.order_by("-start", "-id"))
+    names = [person.name, child.guardian_name, *(c.name for c in carers)]
     context = {
         "child": child,
         "person": person,
@@ -181,6 +195,23 @@ def child_detail(request, pk):
             for v in visits
         ],
         "recognitions": list(child.recognitions.order_by("-applied_on", "-id")),
+        "carers": [
+            {
+                "carer": c,
+                "name": pd.name(c.name),
+                "phone": pd.phone(c.phone),
+                "id_number": pd.id_number(c.id_number),
+                "current": c.active_on(today),
+            }
+            for c in carers
+        ],
+        "no_carer": lacks_carer(child, today),
+        "assessments": [
+            {"a": a, "findings": pd.text(a.findings, names=names), "measures": pd.text(a.measures, names=names)}
+            for a in child.assessments.order_by("-assessed_on", "-id")[:50]
+        ],
+        "risk_overdue": child.is_open and child.risk_follow_up_due is not None and child.risk_follow_up_due < today,
+        "full_names": pd.full_name,
         "allowances": _labelled(selectors.child_allowance_history(child)[:36]),
         "overdue": child.is_open and child.visit_due_on is not None and child.visit_due_on < today,
         "tekun": is_tekun(person),

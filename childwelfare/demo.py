@@ -26,13 +26,25 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Q
 
-from childwelfare.models import AllowanceStandard, Child, ChildCategory, ChildWorker, Recognition, Station, Visit
+from childwelfare.models import (
+    AllowanceStandard,
+    Carer,
+    Child,
+    ChildCategory,
+    ChildWorker,
+    GuardianshipAssessment,
+    Recognition,
+    Station,
+    Visit,
+)
 from childwelfare.models.children import CareSetting, CategoryCode, DistressReason, ParentSituation
+from childwelfare.models.guardianship import RiskLevel
 from childwelfare.services._common import add_working_days, birthday
 from childwelfare.services.adoptions import adoption_check, adoption_register
 from childwelfare.services.aging import aging_out_run
 from childwelfare.services.allowances import FIRST_MONTH, PROGRAM
 from childwelfare.services.children import child_visit_schedule, visit_intervals
+from childwelfare.services.guardianship import child_risk_refresh
 from core.categories import CATEGORIES
 from core.demo.people import GIVEN_FEMALE, GIVEN_MALE, SURNAMES
 from core.models import Division, PaymentBatch, Person, User
@@ -103,7 +115,7 @@ def _analyze() -> None:
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
-        for model in (Child, ChildCategory, Visit, Recognition):
+        for model in (Child, ChildCategory, Visit, Recognition, Carer, GuardianshipAssessment):
             cursor.execute(f"ANALYZE {model._meta.db_table}")
 
 
@@ -270,7 +282,78 @@ def _children(scale: float, today: datetime.date, user) -> int:
         child.last_visit_on = last.get(child.pk)
     Child.objects.bulk_update(files, ["last_visit_on"], batch_size=2000)
     child_visit_schedule([c.pk for c in files], today=today)
+    _guardianship(files, plans, today, user)
     return len(files)
+
+
+ASSESSMENT_FINDINGS = {
+    RiskLevel.LOW: ["监护人履责到位，生活学习正常", "照料人身体健康，家庭关系和睦"],
+    RiskLevel.MEDIUM: ["照料人年迈，日常照料有一定困难", "家庭经济困难，学习辅导不足"],
+    RiskLevel.HIGH: ["照料人重病，儿童基本无人照料", "儿童多次独自在家，存在安全隐患"],
+}
+ASSESSMENT_MEASURES = {
+    RiskLevel.LOW: ["", "按期走访"],
+    RiskLevel.MEDIUM: ["儿童主任每月走访", "链接社工开展家庭支持"],
+    RiskLevel.HIGH: ["联系其他亲属临时照料，每周走访", "协调村委会落实临时监护，报乡镇备案"],
+}
+
+
+def _guardianship(files: list[Child], plans: list[dict], today: datetime.date, user) -> None:
+    """Each new file's guardian as child_file_open records it; an entrusted carer with the written care
+    agreement for half of the left-behind children (from the left-behind period's start); a few
+    guardians who left with no one recorded after them (the registry's no-carer flag); guardianship
+    assessments of the children whose care is in question, most low, some high (a recent high one
+    not yet visited is flagged). Each row as carer_add / assessment_record would check it."""
+    carers, assessments = [], []
+    levels = [RiskLevel.LOW] * 6 + [RiskLevel.MEDIUM] * 3 + [RiskLevel.HIGH]
+    for child, plan in zip(files, plans, strict=True):
+        rng = _rng(child.person_id, 15)
+        codes = {c["code"] for c in plan["categories"]}
+        needs = bool(codes & {CategoryCode.LEFT_BEHIND, CategoryCode.DE_FACTO_UNSUPPORTED})
+        guardian_end = None
+        if needs and rng.random() < 0.04 and child.opened_on < today - datetime.timedelta(days=2):
+            guardian_end = _day_between(rng, child.opened_on, today - datetime.timedelta(days=1))
+        carers.append(
+            Carer(child=child, role=Carer.Role.GUARDIAN, name=child.guardian_name, relation=child.guardian_relation,
+                  phone=child.guardian_phone, start=child.opened_on, end=guardian_end,
+                  end_reason="监护人外出务工" if guardian_end else "", created_by=user)
+        )  # fmt: skip
+        left = next((c for c in plan["categories"] if c["code"] == CategoryCode.LEFT_BEHIND), None)
+        if left is not None and guardian_end is None and rng.random() < 0.5:
+            signed = left["start"]
+            carers.append(
+                Carer(child=child, role=Carer.Role.ENTRUSTED, relation=rng.choice(["邻居", "姨母", "舅父", "堂叔"]),
+                      name=rng.choice(SURNAMES) + rng.choice(GIVEN_FEMALE) + rng.choice(GIVEN_FEMALE),
+                      phone=f"13{rng.randint(0, 999999999):09d}", start=signed, end=left.get("end"),
+                      end_reason="父母返乡" if left.get("end") else "", agreement_signed_on=signed,
+                      agreement_term_end=signed + datetime.timedelta(days=3 * 365),
+                      agreement_number=f"WT{signed.year}-{child.pk:06d}", created_by=user)
+            )  # fmt: skip
+        if not (needs or (plan["categories"] and any(c.get("distress_reason") == "guardianship"
+                                                   for c in plan["categories"]))):  # fmt: skip
+            continue
+        on = min(child.opened_on + datetime.timedelta(days=rng.randint(10, 60)), today)
+        days = []
+        while on <= today:
+            days.append(on)
+            on += datetime.timedelta(days=365)
+        if rng.random() < 0.3:
+            days.append(max(today - datetime.timedelta(days=rng.randint(0, 40)), days[-1] + datetime.timedelta(days=1)))
+        for day in days:
+            if day > today:
+                continue
+            level = rng.choice(levels)
+            assessments.append(
+                GuardianshipAssessment(
+                    child=child, assessed_on=day, assessor_name=rng.choice(SURNAMES) + rng.choice(GIVEN_MALE),
+                    risk_level=level, findings=rng.choice(ASSESSMENT_FINDINGS[level]),
+                    measures=rng.choice(ASSESSMENT_MEASURES[level]), next_review_on=day + datetime.timedelta(days=365),
+                    created_by=user,
+                )
+            )  # fmt: skip
+    Carer.objects.bulk_create(carers, batch_size=5000)
+    GuardianshipAssessment.objects.bulk_create(assessments, batch_size=5000)
+    child_risk_refresh([c.pk for c in files])
 
 
 def _plan(person: Person, today: datetime.date, *, tekun: bool) -> dict | None:

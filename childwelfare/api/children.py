@@ -57,6 +57,12 @@ class ChildSerializer(serializers.ModelSerializer):
     categories = CategorySerializer(many=True, required=False, help_text=_("各类别及起止日期（含已终止的）"))
     care_setting = serializers.ChoiceField(choices=CareSetting.choices)
     visit_overdue = serializers.SerializerMethodField(help_text=_("走访已逾期"))
+    risk_level = serializers.ChoiceField(
+        choices=RiskLevel.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text=_("最近一次监护评估的风险等级；未评估为空"),
+    )
 
     class Meta:
         model = Child

@@ -33,7 +33,7 @@ AGREEMENT_NUMBER_MAX = Carer._meta.get_field("agreement_number").max_length
 # --- guardians and entrusted carers ---------------------------------------------------------------
 
 
-def _carer_checks(errors: FieldErrors, *, child: Child, data: dict) -> None:
+def carer_check(errors: FieldErrors, *, child: Child, data: dict) -> None:
     role = data.get("role") or ""
     if role not in Carer.Role.values:
         errors.add("role", _("请选择身份：监护人或被委托照护人。"))
@@ -102,7 +102,7 @@ def carer_add(
         errors.add("child", _("您只能登记本乡镇（街道）的儿童。"))
     if not child.is_open:
         errors.add("child", _("档案已于 %(d)s 销档。") % {"d": child.closed_on})
-    _carer_checks(errors, child=child, data=data)
+    carer_check(errors, child=child, data=data)
     errors.raise_if_any()
     carer = Carer(child=child, created_by=user, **{k: v for k, v in data.items() if k != "agreement_file"})
     if agreement_file:
@@ -158,17 +158,11 @@ def risk_follow_up_days() -> int:
     return row.days if row else HIGH_RISK_FOLLOW_UP_DAYS
 
 
-@transaction.atomic
-def assessment_record(
-    *, user, child: Child, assessed_on: date | None, assessor_name: str, risk_level: str, findings: str,
-    measures: str = "", next_review_on: date | None = None,
-) -> GuardianshipAssessment:  # fmt: skip
-    child = Child.objects.select_for_update().select_related("person").get(pk=child.pk)
-    errors = FieldErrors()
-    if not user_can_act_in(user, child.township_id):
-        errors.add("child", _("您只能评估本乡镇（街道）的儿童。"))
-    if not child.is_open:
-        errors.add("child", _("档案已于 %(d)s 销档。") % {"d": child.closed_on})
+def assessment_check(
+    errors: FieldErrors, *, child: Child, assessed_on, assessor_name: str, risk_level: str, findings: str,
+    measures: str, next_review_on,
+) -> None:  # fmt: skip
+    """Every rule an assessment keeps, into `errors` keyed by field (the demo's rows are checked by it too)."""
     if assessed_on is None:
         errors.add("assessed_on", _("请填写评估日期。"))
     else:
@@ -188,6 +182,21 @@ def assessment_record(
         check_date(errors, "next_review_on", next_review_on)
         if assessed_on and next_review_on <= assessed_on:
             errors.add("next_review_on", _("下次评估日期应晚于评估日期。"))
+
+
+@transaction.atomic
+def assessment_record(
+    *, user, child: Child, assessed_on: date | None, assessor_name: str, risk_level: str, findings: str,
+    measures: str = "", next_review_on: date | None = None,
+) -> GuardianshipAssessment:  # fmt: skip
+    child = Child.objects.select_for_update().select_related("person").get(pk=child.pk)
+    errors = FieldErrors()
+    if not user_can_act_in(user, child.township_id):
+        errors.add("child", _("您只能评估本乡镇（街道）的儿童。"))
+    if not child.is_open:
+        errors.add("child", _("档案已于 %(d)s 销档。") % {"d": child.closed_on})
+    assessment_check(errors, child=child, assessed_on=assessed_on, assessor_name=assessor_name, risk_level=risk_level,
+                     findings=findings, measures=measures, next_review_on=next_review_on)  # fmt: skip
     errors.raise_if_any()
     assessment = GuardianshipAssessment.objects.create(
         child=child, assessed_on=assessed_on, assessor_name=assessor_name.strip(), risk_level=risk_level,

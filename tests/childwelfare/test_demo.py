@@ -112,3 +112,25 @@ def test_every_township_has_a_supervisor_and_most_villages_a_director(seeded):
     villages = Division.objects.filter(level="village", parent_id__in=plan).count()
     directors = ChildWorker.objects.filter(kind="director", until__isnull=True).count()
     assert 0.85 * villages <= directors < villages  # a few vacancies for the page to name
+
+
+def test_every_demo_carer_and_assessment_passes_the_services_checks_and_the_flags_have_children(seeded):
+    """Carers and assessments are bulk-written exactly as carer_add and assessment_record would."""
+    from childwelfare.models import Carer, GuardianshipAssessment
+    from childwelfare.services.guardianship import assessment_check, carer_check, children_needing_carer
+
+    for carer in Carer.objects.select_related("child__person"):
+        errors = FieldErrors()
+        data = {f: getattr(carer, f) for f in ("role", "name", "relation", "phone", "id_number", "start", "end",
+                                               "agreement_signed_on", "agreement_term_end", "agreement_number")}  # fmt: skip
+        carer_check(errors, child=carer.child, data=data)
+        assert not errors, (carer.pk, dict(errors))
+    for a in GuardianshipAssessment.objects.select_related("child__person"):
+        errors = FieldErrors()
+        assessment_check(errors, child=a.child, assessed_on=a.assessed_on, assessor_name=a.assessor_name,
+                         risk_level=a.risk_level, findings=a.findings, measures=a.measures,
+                         next_review_on=a.next_review_on)  # fmt: skip
+        assert not errors, (a.pk, dict(errors))
+    assert Carer.objects.filter(role="entrusted").exists()
+    assert set(Child.objects.exclude(risk_level="").values_list("risk_level", flat=True)) == {"low", "medium", "high"}
+    assert children_needing_carer(Child.objects.filter(closed_on__isnull=True), TODAY).exists()

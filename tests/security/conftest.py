@@ -90,7 +90,17 @@ def build_world() -> World:
     from django.core.files.base import ContentFile
 
     from assistance.models import Case, CaseDocument, Rescue
-    from childwelfare.models import Adoption, Child, ChildCategory, ChildWorker, Recognition, Station, Visit
+    from childwelfare.models import (
+        Adoption,
+        Carer,
+        Child,
+        ChildCategory,
+        ChildWorker,
+        GuardianshipAssessment,
+        Recognition,
+        Station,
+        Visit,
+    )
     from core.models import HouseholdMember, ImportJob, PaymentBatch, PaymentLine
     from core.payments import PROGRAMS
     from eldercare.models import (
@@ -192,6 +202,22 @@ def build_world() -> World:
         world.add(
             Visit.objects.create(child=child, visited_on=TODAY - datetime.timedelta(days=2),
                                  visitor_name="民政专干", findings="一切正常", created_by=staff), code,
+        )  # fmt: skip
+        carer = Carer(child=child, role="entrusted", name=_secret_name(world, "托"), relation="邻居",
+                      phone=_secret_phone(world), id_number=make_id_number(D(1960, 1, 1 + n)),
+                      start=TODAY - datetime.timedelta(days=20), agreement_signed_on=TODAY - datetime.timedelta(days=20),
+                      agreement_term_end=TODAY + datetime.timedelta(days=300), agreement_number=f"WT-{n}",
+                      created_by=staff)  # fmt: skip
+        carer.agreement_file.save(f"matrix-{code}.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+        carer.save()
+        world.add(carer, code)
+        world.files.append(carer.agreement_file.name)
+        world.id_numbers.add(carer.id_number)
+        world.add(
+            GuardianshipAssessment.objects.create(
+                child=child, assessed_on=TODAY - datetime.timedelta(days=3), assessor_name="民政专干", risk_level="high",
+                findings="照料不足", measures="每周走访", next_review_on=TODAY + datetime.timedelta(days=90),
+                created_by=staff), code,
         )  # fmt: skip
         world.add(
             ChildWorker.objects.create(

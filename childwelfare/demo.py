@@ -44,7 +44,7 @@ from childwelfare.services.adoptions import adoption_check, adoption_register
 from childwelfare.services.aging import aging_out_run
 from childwelfare.services.allowances import FIRST_MONTH, PROGRAM
 from childwelfare.services.children import child_visit_schedule, visit_intervals
-from childwelfare.services.guardianship import child_risk_refresh
+from childwelfare.services.guardianship import NEEDS_CARER, child_risk_refresh
 from core.categories import CATEGORIES
 from core.demo.people import GIVEN_FEMALE, GIVEN_MALE, SURNAMES
 from core.models import Division, PaymentBatch, Person, User
@@ -309,7 +309,7 @@ def _guardianship(files: list[Child], plans: list[dict], today: datetime.date, u
     for child, plan in zip(files, plans, strict=True):
         rng = _rng(child.person_id, 15)
         codes = {c["code"] for c in plan["categories"]}
-        needs = bool(codes & {CategoryCode.LEFT_BEHIND, CategoryCode.DE_FACTO_UNSUPPORTED})
+        needs = bool(codes & set(NEEDS_CARER))
         guardian_end = None
         if needs and rng.random() < 0.04 and child.opened_on < today - datetime.timedelta(days=2):
             guardian_end = _day_between(rng, child.opened_on, today - datetime.timedelta(days=1))
@@ -329,15 +329,20 @@ def _guardianship(files: list[Child], plans: list[dict], today: datetime.date, u
                       agreement_term_end=signed + datetime.timedelta(days=3 * 365),
                       agreement_number=f"WT{signed.year}-{child.pk:06d}", created_by=user)
             )  # fmt: skip
-        if not (needs or (plan["categories"] and any(c.get("distress_reason") == "guardianship"
-                                                   for c in plan["categories"]))):  # fmt: skip
+        # Assessed while the child's care is in question: the left-behind, de-facto unsupported or
+        # guardianship-distress periods (from shortly after the file opens, then yearly).
+        periods = [
+            c for c in plan["categories"] if c["code"] in NEEDS_CARER or c.get("distress_reason") == "guardianship"
+        ]
+        if not periods:
             continue
-        on = min(child.opened_on + datetime.timedelta(days=rng.randint(10, 60)), today)
+        last = today if any(c.get("end") is None for c in periods) else max(c["end"] for c in periods)
+        on = min(child.opened_on + datetime.timedelta(days=rng.randint(10, 60)), last)
         days = []
-        while on <= today:
+        while on <= last:
             days.append(on)
             on += datetime.timedelta(days=365)
-        if rng.random() < 0.3:
+        if last == today and rng.random() < 0.3:
             days.append(max(today - datetime.timedelta(days=rng.randint(0, 40)), days[-1] + datetime.timedelta(days=1)))
         for day in days:
             if day > today:

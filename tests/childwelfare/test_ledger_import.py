@@ -58,6 +58,11 @@ def test_a_good_ledger_opens_files_with_several_categories(staff, client_for):
     assert job.state == ImportJob.State.DONE, job.errors
     assert set(Child.objects.get(person=a).categories.values_list("code", flat=True)) == {"left_behind", "distress"}
     assert Child.objects.get(person=b).care_setting == "institution"
+    # As child_file_open: the guardian the ledger names is the file's first guardian record.
+    assert list(Child.objects.get(person=a).carers.values_list("role", "name", "relation")) == [
+        ("guardian", "陈大伯", "伯父")
+    ]
+    assert not Child.objects.get(person=b).carers.exists()
 
 
 def test_bad_rows_are_each_named_and_nothing_is_saved(staff, client_for):

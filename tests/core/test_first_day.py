@@ -45,3 +45,19 @@ def test_the_address_box_beside_create_household_has_a_label(staff, client_for, 
     person = PersonFactory(township=honglai)
     html = client_for(staff).get(f"/core/people/{person.pk}/").content.decode()
     assert '<label class="form-label small mb-0 text-nowrap" for="id_address">住址</label>' in html
+
+
+def test_the_menu_follows_a_role_change_and_the_language_at_once(db, make_user, client_for):
+    """The top menu is cached per user, role and language (it costs a third of a small page);
+    a changed role or a switched language never shows the old one."""
+    from core.roles import Role
+    from core.services.users import user_set_role
+
+    user = make_user(Role.LEADER)
+    client = client_for(user)
+    assert "用户管理" not in client.get("/").content.decode()
+    user_set_role(user=user, role=Role.ADMIN)
+    assert "用户管理" in client.get("/").content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.get("/").content.decode()
+    assert "Users" in english and "用户管理" not in english

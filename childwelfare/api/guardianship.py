@@ -91,7 +91,7 @@ class CarerViewSet(LogsFullIds, JurisdictionMixin, mixins.CreateModelMixin, view
         return Response(CarerSerializer(carer, context=self.get_serializer_context()).data)
 
 
-class AssessmentSerializer(serializers.ModelSerializer):
+class GuardianshipAssessmentSerializer(serializers.ModelSerializer):
     child = ChildInJurisdictionField(help_text=_("儿童档案编号"))
     township = serializers.CharField(source="child.township_id", read_only=True)
     risk_level = serializers.ChoiceField(choices=RiskLevel.choices)
@@ -123,7 +123,7 @@ class AssessmentViewSet(JurisdictionMixin, mixins.CreateModelMixin, viewsets.Rea
     """Guardianship assessments (监护评估); POST records one (the child's latest level and, for a
     high risk, its follow-up due day follow)."""
 
-    serializer_class = AssessmentSerializer
+    serializer_class = GuardianshipAssessmentSerializer
     queryset = GuardianshipAssessment.objects.select_related("child__person")
     filterset_fields = {"child": ["exact"], "child__township": ["exact"], "risk_level": ["exact"],
                         "assessed_on": ["gte", "lte"]}  # fmt: skip

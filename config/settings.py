@@ -285,6 +285,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
+        # Last: with ?updated_since= the order is (updated_at, id) whatever the view's default.
+        "core.api.filters.UpdatedSinceFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "core.api.schema.PortalAutoSchema",
     "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",

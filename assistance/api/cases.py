@@ -62,7 +62,8 @@ class CaseSerializer(serializers.ModelSerializer):
         model = Case
         fields = ["id", "kind", "subtype", "state", "household", "applicant", "applicant_name", "applicant_id_number",
                   "township", "village", "applied_on", "accepted_on", "investigation_due", "decision_due", "limit_days",
-                  "decided_on", "decision", "next_recheck", "recheck_reason", "paperwork_pending"]  # fmt: skip
+                  "decided_on", "decision", "next_recheck", "recheck_reason", "paperwork_pending",
+                  "updated_at"]  # fmt: skip
         read_only_fields = fields
 
     def get_applicant_name(self, case) -> str:

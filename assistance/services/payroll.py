@@ -202,4 +202,4 @@ def _close_one_offs(batch: PaymentBatch) -> None:
         )
         for c in cases
     )
-    cases.update(state=Case.State.ENDED, ended_on=today, end_reason=str(_("临时救助已发放")))
+    cases.update(state=Case.State.ENDED, ended_on=today, end_reason=str(_("临时救助已发放")), updated_at=timezone.now())

@@ -70,10 +70,10 @@ class ChildSerializer(serializers.ModelSerializer):
             "id", "person", "name", "id_number", "birth_year", "township", "village", "categories", "care_setting",
             "guardian_name", "guardian_relation", "guardian_phone", "in_school", "school", "opened_on", "closed_on",
             "close_reason", "last_visit_on", "visit_due_on", "visit_overdue", "turning_18_flagged_on", "risk_level",
-            "risk_assessed_on", "risk_follow_up_due",
+            "risk_assessed_on", "risk_follow_up_due", "updated_at",
         ]  # fmt: skip
         read_only_fields = ["closed_on", "close_reason", "last_visit_on", "visit_due_on", "turning_18_flagged_on",
-                            "risk_level", "risk_assessed_on", "risk_follow_up_due"]  # fmt: skip
+                            "risk_level", "risk_assessed_on", "risk_follow_up_due", "updated_at"]  # fmt: skip
         extra_kwargs = {"opened_on": {"required": False}}
 
     def get_validators(self):

@@ -13,6 +13,7 @@ from childwelfare.models.adoption import EXISTING_CHILDREN_MAX
 from childwelfare.models.children import SUPPORTED, CategoryCode
 from childwelfare.services._common import ADULT_AGE, age_on, birthday
 from childwelfare.services.children import child_visit_schedule
+from core.changes import touch
 from core.exceptions import ApplicationError, FieldErrors
 from core.jurisdiction import user_can_act_in
 from core.limits import check_date
@@ -162,5 +163,6 @@ def adoption_register(
         for category in file.categories.filter(code__in=SUPPORTED, end__isnull=True):
             category.end, category.end_reason = max(registered_on, category.start), str(_("被收养"))
             category.save(update_fields=["end", "end_reason"])
+        touch(Child, [file.pk])
         child_visit_schedule([file.pk])
     return adoption

@@ -13,6 +13,7 @@ from childwelfare.models import Child, ChildCategory
 from childwelfare.models.children import CategoryCode
 from childwelfare.services._common import birthday
 from childwelfare.services.children import child_visit_schedule
+from core.changes import touch
 
 FLAG_DAYS = 90
 
@@ -31,7 +32,7 @@ def aging_out_run(*, today: date | None = None) -> dict[str, int]:
     # Flag: turning 18 within 90 days (born on or before today+90 minus 18 years), not flagged yet.
     flag_born_by = _years_before(today + timedelta(days=FLAG_DAYS), 18)
     flagged = open_files.filter(person__birth_date__lte=flag_born_by, turning_18_flagged_on__isnull=True).update(
-        turning_18_flagged_on=today
+        turning_18_flagged_on=today, updated_at=timezone.now()
     )
     # 18 today or earlier: end every open category (the day before the 18th birthday) unless in school.
     adult_born_by = _years_before(today, 18)
@@ -58,5 +59,6 @@ def aging_out_run(*, today: date | None = None) -> dict[str, int]:
         ended += 1
     # Every open file's next visit follows the categories it is in today (a period may have ended
     # on a date recorded in advance).
+    touch(Child, touched)
     child_visit_schedule(today=today)
     return {"flagged": flagged, "ended": ended, "touched": len(touched)}

@@ -20,6 +20,7 @@ from childwelfare.models.children import (
 )
 from childwelfare.services._common import ADULT_AGE, LEFT_BEHIND_MAX_AGE, age_on, birthday, check_name, check_phone
 from core.categories import CATEGORIES
+from core.changes import touch
 from core.exceptions import FieldErrors
 from core.jurisdiction import user_can_act_in
 from core.limits import REASON_MAX, check_date, check_text
@@ -309,11 +310,13 @@ def child_update(*, user, child: Child, **data) -> Child:
 def _category_create(*, child: Child, data: CategoryInput, user) -> ChildCategory:
     try:
         with transaction.atomic():
-            return ChildCategory.objects.create(
+            category = ChildCategory.objects.create(
                 child=child, code=data.code, start=data.start, end=data.end, father_situation=data.father_situation,
                 mother_situation=data.mother_situation, distress_reason=data.distress_reason,
                 evidence=data.evidence, recognition=data.recognition, created_by=user,
             )  # fmt: skip
+            touch(Child, [child.pk])
+            return category
     except IntegrityError:
         raise ValidationError({"start": [_("该儿童已有一段未终止的同类别记录。")]}) from None
 
@@ -354,6 +357,7 @@ def category_end(*, user, category: ChildCategory, end: date | None, reason: str
     errors.raise_if_any()
     category.end, category.end_reason = end, reason
     category.save(update_fields=["end", "end_reason"])
+    touch(Child, [category.child_id])
     child_visit_schedule([category.child_id])
     return category
 
@@ -387,7 +391,7 @@ def child_close(*, user, child: Child, on: date, reason: str) -> Child:
     )
     child.closed_on, child.close_reason = max(on, child.opened_on), reason
     child.visit_due_on = None
-    child.save(update_fields=["closed_on", "close_reason", "visit_due_on"])
+    child.save(update_fields=["closed_on", "close_reason", "visit_due_on", "updated_at"])
     return child
 
 
@@ -435,7 +439,7 @@ def child_visit_schedule(child_ids=None, *, today: date | None = None) -> int:
         if mine:
             due = (child.last_visit_on or child.opened_on) + timedelta(days=min(intervals[c] for c in mine))
         if due != child.visit_due_on:
-            child.visit_due_on = due
+            child.visit_due_on, child.updated_at = due, timezone.now()
             changed.append(child)
-    Child.objects.bulk_update(changed, ["visit_due_on"], batch_size=2000)
+    Child.objects.bulk_update(changed, ["visit_due_on", "updated_at"], batch_size=2000)
     return len(changed)

@@ -237,8 +237,11 @@ def child_risk_refresh(child_ids=None) -> int:
         due = on + timedelta(days=days) if child.pk in high and child.pk not in visited else None
         if (child.risk_level, child.risk_assessed_on, child.risk_follow_up_due) != (level, on, due):
             child.risk_level, child.risk_assessed_on, child.risk_follow_up_due = level, on, due
+            child.updated_at = timezone.now()
             changed.append(child)
-    Child.objects.bulk_update(changed, ["risk_level", "risk_assessed_on", "risk_follow_up_due"], batch_size=2000)
+    Child.objects.bulk_update(
+        changed, ["risk_level", "risk_assessed_on", "risk_follow_up_due", "updated_at"], batch_size=2000
+    )
     return len(changed)
 
 

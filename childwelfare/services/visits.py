@@ -40,7 +40,7 @@ def visit_record(
     )  # fmt: skip
     if child.last_visit_on is None or visited_on > child.last_visit_on:
         child.last_visit_on = visited_on
-        child.save(update_fields=["last_visit_on"])
+        child.save(update_fields=["last_visit_on", "updated_at"])
         child_visit_schedule([child.pk])
     if child.risk_follow_up_due is not None and visited_on >= child.risk_assessed_on:
         from childwelfare.services.guardianship import child_risk_refresh

@@ -125,8 +125,8 @@ class HouseholdSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Household
-        fields = ["id", "head", "township", "village", "address", "members", "created_at"]
-        read_only_fields = ["created_at"]
+        fields = ["id", "head", "township", "village", "address", "members", "created_at", "updated_at"]
+        read_only_fields = ["created_at", "updated_at"]
 
     def to_representation(self, instance):
         data = super().to_representation(instance)

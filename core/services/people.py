@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.changes import touch
 from core.events import person_died
 from core.exceptions import FieldErrors
 from core.identifiers import normalize_id_number, parse_id_number, validate_person_name
@@ -257,6 +258,7 @@ def household_member_add(*, user, household: Household, person: Person, relation
     member.full_clean(validate_unique=False)
     _set_history_user(member, user)
     member.save()
+    touch(Household, [household.pk])
     return member
 
 
@@ -267,3 +269,4 @@ def household_member_remove(*, user, member: HouseholdMember) -> None:
         raise ValidationError({"person": [_("不能移除户主。")]})
     _set_history_user(member, user)
     member.delete()
+    touch(Household, [member.household_id])

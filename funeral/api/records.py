@@ -32,9 +32,9 @@ class DeathRecordSerializer(serializers.ModelSerializer):
         fields = [
             "id", "person", "name", "id_number", "identity_unknown", "unknown_description", "township",
             "date_of_death", "cremation_date", "funeral_home", "certificate_no", "contact_name", "contact_phone",
-            "placement", "waiver", "waiver_request", "created_at",
+            "placement", "waiver", "waiver_request", "created_at", "updated_at",
         ]  # fmt: skip
-        read_only_fields = ["person", "created_at"]
+        read_only_fields = ["person", "created_at", "updated_at"]
 
     def get_validators(self):
         return []

@@ -18,7 +18,9 @@ class TombCaseSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = TombCase
-        fields = ["id", "township", "village", "location", "kind", "found_on", "action", "action_note", "closed_on"]
+        fields = ["id", "township", "village", "location", "kind", "found_on", "action", "action_note", "closed_on",
+                  "updated_at"]  # fmt: skip
+        read_only_fields = ["updated_at"]
 
     def get_validators(self):
         return []

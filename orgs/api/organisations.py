@@ -41,7 +41,9 @@ class OrganisationSerializer(serializers.ModelSerializer):
             "status", "grade", "grade_valid_until", "on_abnormal_list", "on_dishonest_list", "address",
             "legal_representative", "business_scope", "supervising_unit", "registered_capital",
             "party_organisation", "party_organisation_on", "charity", "public_fundraising", "status_changes",
+            "updated_at",
         ]  # fmt: skip
+        read_only_fields = ["updated_at"]
         extra_kwargs = {"name": {"validators": []}}
 
     def get_validators(self):

@@ -6,6 +6,7 @@ import datetime
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.changes import touch
 from core.exceptions import FieldErrors
 from core.limits import check_date
 from orgs.models import GradeEvaluation, Organisation, grade_valid_until
@@ -51,4 +52,5 @@ def grade_record(
         errors.add("evaluated_on", _("该组织在这一天已有评估结果。"))
     errors.raise_if_any()
     evaluation.save()
+    touch(Organisation, [org.pk])
     return evaluation

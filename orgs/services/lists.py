@@ -5,6 +5,7 @@ with its date and reason."""
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from core.changes import touch
 from core.exceptions import FieldErrors
 from core.limits import check_date
 from orgs.models import ListEntry, Organisation
@@ -35,6 +36,7 @@ def list_entry_add(*, user, organisation: Organisation, kind: str, listed_on, re
     except IntegrityError:  # the same entry added at the same moment by another request
         errors.add("kind", _("该组织已在此名录中。"))
         errors.raise_if_any()
+    touch(Organisation, [org.pk])
     return entry
 
 
@@ -53,6 +55,7 @@ def list_entry_confirm(*, user, entry: ListEntry, confirmed_on) -> ListEntry:
     errors.raise_if_any()
     entry.confirmed_on = confirmed_on
     entry.save(update_fields=["confirmed_on"])
+    touch(Organisation, [entry.organisation_id])
     return entry
 
 
@@ -74,4 +77,5 @@ def list_entry_remove(*, user, entry: ListEntry, removed_on, reason: str) -> Lis
     errors.raise_if_any()
     entry.removed_on = removed_on
     entry.save(update_fields=["removed_on", "removal_reason"])
+    touch(Organisation, [entry.organisation_id])
     return entry

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
+from core.changes import touch
 from core.exceptions import FieldErrors
 from core.limits import check_date, check_year
 from orgs.models import REPORT_DUE, AnnualReport, AnnualReportCheck, ListEntry, Organisation
@@ -64,6 +65,7 @@ def annual_report_record(
     ).update(
         removed_on=today(), removal_reason=_("已补报 %(y)d 年度工作报告（%(d)s）。") % {"y": year, "d": submitted_on}
     )
+    touch(Organisation, [org.pk])
     return report
 
 
@@ -145,6 +147,7 @@ def annual_report_check(*, year: int, run_on: datetime.date) -> AnnualReportChec
             for pk, since in long_listed
         ]
     )
+    touch(Organisation, [entry.organisation_id for entry in [*listed, *flagged]])
     check, created = AnnualReportCheck.objects.get_or_create(
         year=year, defaults={"run_on": run_on, "listed": len(listed), "flagged": len(flagged)}
     )

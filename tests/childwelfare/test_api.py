@@ -213,3 +213,25 @@ def test_patching_a_file_records_schooling_and_another_township_answers_404(
     assert api(shuitou_officer).patch(url, {"in_school": False}, format="json").status_code == 404
     bad = api(officer).patch(url, {"guardian_phone": "12"}, format="json")
     assert bad.status_code == 400 and "guardian_phone" in bad.json()
+
+
+def test_a_pull_since_a_moment_receives_the_files_whose_categories_ended_or_that_were_closed(staff, open_file):
+    """updated_at moves with what the children API shows inside a file (its categories), so a
+    REST client pulling with ?updated_since= sees an aging-out and a closed file."""
+    from django.utils import timezone
+
+    from childwelfare.services.aging import aging_out_run
+    from childwelfare.services.children import child_close
+
+    turning_16 = open_file(years=15, categories=[left_behind(years_ago(3))])
+    closing = open_file(years=8, categories=[left_behind(years_ago(2))])
+    unchanged = open_file(years=9, categories=[left_behind(years_ago(2))])
+    mark = timezone.now()
+    Child.objects.update(updated_at=mark - datetime.timedelta(seconds=1))  # as if all were pulled at `mark`
+
+    aging_out_run(today=TODAY + datetime.timedelta(days=366))  # the 15-year-old is 16 by then
+    child_close(user=staff, child=Child.objects.get(pk=closing.pk), on=timezone.localdate(), reason="other")
+
+    rows = api(staff).get("/api/v1/childwelfare/children/", {"updated_since": mark.isoformat()}).json()["results"]
+    assert {row["id"] for row in rows} == {turning_16.pk, closing.pk}
+    assert unchanged.pk not in {row["id"] for row in rows}

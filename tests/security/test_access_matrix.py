@@ -353,8 +353,15 @@ class Matrix:
         api, _page = self.clients[role]
         self.cells += 1
         if method == "get":
-            return safely(lambda: api.get(url))
-        return safely(lambda: getattr(api, method)(url, data or {}, format="json"))
+            return self._never_stored(role, url, safely(lambda: api.get(url)))
+        return self._never_stored(role, url, safely(lambda: getattr(api, method)(url, data or {}, format="json")))
+
+    def _never_stored(self, role, url, response):
+        """Whatever a signed-in user receives (a record, a refusal, an export) no browser or proxy keeps."""
+        signed_in = role != "anonymous" and hasattr(response, "status_code")
+        if signed_in and "no-store" not in response.get("Cache-Control", ""):
+            self.fail(role, f"{url} ({response.status_code})", f"Cache-Control: {response.get('Cache-Control')!r}")
+        return response
 
     def staff_view(self, url):
         """A record as staff reads it: a well-formed body for write attempts."""
@@ -431,7 +438,7 @@ class Matrix:
     def page_call(self, role, method, url):
         _api, page = self.clients[role]
         self.cells += 1
-        return safely(lambda: page.get(url) if method == "get" else page.post(url, {}))
+        return self._never_stored(role, url, safely(lambda: page.get(url) if method == "get" else page.post(url, {})))
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -212,29 +212,19 @@ def child_risk_refresh(child_ids=None) -> int:
     children (the demo and a change of the configured days refresh them all)."""
     days = risk_follow_up_days()
     children = Child.objects.all()
-    assessments = GuardianshipAssessment.objects.all()
     if child_ids is not None:
-        ids = list(child_ids)
-        children, assessments = children.filter(pk__in=ids), assessments.filter(child_id__in=ids)
-    latest = {
-        a["child_id"]: a
-        for a in assessments.order_by("child_id", "-assessed_on", "-id")
-        .distinct("child_id")
-        .values("child_id", "assessed_on", "risk_level")
-    }
-    high = {cid: a["assessed_on"] for cid, a in latest.items() if a["risk_level"] == RiskLevel.HIGH}
-    visited = set()
-    if high:
-        pairs = Q()
-        for cid, on in high.items():
-            pairs |= Q(child_id=cid, visited_on__gte=on)
-        visited = set(Visit.objects.filter(pairs).values_list("child_id", flat=True).distinct())
+        children = children.filter(pk__in=list(child_ids))
+    # One query, on PostgreSQL and on the quick start's SQLite alike: each file's latest assessment
+    # and whether a visit has been made on or after it.
+    latest = GuardianshipAssessment.objects.filter(child=OuterRef("pk")).order_by("-assessed_on", "-id")
+    children = children.annotate(
+        latest_on=Subquery(latest.values("assessed_on")[:1]),
+        latest_level=Subquery(latest.values("risk_level")[:1]),
+    ).annotate(visited_since=Exists(Visit.objects.filter(child=OuterRef("pk"), visited_on__gte=OuterRef("latest_on"))))
     changed = []
     for child in children.only("id", "risk_level", "risk_assessed_on", "risk_follow_up_due"):
-        a = latest.get(child.pk)
-        level = a["risk_level"] if a else ""
-        on = a["assessed_on"] if a else None
-        due = on + timedelta(days=days) if child.pk in high and child.pk not in visited else None
+        level, on = child.latest_level or "", child.latest_on
+        due = on + timedelta(days=days) if level == RiskLevel.HIGH and not child.visited_since else None
         if (child.risk_level, child.risk_assessed_on, child.risk_follow_up_due) != (level, on, due):
             child.risk_level, child.risk_assessed_on, child.risk_follow_up_due = level, on, due
             child.updated_at = timezone.now()

@@ -15,7 +15,8 @@ from core.identifiers import normalize_id_number
 from core.imports import Column, Importer, RowError, register
 from core.limits import check_text
 from core.models import Division, Person
-from eldercare.models import BedCount, Institution, Status, Subsidy, SubsidyKind
+from eldercare.models import BedCount, CommunityFacility, Institution, Status, Subsidy, SubsidyKind
+from eldercare.services.facilities import facility_check
 from eldercare.services.institutions import bed_count_check, institution_check, normalize_credit_code
 from eldercare.services.subsidies import (
     Facts,
@@ -59,6 +60,47 @@ def _labels(choices) -> dict[str, str]:
     return out
 
 
+def _parse_dates(v: dict, keys, data: dict, errors: FieldErrors) -> None:
+    """Date columns into `data` (None when empty); a date that cannot be read is named."""
+    for key in keys:
+        text = v.get(key)
+        data[key] = None
+        if text:
+            match = _DATE.match(text.split("T")[0].split(" ")[0])
+            try:
+                data[key] = datetime.date(*(int(g) for g in match.groups())) if match else None
+            except ValueError:
+                data[key] = None
+            if data[key] is None:
+                errors.add(key, _("日期格式不正确：%(v)s（应如 2025-03-01）") % {"v": text})
+
+
+def _parse_flags(v: dict, defaults: dict, data: dict, errors: FieldErrors) -> None:
+    """是/否 columns into `data` (the default when empty)."""
+    for key, default in defaults.items():
+        text = (v.get(key) or "").strip()
+        if not text:
+            data[key] = default
+        elif text in YES or text in NO:
+            data[key] = text in YES
+        else:
+            errors.add(key, _("应为“是”或“否”。"))
+
+
+def _townships() -> dict:
+    """Townships by 9-digit code and by name (one query)."""
+    townships = {}
+    for d in Division.objects.filter(level=Division.Level.TOWNSHIP):
+        townships[d.code] = townships[d.name] = d
+    return townships
+
+
+def _row_errors_into(errors: list, row, row_errors: FieldErrors, by_key: dict, fallback: str = "") -> None:
+    for key, messages in row_errors.items():
+        header = by_key[key].header if key in by_key else fallback
+        errors.extend(RowError(row.number, header, m) for m in messages)
+
+
 def _parse_row(row, townships, ownerships, statuses) -> tuple[dict, dict, FieldErrors]:
     v = row.values
     errors = FieldErrors()
@@ -79,30 +121,10 @@ def _parse_row(row, townships, ownerships, statuses) -> tuple[dict, dict, FieldE
     if status is None:
         errors.add("status", _("未知的状态：%(v)s") % {"v": v.get("status")})
     data["status"] = status or Status.OPERATING
-    for key in ("opened_on", "closed_on", "graded_on", "as_of"):
-        text = v.get(key)
-        data[key] = None
-        if text:
-            match = _DATE.match(text.split("T")[0].split(" ")[0])
-            try:
-                data[key] = datetime.date(*(int(g) for g in match.groups())) if match else None
-            except ValueError:
-                data[key] = None
-            if data[key] is None:
-                errors.add(key, _("日期格式不正确：%(v)s（应如 2025-03-01）") % {"v": text})
-    for key, default in (
-        ("medical_care", False),
-        ("full_time_care", True),
-        ("day_care", False),
-        ("home_visits", False),
-    ):
-        text = (v.get(key) or "").strip()
-        if not text:
-            data[key] = default
-        elif text in YES or text in NO:
-            data[key] = text in YES
-        else:
-            errors.add(key, _("应为“是”或“否”。"))
+    _parse_dates(v, ("opened_on", "closed_on", "graded_on", "as_of"), data, errors)
+    _parse_flags(
+        v, {"medical_care": False, "full_time_care": True, "day_care": False, "home_visits": False}, data, errors
+    )
     for key in ("star_grade", "total_beds", "nursing_beds"):
         text = v.get(key)
         data[key] = None
@@ -116,9 +138,7 @@ def _parse_row(row, townships, ownerships, statuses) -> tuple[dict, dict, FieldE
 
 
 def validate_institutions(rows, *, user, progress):
-    townships = {}
-    for d in Division.objects.filter(level=Division.Level.TOWNSHIP):
-        townships[d.code] = townships[d.name] = d
+    townships = _townships()
     names = set(Institution.objects.values_list("name", flat=True))
     codes = set(Institution.objects.values_list("credit_code", flat=True))
     ownerships = _labels(Institution.Ownership.choices)
@@ -148,9 +168,7 @@ def validate_institutions(rows, *, user, progress):
         if any(value not in (None, "") for value in beds.values()):
             count = BedCount(**beds)
             bed_count_check(institution=institution, count=count, errors=row_errors)
-        for key, messages in row_errors.items():
-            header = _BY_KEY[key].header if key in _BY_KEY else ""
-            errors.extend(RowError(row.number, header, m) for m in messages)
+        _row_errors_into(errors, row, row_errors, _BY_KEY)
         if not row_errors:
             prepared.append((institution, count))
         if n % 200 == 0:
@@ -204,6 +222,141 @@ INSTITUTION_IMPORTER = register(
         notes=[
             "一行一所养老机构；机构名称和统一社会信用代码不能与系统中已有的重复。",
             "床位总数、护理型床位、床位统计日期三项同时填写时，登记该日期的床位统计；护理型床位不能多于床位总数。",
+            "整份文件一起检查：任何一行有错，整份文件都不导入，并列出每一行的错误。",
+            "本表末尾的示例仅说明填写方式，不会导入；请在第一个工作表第 2 行起填写。",
+        ],
+    )
+)
+
+
+# --- community facilities ------------------------------------------------------------------------
+
+FACILITY_COLUMNS = [
+    Column("设施名称", "name", required=True, help="同一乡镇（街道）内不能重名"),
+    Column(
+        "类型",
+        "kind",
+        required=True,
+        help="综合养老服务中心、居家社区养老服务站、日间照料中心、农村幸福院、长者食堂或老年人助餐点",
+    ),
+    Column("乡镇（街道）", "township", required=True, help="名称或9位区划代码"),
+    Column("地址", "address"),
+    Column("开业日期", "opened_on", help="如 2021-05-01；筹建中的可留空"),
+    Column("关闭日期", "closed_on", help="已关闭的填写"),
+    Column("状态", "status", help="筹建中、运营中、暂停服务、已关闭；留空为运营中"),
+    Column("全托", "full_time_care", help="是 或 否（留空为否）"),
+    Column("日托", "day_care", help="是 或 否（留空为否）"),
+    Column("上门服务", "home_visits", help="是 或 否（留空为否）"),
+    Column("备注", "note"),
+]
+_FACILITY_BY_KEY = {c.key: c for c in FACILITY_COLUMNS}
+
+
+def _facility_kinds() -> dict[str, str]:
+    """The kinds by their label, their code, and the short names clerks write."""
+    Kind = CommunityFacility.Kind
+    kinds = _labels(Kind.choices)
+    kinds.update(
+        {
+            "综合养老服务中心": Kind.COMPREHENSIVE_CENTRE,
+            "社区嵌入式养老服务中心": Kind.COMPREHENSIVE_CENTRE,
+            "农村区域性养老服务中心": Kind.COMPREHENSIVE_CENTRE,
+            "养老服务站": Kind.HOME_CARE_STATION,
+            "居家养老服务站": Kind.HOME_CARE_STATION,
+            "日间照料中心": Kind.DAY_CARE_CENTRE,
+            "农村幸福院": Kind.HAPPINESS_HOME,
+            "幸福院": Kind.HAPPINESS_HOME,
+            "长者食堂": Kind.CANTEEN,
+            "老年食堂": Kind.CANTEEN,
+            "助餐点": Kind.MEAL_POINT,
+            "老年人助餐点": Kind.MEAL_POINT,
+        }
+    )
+    return kinds
+
+
+def validate_facilities(rows, *, user, progress):
+    """Every rule of facility_create (eldercare.services.facilities.facility_check), set-based: the
+    townships, and the facilities already registered under the file's names, are read once per
+    file (two queries, whatever the number of rows)."""
+    townships = _townships()
+    kinds = _facility_kinds()
+    statuses = _labels(Status.choices)
+    names = {(r.values.get("name") or "").strip() for r in rows} - {""}
+    existing = set(CommunityFacility.objects.filter(name__in=names).values_list("township_id", "name"))
+    seen: dict[tuple, int] = {}
+    prepared, errors = [], []
+    for n, row in enumerate(rows, start=1):
+        v = row.values
+        row_errors = FieldErrors()
+        data: dict = {
+            "name": (v.get("name") or "").strip(),
+            "address": v.get("address") or "",
+            "note": v.get("note") or "",
+        }
+        township = townships.get((v.get("township") or "").strip())
+        if township is None:
+            row_errors.add("township", _("未知的乡镇（街道）：%(v)s") % {"v": v.get("township") or ""})
+        kind = kinds.get((v.get("kind") or "").strip())
+        if kind is None:
+            row_errors.add("kind", _("未知的设施类型：%(v)s") % {"v": v.get("kind") or ""})
+        status = statuses.get((v.get("status") or "").strip() or "运营中")
+        if status is None:
+            row_errors.add("status", _("未知的状态：%(v)s") % {"v": v.get("status")})
+        _parse_dates(v, ("opened_on", "closed_on"), data, row_errors)
+        _parse_flags(v, {"full_time_care": False, "day_care": False, "home_visits": False}, data, row_errors)
+        facility = CommunityFacility(township=township, kind=kind or "", status=status or Status.OPERATING, **data)
+        facility_check(user=user, facility=facility, errors=row_errors, check_unique=False)
+        if township is not None and "name" not in row_errors:
+            key = (township.code, facility.name)
+            if key in existing:
+                row_errors.add("name", _("本乡镇（街道）已有同名设施。"))
+            elif key in seen:
+                row_errors.add("name", _("与第 %(r)d 行的设施重名（同一乡镇（街道））。") % {"r": seen[key]})
+            seen.setdefault(key, row.number)
+        _row_errors_into(errors, row, row_errors, _FACILITY_BY_KEY)
+        if not row_errors:
+            prepared.append(facility)
+        if n % 200 == 0:
+            progress(n)
+    progress(len(rows))
+    return prepared, errors
+
+
+def save_facilities(prepared, *, user) -> int:
+    return len(bulk_create_with_history(prepared, CommunityFacility, default_user=user))
+
+
+FACILITY_IMPORTER = register(
+    Importer(
+        kind="eldercare-facilities",
+        label="社区养老服务设施",
+        columns=FACILITY_COLUMNS,
+        permission="eldercare.add_communityfacility",
+        validate=validate_facilities,
+        save=save_facilities,
+        done_url="eldercare:facility_list",
+        example=[
+            [
+                "洪濑镇示例社区长者食堂",
+                "长者食堂",
+                "洪濑镇",
+                "洪濑镇示例社区",
+                "2024-03-01",
+                "",
+                "运营中",
+                "否",
+                "否",
+                "否",
+                "",
+            ],
+            ["示例村幸福院", "农村幸福院", "350583113", "", "2022-10-01", "", "", "否", "是", "否", "由村委会运营"],
+        ],
+        notes=[
+            "一行一处设施（居家社区养老服务站、日间照料中心、农村幸福院、长者食堂、助餐点等）；"
+            "同一乡镇（街道）内的设施名称不能与系统中已有的或本表其他行重复。",
+            "乡镇（街道）经办人只能导入本乡镇（街道）的设施；民政局可导入全市的。",
+            "运营中、暂停服务的须填写开业日期；已关闭的须填写关闭日期。开业、关闭日期不能晚于今天（筹建中的开业日期可为计划日期）。",
             "整份文件一起检查：任何一行有错，整份文件都不导入，并列出每一行的错误。",
             "本表末尾的示例仅说明填写方式，不会导入；请在第一个工作表第 2 行起填写。",
         ],

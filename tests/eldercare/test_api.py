@@ -193,3 +193,25 @@ def test_an_institution_is_created_through_the_api(schema, staff):
     assert response.status_code == 201, response.json()
     check(schema, f"{BASE}institutions/", "post", "201", response.json())
     assert response.json()["total_beds"] == 0
+
+
+def test_coverage_by_township_reads_as_the_page_shows_it(
+    schema, staff, officer, make_facility, make_institution, shuitou
+):
+    make_facility(full_time_care=True, day_care=True, home_visits=True, name="洪濑综合中心")
+    make_facility(kind="canteen", name="洪濑长者食堂")
+    make_institution(township=shuitou, day_care=False)
+    url = f"{BASE}facilities/coverage/"
+    body = api(staff).get(url).json()
+    check(schema, url, "get", "200", body)
+    by_code = {r["code"]: r for r in body}
+    assert len(by_code) == 26
+    honglai = by_code[HONGLAI]
+    assert (honglai["facilities"], honglai["covered"], honglai["all_three"]) == (2, True, ["洪濑综合中心"])
+    assert honglai["kinds"] == {"centre": 1, "canteen": 1}
+    assert (by_code[SHUITOU]["institutions"], by_code[SHUITOU]["covered"]) == (1, False)
+    before = api(staff).get(url, {"on": "2017-12-31"}).json()
+    assert not any(r["covered"] for r in before)  # the facilities opened in 2018
+    assert [r["code"] for r in api(officer).get(url).json()] == [HONGLAI]
+    bad = api(staff).get(url, {"on": "2025-02-30"})
+    assert bad.status_code == 400 and "on" in bad.json()

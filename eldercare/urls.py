@@ -42,11 +42,13 @@ urlpatterns = [
     path("subsidies/", subsidies.subsidy_list, name="subsidy_list"),
     path("subsidies/export/", subsidies.subsidy_export, name="subsidy_export"),
     path("subsidies/standards/", subsidies.standard_list, name="subsidy_standards"),
+    path("subsidies/standards/export/", subsidies.standard_export, name="subsidy_standards_export"),
     re_path(
         r"^subsidies/(?P<pk>[0-9]+)/(?P<action>end|suspend|resume)/$", subsidies.subsidy_action, name="subsidy_action"
     ),
     path("subsidy-lists/", subsidies.batch_list, name="subsidy_batches"),
     path("subsidy-lists/<int:pk>/", subsidies.batch_detail, name="subsidy_batch"),
+    path("subsidy-lists/<int:pk>/export/", subsidies.batch_export, name="subsidy_batch_export"),
     path("subsidy-lists/<int:pk>/approve/", subsidies.batch_approve, name="subsidy_batch_approve"),
     path("subsidy-lists/<int:pk>/bank-file/", subsidies.batch_bank_file, name="subsidy_bank_file"),
 ]

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.categories import CATEGORIES
 from core.exceptions import ApplicationError
 from core.exports import xlsx_response
 from core.forms import apply_errors
@@ -132,6 +133,16 @@ def standard_list(request):
 
 
 @login_required
+@permission_required("eldercare.view_subsidystandard", raise_exception=True)
+def standard_export(request):
+    headers = [_("补贴类别"), _("档次"), _("标准（元/人/月）"), _("执行日期"), _("依据或说明")]
+    rows = [
+        [s.get_kind_display(), s.band_label, s.amount, s.effective_from, s.note] for s in selectors.subsidy_standards()
+    ]
+    return export_rows(request, headers=headers, rows=rows, filename="eldercare-subsidy-standards")
+
+
+@login_required
 @permission_required("core.view_paymentbatch", raise_exception=True)
 def batch_list(request):
     form = BuildMonthForm(request.POST or None, initial={"month": f"{next_month(timezone.localdate()):%Y-%m}"})
@@ -220,3 +231,55 @@ def batch_bank_file(request, pk):
     )  # fmt: skip
     content = bank_file(batch, lines, category_label=lambda code: str(KIND_LABELS.get(code, code)))
     return xlsx_response(content, f"eldercare-bank-{batch.month:%Y%m}.xlsx")
+
+
+@login_required
+@permission_required("core.view_paymentbatch", raise_exception=True)
+@permission_required(EXPORT_PERSONAL_DATA, raise_exception=True)
+def batch_export(request, pk):
+    """The month's lines as the page lists them (the viewer's jurisdiction, the page's filters),
+    a draft included so it can be checked before approval; names and ID numbers by the export policy,
+    the export logged. The bank file (accounts in full) stays the approved batch's."""
+    batch = _batch(pk)
+    lines = list(
+        selectors.subsidy_lines(
+            user=request.user, batch=batch, township=request.GET.get("township"), kind=request.GET.get("kind", "")
+        )[: EXPORT_MAX_ROWS + 1]
+    )
+    if len(lines) > EXPORT_MAX_ROWS:
+        messages.error(request, _("导出结果超过 %(n)d 行，请先缩小范围。") % {"n": EXPORT_MAX_ROWS})
+        return redirect("eldercare:subsidy_batch", pk=pk)
+    pd = personal_data(request.user).for_export()
+    headers = [
+        _("姓名"), _("身份证号"), _("乡镇（街道）"), _("村（社区）"), _("补贴类别"), _("金额（元）"), _("计发依据"),
+    ]  # fmt: skip
+    rows = [
+        [
+            pd.name(line.payee.name),
+            pd.id_number(line.payee.id_number),
+            line.township.name,
+            line.village.name if line.village_id else "",
+            str(KIND_LABELS.get(line.category, line.category)),
+            line.amount,
+            _basis_text(line.basis),
+        ]
+        for line in lines
+    ]
+    return export_rows(
+        request, headers=headers, rows=rows, filename=f"eldercare-subsidy-list-{batch.month:%Y%m}",
+        object_type="person", object_ids=sorted({line.payee_id for line in lines}), personal=True,
+    )  # fmt: skip
+
+
+def _basis_text(basis: dict) -> str:
+    """What the amount was computed from (the line's frozen basis), in words."""
+    parts = []
+    if "band" in basis:
+        parts.append(_("%(a)s 周岁（%(b)s 周岁档）") % {"a": basis.get("age"), "b": basis["band"]})
+    if "level" in basis:
+        parts.append(_("能力等级 %(l)s") % {"l": basis["level"]})
+    if basis.get("categories"):
+        parts.append("、".join(str(CATEGORIES[c].label) if c in CATEGORIES else c for c in basis["categories"]))
+    if basis.get("effective_from"):
+        parts.append(_("%(d)s 起执行的标准") % {"d": basis["effective_from"]})
+    return "；".join(parts)

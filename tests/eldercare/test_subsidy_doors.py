@@ -168,6 +168,38 @@ def test_the_roster_page_filters_and_exports(client_for, staff, two_entries):
     assert AccessLog.objects.filter(action=AccessLog.Action.EXPORT, user=staff).exists()
 
 
+def test_the_months_list_exports_its_lines_as_the_page_shows_them_draft_included(
+    client_for, staff, officer, two_entries
+):
+    batch = payment_batch_build(program=PROGRAM, month=NEXT, user=staff)
+    url = f"/eldercare/subsidy-lists/{batch.pk}/export/"
+    assert f'href="{url}?' in client_for(staff).get(f"/eldercare/subsidy-lists/{batch.pk}/").content.decode()
+
+    def rows(user, **params):
+        response = client_for(user).get(url, params)
+        assert response.status_code == 200
+        ws = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]
+        return [[c.value for c in row] for row in ws.iter_rows()][1:]
+
+    everyone = rows(staff)
+    assert sorted(r[0] for r in everyone) == ["林阿公", "陈阿婆"]
+    chen = next(r for r in everyone if r[0] == "陈阿婆")
+    assert (chen[1], chen[4], chen[5]) == (two_entries[0].person.id_number, "高龄津贴", 100)
+    assert "80 周岁档" in chen[6]
+    assert [r[0] for r in rows(staff, township="350583119")] == ["林阿公"]
+    assert [r[0] for r in rows(officer)] == ["陈阿婆"]  # the officer's township only
+    assert AccessLog.objects.filter(action=AccessLog.Action.EXPORT, user=officer).exists()
+
+
+def test_the_standards_export_to_xlsx(client_for, leader, subsidy_standards):
+    response = client_for(leader).get("/eldercare/subsidies/standards/export/")
+    assert response.status_code == 200
+    ws = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]
+    values = [[c.value for c in row] for row in ws.iter_rows()]
+    assert len(values) == 1 + len(subsidy_standards)
+    assert ["高龄津贴", "80周岁及以上"] in [r[:2] for r in values]
+
+
 def test_another_townships_person_and_entry_answer_404_on_the_pages(client_for, officer, two_entries):
     client = client_for(officer)
     shuitou_entry = two_entries[1]

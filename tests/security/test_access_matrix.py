@@ -142,6 +142,7 @@ PAGE_CITY_OBJECTS = {
     "eldercare:subsidy_batch": "core.PaymentBatch",
     "eldercare:subsidy_batch_approve": "core.PaymentBatch",
     "eldercare:subsidy_bank_file": "core.PaymentBatch",
+    "eldercare:subsidy_batch_export": "core.PaymentBatch",
 }
 #: url name -> the other arguments of its URL (besides pk); ("record", label) = that township's record.
 PAGE_ARGS = {

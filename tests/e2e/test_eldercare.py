@@ -81,3 +81,33 @@ def test_a_leader_sees_indicators_2_to_4_on_the_dashboard_after_a_recompute(page
     expect(page.get_by_test_id("coverage-table")).to_be_visible()
     expect(page.locator("tr[data-township='350583113']")).to_contain_text("洪濑颐养院")
     assert not re.search(r"\d{17}[\dX]", page.content())
+
+
+def test_an_officer_imports_community_facilities_from_the_facilities_list(page, live_server, officer, tmp_path):
+    from eldercare.models import CommunityFacility
+    from tests.eldercare.test_facility_import import good, sheet
+
+    bad_row = good(2, township="水头镇")
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(sheet([good(1), bad_row]))
+    login(page, live_server, officer)
+    page.goto(f"{live_server.url}/eldercare/facilities/")
+    page.get_by_test_id("facility-import").click()
+    screenshot(page, "eldercare-facility-import-upload")
+    page.set_input_files("#id_file", str(bad))
+    page.click("button:has-text('上传并检查')")
+    expect(page.get_by_test_id("import-state")).to_have_text("有错误，未导入")
+    expect(page.get_by_test_id("import-errors")).to_contain_text("只能登记本乡镇（街道）的设施")
+    screenshot(page, "eldercare-facility-import-rejected")
+    assert not CommunityFacility.objects.exists()
+
+    fixed = tmp_path / "fixed.xlsx"
+    fixed.write_bytes(sheet([good(1), good(2)]))
+    page.goto(f"{live_server.url}/core/imports/eldercare-facilities/")
+    page.set_input_files("#id_file", str(fixed))
+    page.click("button:has-text('上传并检查')")
+    expect(page.get_by_test_id("import-message")).to_contain_text("已导入 2 行")
+    page.goto(f"{live_server.url}/eldercare/facilities/")
+    expect(page.get_by_test_id("facility-table")).to_contain_text("导入设施2")
+    screenshot(page, "eldercare-facility-list-imported")
+    assert page.external_requests == []

@@ -60,7 +60,12 @@ class HomeAdaptationViewSet(JurisdictionMixin, mixins.CreateModelMixin, viewsets
 
     serializer_class = HomeAdaptationSerializer
     queryset = HomeAdaptation.objects.select_related("person")
-    filterset_fields = {"person": ["exact"], "state": ["exact"], "applied_on": ["gte", "lte"]}
+    filterset_fields = {
+        "person": ["exact"],
+        "person__township": ["exact"],
+        "state": ["exact"],
+        "applied_on": ["gte", "lte"],
+    }
     ordering_fields = ["id", "applied_on"]
     ordering = ["-applied_on", "-id"]
     lookup_value_regex = "[0-9]+"

@@ -77,7 +77,12 @@ class AssessmentViewSet(LogsFullIds, JurisdictionMixin, mixins.CreateModelMixin,
 
     serializer_class = AssessmentSerializer
     queryset = Assessment.objects.select_related("person")
-    filterset_fields = {"person": ["exact"], "level": ["exact"], "assessed_on": ["gte", "lte"]}
+    filterset_fields = {
+        "person": ["exact"],
+        "person__township": ["exact"],
+        "level": ["exact"],
+        "assessed_on": ["gte", "lte"],
+    }
     ordering_fields = ["id", "assessed_on"]
     ordering = ["-id"]
     log_object_type = "person"  # every full view names the older people assessed

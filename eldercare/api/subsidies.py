@@ -89,7 +89,10 @@ class SubsidyViewSet(JurisdictionMixin, mixins.CreateModelMixin, viewsets.ReadOn
 
     serializer_class = SubsidySerializer
     queryset = Subsidy.objects.select_related("person", "person__township")
-    filterset_fields = {"person": ["exact"], "kind": ["exact"], "status": ["exact"], "starts_on": ["gte", "lte"]}
+    filterset_fields = {
+        "person": ["exact"], "person__township": ["exact"], "kind": ["exact"], "status": ["exact"],
+        "starts_on": ["gte", "lte"],
+    }  # fmt: skip
     ordering_fields = ["id", "starts_on"]
     ordering = ["id"]
     lookup_value_regex = "[0-9]+"

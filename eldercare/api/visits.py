@@ -76,7 +76,12 @@ class VisitViewSet(_Logged, JurisdictionMixin, mixins.CreateModelMixin, viewsets
 
     serializer_class = ElderVisitSerializer
     queryset = Visit.objects.select_related("person")
-    filterset_fields = {"person": ["exact"], "way": ["exact"], "visited_on": ["gte", "lte"]}
+    filterset_fields = {
+        "person": ["exact"],
+        "person__township": ["exact"],
+        "way": ["exact"],
+        "visited_on": ["gte", "lte"],
+    }
     ordering_fields = ["id", "visited_on"]
     ordering = ["-visited_on", "-id"]
 

@@ -215,3 +215,12 @@ def test_coverage_by_township_reads_as_the_page_shows_it(
     assert [r["code"] for r in api(officer).get(url).json()] == [HONGLAI]
     bad = api(staff).get(url, {"on": "2025-02-30"})
     assert bad.status_code == 400 and "on" in bad.json()
+
+
+def test_the_person_lists_filter_by_township_as_the_pages_do(staff, elder, shuitou_elder):
+    from tests.eldercare.conftest import assess
+
+    assess(staff, elder, self_care=10)
+    assess(staff, shuitou_elder, self_care=10)
+    body = api(staff).get(f"{BASE}assessments/", {"person__township": SHUITOU}).json()
+    assert [r["person"] for r in body["results"]] == [shuitou_elder.pk]

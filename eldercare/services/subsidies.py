@@ -435,6 +435,12 @@ def paying_entries(month: date):
 
 @register_program(PROGRAM, gettext_lazy("养老服务补贴（高龄津贴、护理补贴、服务补贴）"), first_month=FIRST_MONTH)
 def entitlements(month: date):
+    """The month's lines: one query for the entries with their people, one for the levels of the
+    care subsidy's recipients, one per low-income category for the service subsidy's; then every
+    entry through subsidy_amount. subsidy_amount reads a person's facts only as `outcome_key` says,
+    so the outcome (and the basis the line carries) is computed once per distinct key: 20,000
+    recipients fall into a few dozen (kind, age, level, categories), and the engine encodes each
+    shared basis once (core.payments)."""
     month = month_start(month)
     standards = standards_in_force(month)
     rows = list(
@@ -447,17 +453,34 @@ def entitlements(month: date):
     )  # fmt: skip
     levels = latest_levels({r[2] for r in rows if r[1] == SubsidyKind.CARE}, month)
     categories = category_members({r[2] for r in rows if r[1] == SubsidyKind.SERVICE}, month)
+    outcomes: dict[tuple, tuple[Outcome, dict] | None] = {}
     for sid, kind, person_id, township, village, account, birth, number, died in rows:
         facts = Facts(birth_of(birth, number), died, levels.get(person_id), categories.get(person_id, set()))
-        outcome = subsidy_amount(kind, facts, month, standards)
-        if not outcome.eligible:
+        key = outcome_key(kind, facts, month)
+        if key not in outcomes:
+            outcome = subsidy_amount(kind, facts, month, standards)
+            outcomes[key] = (
+                (outcome, {"standard": outcome.standard.pk, "amount": str(outcome.amount),
+                           "effective_from": outcome.standard.effective_from, **outcome.basis})
+                if outcome.eligible else None
+            )  # fmt: skip
+        paid = outcomes[key]
+        if paid is None:
             continue
         yield Entitlement(
             source_type=SOURCE, source_id=sid, payee_id=person_id, township_id=township, village_id=village,
-            category=kind, members=1, amount=outcome.amount, bank_account=account,
-            basis={"standard": outcome.standard.pk, "amount": str(outcome.amount),
-                   "effective_from": outcome.standard.effective_from, **outcome.basis},
+            category=kind, members=1, amount=paid[0].amount, bank_account=account, basis=paid[1],
         )  # fmt: skip
+
+
+def outcome_key(kind: str, facts: Facts, day: date) -> tuple:
+    """Everything of `facts` that subsidy_amount(kind, facts, day, ...) reads: whether the person
+    died before the day, their age on it, and for the care subsidy the level, for the service
+    subsidy the low-income categories. Two people with the same key get the same outcome."""
+    dead = facts.dead_on is not None and facts.dead_on < day
+    level = facts.level if kind == SubsidyKind.CARE else None
+    held = tuple(sorted(set(facts.categories) & set(SERVICE_CATEGORIES))) if kind == SubsidyKind.SERVICE else ()
+    return (kind, dead, age_on(facts.birth, day), level, held)
 
 
 def subsidy_list_request(*, month: str, user) -> date:

@@ -13,7 +13,7 @@ from core.exceptions import ApplicationError
 from core.models import PaymentLine
 from core.payments import next_month, payment_batch_approve, payment_batch_build
 from core.services.people import person_record_death
-from eldercare.models import Subsidy, SubsidyStandard
+from eldercare.models import Assessment, Subsidy, SubsidyStandard
 from eldercare.services.subsidies import (
     PROGRAM,
     Facts,
@@ -216,6 +216,38 @@ def test_the_month_list_pays_each_entry_its_standard_traceably(roster, staff):
     assert chen.basis["band"] == 80 and chen.basis["amount"] == "100.00"
     assert lines[roster["huang"].pk].basis["level"] == 4
     assert (batch.line_count, batch.total_amount) == (3, Decimal("700"))
+
+
+def test_the_lines_are_what_subsidy_amount_gives_each_person_one_by_one(roster, staff, honglai):
+    """The month's list computes an outcome once per outcome_key: it must equal the rule applied to
+    every entry on its own (people of the same age and of different ages, levels, an ineligible one)."""
+    from eldercare.services.subsidies import entitlements, facts_for, standards_in_force, subsidy_amount
+
+    twin = older(honglai, 85, "陈阿公", on=THIS_MONTH)  # the same age (and band) as 陈阿婆
+    young = older(honglai, 82, "王阿婆", on=THIS_MONTH)
+    mild = older(honglai, 70, "李阿公", on=THIS_MONTH)
+    assess(staff, mild, self_care=10, on=THIS_MONTH)
+    for person, kind in ((twin, "high_age"), (young, "high_age"), (mild, "care")):
+        subsidy_enroll(user=staff, person=person, kind=kind, starts_on=THIS_MONTH)
+    Assessment.objects.filter(person=mild).update(level=0)  # reassessed intact since: not paid
+    standards = standards_in_force(NEXT)
+    expected = {}
+    for entry in Subsidy.objects.select_related("person"):
+        facts = facts_for([entry.person_id], NEXT)[entry.person_id]
+        outcome = subsidy_amount(entry.kind, facts, NEXT, standards)
+        if outcome.eligible:
+            expected[entry.pk] = (
+                outcome.amount,
+                {
+                    "standard": outcome.standard.pk,
+                    "amount": str(outcome.amount),
+                    "effective_from": outcome.standard.effective_from,
+                    **outcome.basis,
+                },
+            )
+    got = {e.source_id: (e.amount, e.basis) for e in entitlements(NEXT)}
+    assert got == expected and len(got) == 5
+    assert got[roster["chen"].pk][1]["age"] == 85 and got[Subsidy.objects.get(person=young).pk][1]["age"] == 82
 
 
 def test_a_death_ends_the_entry_and_stops_the_next_payment(roster, staff):

@@ -111,6 +111,42 @@ def timed(client, url, n=53):
     return percentile(samples, 50), percentile(samples, 95)
 
 
+def issue_scale_subsidy_list(recipients: int, staff) -> None:
+    """The demo's roster at --scale 500 is larger than the issue's city scale (20,000 recipients):
+    time the month's list at that scale too, in a transaction of its own (rolled back) so that the
+    full roster's rebuilds do not leave their dead rows in its way: every k-th active entry is kept
+    (a mix of the three kinds) and the rest suspended."""
+    from django.db import connection, transaction
+
+    from bench.people_lists import percentile
+    from core.payments import next_month, payment_batch_build
+    from eldercare.models import Subsidy
+    from eldercare.services.subsidies import PROGRAM
+
+    active = Subsidy.objects.filter(status=Subsidy.Status.ACTIVE).count()
+    if active <= recipients * 1.2:
+        return
+    step = max(1, round(active / recipients))
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "UPDATE eldercare_subsidy SET status = 'suspended' WHERE status = 'active' AND id %% %s <> 0",
+                    [step],
+                )
+            samples = []
+            for _ in range(7):
+                start = time.perf_counter()
+                batch = payment_batch_build(program=PROGRAM, month=next_month(datetime.date.today()), user=staff)
+                samples.append((time.perf_counter() - start) * 1000)
+            print(f"subsidy list for next month at the issue's scale (every {step}th active entry: {batch.line_count:,} "
+                  f"lines, {batch.total_amount:,} 元) build (ms): first {samples[0]:.0f} (replaces the demo's draft), "
+                  f"then p50 {percentile(samples[1:], 50):.0f}, max {max(samples[1:]):.0f}")  # fmt: skip
+            raise _Rollback
+    except _Rollback:
+        pass
+
+
 def main():
     import django
 
@@ -129,6 +165,7 @@ def main():
     recipients = int(sys.argv[2]) if len(sys.argv) > 2 else 20_000
     staff = User.objects.get(username="staff")
     officer = User.objects.get(username="officer")
+    issue_scale_subsidy_list(recipients, staff)
     try:
         with transaction.atomic():
             top_up(wanted, staff)
@@ -160,26 +197,6 @@ def main():
             print(f"subsidy list for next month ({Subsidy.objects.count():,} entries, {batch.line_count:,} lines, "
                   f"{batch.total_amount:,} 元) build (ms): p50 {percentile(samples, 50):.0f}, "
                   f"max {max(samples):.0f}")  # fmt: skip
-            if batch.line_count > recipients * 1.2:
-                # The demo's roster at --scale 500 is larger than the issue's city scale (20,000
-                # recipients): also time the list at that scale, every k-th active entry kept (a mix of
-                # the three kinds) and the rest suspended, inside the transaction that is rolled back.
-                from django.db import connection
-
-                step = max(1, round(batch.line_count / recipients))
-                with connection.cursor() as cursor:
-                    cursor.execute(
-                        "UPDATE eldercare_subsidy SET status = 'suspended' WHERE status = 'active' AND id %% %s <> 0",
-                        [step],
-                    )
-                samples = []
-                for _ in range(7):
-                    start = time.perf_counter()
-                    batch = payment_batch_build(program=PROGRAM, month=next_month(datetime.date.today()), user=staff)
-                    samples.append((time.perf_counter() - start) * 1000)
-                print(f"subsidy list for next month at the issue's scale (every {step}th entry: {batch.line_count:,} "
-                      f"lines, {batch.total_amount:,} 元) build (ms): p50 {percentile(samples, 50):.0f}, "
-                      f"max {max(samples):.0f}")  # fmt: skip
             samples = []
             for _ in range(13):
                 start = time.perf_counter()

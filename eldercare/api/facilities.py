@@ -25,8 +25,9 @@ class CommunityFacilitySerializer(serializers.ModelSerializer):
         model = CommunityFacility
         fields = [
             "id", "name", "kind", "township", "address", "opened_on", "closed_on", "status", "full_time_care",
-            "day_care", "home_visits", "note",
+            "day_care", "home_visits", "note", "updated_at",
         ]  # fmt: skip
+        read_only_fields = ["updated_at"]
 
     def get_validators(self):
         return []

@@ -32,8 +32,9 @@ class InstitutionSerializer(serializers.ModelSerializer):
         fields = [
             "id", "name", "credit_code", "township", "ownership", "opened_on", "closed_on", "status",
             "total_beds", "nursing_beds", "beds_as_of", "address", "star_grade", "graded_on", "medical_care",
-            "full_time_care", "day_care", "home_visits", "note",
+            "full_time_care", "day_care", "home_visits", "note", "updated_at",
         ]  # fmt: skip
+        read_only_fields = ["updated_at"]
 
     def get_validators(self):
         return []  # the service validates (uniqueness included)

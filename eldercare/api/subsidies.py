@@ -61,9 +61,9 @@ class SubsidySerializer(serializers.ModelSerializer):
         model = Subsidy
         fields = [
             "id", "person", "name", "id_number", "township", "kind", "kind_display", "starts_on", "status",
-            "ended_on", "end_reason", "bank_account", "note", "created_at",
+            "ended_on", "end_reason", "bank_account", "note", "created_at", "updated_at",
         ]  # fmt: skip
-        read_only_fields = ["status", "ended_on", "end_reason", "created_at"]
+        read_only_fields = ["status", "ended_on", "end_reason", "created_at", "updated_at"]
 
     def get_validators(self):
         return []

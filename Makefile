@@ -22,6 +22,7 @@ help:
 	@echo "make test   - set up PostgreSQL/Redis/Chromium, lint, check migrations, run every test"
 	@echo "make bench  - build the city-scale data set (1.5M people) and time the list pages"
 	@echo "make lint   - ruff check, ruff format --check and the layering contracts (import-linter)"
+	@echo "make load   - the portal under load: gunicorn on the bench database, 50 locust users for 60 s"
 
 $(PY):
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found %s" % sys.version.split()[0]'
@@ -70,6 +71,13 @@ bench: dev-deps
 	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/eldercare.py
 	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/childwelfare.py
 	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/imports.py 100000
+
+# The portal under load: gunicorn (DEBUG off, LOAD_WORKERS sync workers) on the bench database, driven by
+# locust (bench/load.py) with LOAD_USERS users signed in as their roles for LOAD_SECONDS.
+.PHONY: load
+load: dev-deps
+	bash scripts/ensure_services.sh postgres
+	DATABASE_URL=$(BENCH_DATABASE_URL) bash scripts/load.sh
 
 clean:
 	rm -rf var/staticfiles var/screenshots .pytest_cache

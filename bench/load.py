@@ -1,0 +1,134 @@
+"""The portal under load (issue 15, item 5): a locustfile run by `make load` (scripts/load.sh), which
+serves the portal with gunicorn as in the README's production run and drives it on loopback.
+
+Each simulated user signs in as their own role, with the demo accounts (password Nanan-demo-2025):
+- township officers (洪濑镇 and 水头镇): the review queue, the case list and a case of their township,
+  the people list filtered by name;
+- bureau staff: the case list of a township, a case page, the people list, the funeral records;
+- a leader: the indicator dashboard and an indicator's page;
+- a REST client (token): the people and cases lists of a township, and one case.
+Case ids are read from the API once per user (their own township's), so every request is one a
+user of that role would make, and an error (a 4xx or 5xx) is counted as a failure."""
+
+import os
+import random
+import re
+
+from locust import HttpUser, between, task
+
+PASSWORD = os.environ.get("LOAD_PASSWORD", "Nanan-demo-2025")
+HONGLAI, SHUITOU = "350583113", "350583119"
+SURNAMES = "陈林黄王李张吴刘蔡郑"
+_CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+class _Signed(HttpUser):
+    abstract = True
+    wait_time = between(0.5, 1.5)
+    username = ""
+    township = HONGLAI
+
+    def on_start(self):
+        page = self.client.get("/accounts/login/", name="login page")
+        token = _CSRF.search(page.text).group(1)
+        self.client.post(
+            "/accounts/login/",
+            {"username": self.username, "password": PASSWORD, "csrfmiddlewaretoken": token},
+            headers={"Referer": f"{self.host}/accounts/login/"},
+            name="login",
+        )
+        cases = self.client.get(
+            "/api/v1/assistance/cases/", params={"township": self.township, "page_size": 50}, name="setup: case ids"
+        )
+        self.case_ids = [row["id"] for row in cases.json()["results"]] or [0]
+
+    def case(self):
+        self.client.get(f"/assistance/cases/{random.choice(self.case_ids)}/", name="/assistance/cases/[id]/")
+
+
+class TownshipOfficer(_Signed):
+    weight = 4
+    username = "officer"
+
+    @task(3)
+    def review_queue(self):
+        self.client.get("/assistance/", name="/assistance/ (review queue)")
+
+    @task(2)
+    def case_list(self):
+        self.client.get("/assistance/cases/", params={"state": "accepted"}, name="/assistance/cases/?state=")
+
+    @task(3)
+    def case_page(self):
+        self.case()
+
+    @task(2)
+    def people(self):
+        self.client.get("/core/people/", params={"q": random.choice(SURNAMES)}, name="/core/people/?q=")
+
+
+class ShuitouOfficer(TownshipOfficer):
+    weight = 2
+    username = "officer_shuitou"
+    township = SHUITOU
+
+
+class BureauStaff(_Signed):
+    weight = 3
+    username = "staff"
+
+    @task(2)
+    def case_list(self):
+        self.client.get("/assistance/cases/", params={"township": self.township}, name="/assistance/cases/?township=")
+
+    @task(2)
+    def case_page(self):
+        self.case()
+
+    @task(2)
+    def people(self):
+        self.client.get("/core/people/", name="/core/people/")
+
+    @task(1)
+    def funeral(self):
+        self.client.get("/funeral/records/", name="/funeral/records/")
+
+
+class Leader(_Signed):
+    weight = 1
+    username = "leader"
+
+    @task(3)
+    def dashboard(self):
+        self.client.get("/indicators/", name="/indicators/ (dashboard)")
+
+    @task(1)
+    def indicator(self):
+        self.client.get(f"/indicators/{random.choice([1, 7, 8, 9])}/", name="/indicators/[no]/")
+
+
+class RestClient(HttpUser):
+    weight = 2
+    wait_time = between(0.5, 1.5)
+
+    def on_start(self):
+        token = self.client.post(
+            "/api/v1/auth/token/", json={"username": "api", "password": PASSWORD}, name="token"
+        ).json()["token"]
+        self.client.headers["Authorization"] = f"Token {token}"
+        cases = self.client.get("/api/v1/assistance/cases/", params={"page_size": 50}, name="setup: case ids")
+        self.case_ids = [row["id"] for row in cases.json()["results"]] or [0]
+
+    @task(2)
+    def people(self):
+        self.client.get("/api/v1/people/", params={"township": HONGLAI}, name="/api/v1/people/?township=")
+
+    @task(2)
+    def cases(self):
+        self.client.get("/api/v1/assistance/cases/", params={"township": SHUITOU}, name="/api/v1/assistance/cases/")
+
+    @task(1)
+    def case(self):
+        self.client.get(
+            f"/api/v1/assistance/cases/{random.choice(self.case_ids)}/", name="/api/v1/assistance/cases/[id]/"
+        )

@@ -167,6 +167,8 @@ class Person(models.Model):
     birth_date = models.DateField(_("出生日期"), null=True, blank=True)
     sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices, blank=True)
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    # Indexed by the composite indexes below, which lead with the township (a 1.5-million-row table
+    # pays for every index on each insert: an import, the demo, the city's data set).
     township = models.ForeignKey(
         Division,
         on_delete=models.PROTECT,
@@ -174,10 +176,12 @@ class Person(models.Model):
         verbose_name=_("户籍乡镇（街道）"),
         null=True,
         blank=True,
+        db_index=False,
     )
     village = models.ForeignKey(
-        Division, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("户籍村（社区）")
-    )
+        Division, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("户籍村（社区）"),
+        db_index=False,
+    )  # fmt: skip
     hukou = models.CharField(_("户籍类型"), max_length=10, choices=Hukou.choices, default=Hukou.RURAL)
     disability_category = models.CharField(
         _("残疾类别"), max_length=20, choices=Disability.choices, blank=True, default=Disability.NONE
@@ -205,7 +209,8 @@ class Person(models.Model):
                 opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
             ),
             models.Index(fields=["name"], name="person_name_prefix", opclasses=["varchar_pattern_ops"]),
-            models.Index(fields=["id_number"], name="person_id_prefix", opclasses=["varchar_pattern_ops"]),
+            # An ID prefix search uses the pattern index PostgreSQL makes for the unique id_number.
+            models.Index(fields=["village"], name="person_village"),  # no LIKE on codes: no pattern index
         ]
         constraints = [
             models.CheckConstraint(
@@ -426,14 +431,21 @@ class PaymentLine(models.Model):
     """One payee's line in a batch, traceable to the record that entitles it (source) and to the
     basis of the amount (standard used, members counted, members left out and why)."""
 
-    batch = models.ForeignKey(PaymentBatch, on_delete=models.CASCADE, related_name="lines", verbose_name=_("批次"))
+    # The batch leads both composite indexes below; township and village codes are never searched with
+    # LIKE, so they get plain indexes only (a build COPYs tens of thousands of lines into these).
+    batch = models.ForeignKey(
+        PaymentBatch, on_delete=models.CASCADE, related_name="lines", verbose_name=_("批次"), db_index=False
+    )
     source_type = models.CharField(_("来源类型"), max_length=40)
     source_id = models.BigIntegerField(_("来源编号"))
     payee = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("收款人"))
-    township = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="+", verbose_name=_("乡镇（街道）"))
-    village = models.ForeignKey(
-        Division, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("村（社区）")
+    township = models.ForeignKey(
+        Division, on_delete=models.PROTECT, related_name="+", verbose_name=_("乡镇（街道）"), db_index=False
     )
+    village = models.ForeignKey(
+        Division, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("村（社区）"),
+        db_index=False,
+    )  # fmt: skip
     category = models.CharField(_("类别"), max_length=40)
     members = models.PositiveSmallIntegerField(_("保障人数"))
     amount = models.DecimalField(_("金额（元）"), max_digits=12, decimal_places=2)
@@ -455,7 +467,11 @@ class PaymentLine(models.Model):
             ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_line_amount_positive"),
         ]
-        indexes = [models.Index(fields=["batch", "township"], name="payment_line_batch_township")]
+        indexes = [
+            models.Index(fields=["batch", "township"], name="payment_line_batch_township"),
+            models.Index(fields=["township"], name="payment_line_township"),
+            models.Index(fields=["village"], name="payment_line_village"),
+        ]
 
     def __str__(self):
         return f"{self.batch} · {self.payee} · {self.amount}"

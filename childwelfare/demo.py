@@ -320,13 +320,17 @@ def _guardianship(files: list[Child], plans: list[dict], today: datetime.date, u
         )  # fmt: skip
         left = next((c for c in plan["categories"] if c["code"] == CategoryCode.LEFT_BEHIND), None)
         if left is not None and guardian_end is None and rng.random() < 0.5:
-            signed = left["start"]
+            # Three-year agreements, renewed while the child is left behind: the one in force covers
+            # the care to its end (or today), as carer_add requires.
+            term, cared_to = datetime.timedelta(days=3 * 365), left.get("end") or today
+            renewals = max(0, (cared_to - left["start"]).days - 1) // term.days
+            signed = left["start"] + renewals * term
             carers.append(
                 Carer(child=child, role=Carer.Role.ENTRUSTED, relation=rng.choice(["邻居", "姨母", "舅父", "堂叔"]),
                       name=rng.choice(SURNAMES) + rng.choice(GIVEN_FEMALE) + rng.choice(GIVEN_FEMALE),
-                      phone=f"13{rng.randint(0, 999999999):09d}", start=signed, end=left.get("end"),
+                      phone=f"13{rng.randint(0, 999999999):09d}", start=left["start"], end=left.get("end"),
                       end_reason="父母返乡" if left.get("end") else "", agreement_signed_on=signed,
-                      agreement_term_end=signed + datetime.timedelta(days=3 * 365),
+                      agreement_term_end=signed + term,
                       agreement_number=f"WT{signed.year}-{child.pk:06d}", created_by=user)
             )  # fmt: skip
         # Assessed while the child's care is in question: the left-behind, de-facto unsupported or

@@ -15,6 +15,7 @@ from childwelfare.models import Carer, Child, ChildCategory
 from childwelfare.models.children import CareSetting, CategoryCode, DistressReason, ParentSituation
 from childwelfare.services.children import CategoryInput, _file_checks, category_check, child_visit_schedule
 from core.categories import CATEGORIES
+from core.changes import touch
 from core.exceptions import FieldErrors
 from core.identifiers import normalize_id_number
 from core.imports import Column, Importer, RowError, register
@@ -201,6 +202,7 @@ def save_ledger(prepared, *, user) -> int:
         )
         for pid, _d, c in prepared
     )
+    touch(Child, [c.pk for c in files.values()])  # their categories changed: a pull sees them
     child_visit_schedule([c.pk for c in files.values()])
     return len(prepared)
 

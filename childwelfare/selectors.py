@@ -280,7 +280,11 @@ def carer_list(*, user, child: Child | None = None, township: str | None = None,
 def assessment_list(
     *, user, child: Child | None = None, township: str | None = None, risk: str = "", latest: bool = False
 ):
-    qs = GuardianshipAssessment.objects.for_user(user).select_related("child__person", "child__township")
+    qs = (
+        GuardianshipAssessment.objects.for_user(user)
+        .select_related("child__person", "child__township")
+        .prefetch_related("child__carers")
+    )
     if child is not None:
         qs = qs.filter(child=child)
     if township:

@@ -8,12 +8,14 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from childwelfare.api.fields import ChildInJurisdictionField
 from childwelfare.models import Carer, GuardianshipAssessment
 from childwelfare.models.guardianship import RiskLevel
 from childwelfare.services.guardianship import assessment_record, carer_add, carer_end
+from core.api.permissions import HasPermission
 from core.api.serializers import personal
 from core.api.views import LogsFullIds
 from core.jurisdiction import JurisdictionMixin
@@ -80,7 +82,11 @@ class CarerViewSet(LogsFullIds, JurisdictionMixin, mixins.CreateModelMixin, view
         self._log_full_ids([serializer.instance])
 
     @extend_schema(request=CarerEndSerializer, responses=CarerSerializer)
-    @action(detail=True, methods=["post"])
+    @action(
+        detail=True,
+        methods=["post"],
+        permission_classes=[IsAuthenticated, HasPermission.of("childwelfare.change_carer")],
+    )  # ending a carer changes the record, as on the page
     def end(self, request, pk=None):
         carer = self.get_object()
         serializer = CarerEndSerializer(data=request.data)
@@ -112,8 +118,7 @@ class GuardianshipAssessmentSerializer(serializers.ModelSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         pd = personal(self.context)
-        child = instance.child
-        names = [child.person.name, child.guardian_name]
+        names = instance.child.names_in_records()
         data["findings"] = pd.text(instance.findings, names=names)
         data["measures"] = pd.text(instance.measures, names=names)
         return data
@@ -124,7 +129,7 @@ class AssessmentViewSet(JurisdictionMixin, mixins.CreateModelMixin, viewsets.Rea
     high risk, its follow-up due day follow)."""
 
     serializer_class = GuardianshipAssessmentSerializer
-    queryset = GuardianshipAssessment.objects.select_related("child__person")
+    queryset = GuardianshipAssessment.objects.select_related("child__person").prefetch_related("child__carers")
     filterset_fields = {"child": ["exact"], "child__township": ["exact"], "risk_level": ["exact"],
                         "assessed_on": ["gte", "lte"]}  # fmt: skip
     ordering_fields = ["id", "assessed_on"]

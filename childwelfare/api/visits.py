@@ -23,8 +23,7 @@ class VisitSerializer(serializers.ModelSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         pd = personal(self.context)
-        child = instance.child
-        names = [child.person.name, child.guardian_name]
+        names = instance.child.names_in_records()
         data["findings"] = pd.text(instance.findings, names=names)
         data["follow_up"] = pd.text(instance.follow_up, names=names)
         return data
@@ -34,7 +33,7 @@ class VisitViewSet(JurisdictionMixin, mixins.CreateModelMixin, viewsets.ReadOnly
     """Visits; POST records one (the child's next due date follows)."""
 
     serializer_class = VisitSerializer
-    queryset = Visit.objects.select_related("child__person")
+    queryset = Visit.objects.select_related("child__person").prefetch_related("child__carers")
     filterset_fields = {"child": ["exact"], "child__township": ["exact"], "visited_on": ["gte", "lte"]}
     ordering_fields = ["id", "visited_on"]
     ordering = ["-visited_on", "-id"]

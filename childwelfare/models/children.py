@@ -143,6 +143,12 @@ class Child(models.Model):
     def __str__(self):
         return self.person.name
 
+    def names_in_records(self) -> list[str]:
+        """The names free text on this file may mention (visit findings, assessments): the child,
+        the guardian on record and every carer, masked wherever the viewer's role masks names.
+        Prefetch `carers` when reading many files."""
+        return [self.person.name, self.guardian_name, *(carer.name for carer in self.carers.all())]
+
     @property
     def is_open(self) -> bool:
         return self.closed_on is None

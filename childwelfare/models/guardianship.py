@@ -22,8 +22,13 @@ def _agreement_path(instance, filename):
 
 class CarerQuerySet(JurisdictionQuerySet):
     def current(self, day):
-        """In the role on `day` (from on or before it, to not before it)."""
-        return self.filter(start__lte=day).filter(Q(end__isnull=True) | Q(end__gte=day))
+        """In the role on `day` (from on or before it, to not before it); an entrusted carer only
+        while the written agreement runs (an expired agreement entrusts no one)."""
+        return (
+            self.filter(start__lte=day)
+            .filter(Q(end__isnull=True) | Q(end__gte=day))
+            .exclude(role="entrusted", agreement_term_end__lt=day)
+        )
 
 
 class Carer(models.Model):

@@ -70,6 +70,11 @@ def carer_check(errors: FieldErrors, *, child: Child, data: dict) -> None:
         check_date(errors, "agreement_term_end", term_end)
         if signed and term_end and term_end < signed:
             errors.add("agreement_term_end", _("协议期限不能早于签订日期。"))
+        # The care the agreement entrusts ends with it: an open period needs a term still running.
+        if term_end and end and end > term_end:
+            errors.add("end", _("照护终止日期不能晚于协议期限。"))
+        elif term_end and end is None and term_end < timezone.localdate():
+            errors.add("agreement_term_end", _("协议已到期：请登记续签的协议，或填写照护终止日期。"))
         if not (data.get("agreement_number") or "").strip() and not data.get("agreement_file"):
             errors.add("agreement_number", _("请上传协议扫描件，或至少填写协议编号。"))
     elif data.get("agreement_signed_on") or data.get("agreement_number") or data.get("agreement_file"):
@@ -118,6 +123,8 @@ def carer_end(*, user, carer: Carer, end: date | None, reason: str) -> Carer:
     errors = FieldErrors()
     if not user_can_act_in(user, carer.child.township_id):
         errors.add("child", _("您只能登记本乡镇（街道）的儿童。"))
+    if not carer.child.is_open:
+        errors.add("child", _("档案已于 %(d)s 销档。") % {"d": carer.child.closed_on})
     if carer.end is not None:
         errors.add("end", _("该记录已于 %(d)s 终止。") % {"d": carer.end})
     if end is None:

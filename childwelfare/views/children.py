@@ -176,7 +176,7 @@ def child_detail(request, pk):
     categories = list(child.categories.order_by("start", "id"))
     visits = list(child.visits.order_by("-visited_on", "-id")[:50])
     carers = list(child.carers.order_by("-start", "-id"))
-    names = [person.name, child.guardian_name, *(c.name for c in carers)]
+    names = child.names_in_records()
     context = {
         "child": child,
         "person": person,

@@ -136,7 +136,7 @@ def assessment_export(request):
                _("后续措施"), _("下次评估日期")]  # fmt: skip
     rows = []
     for a in assessments:
-        names = [a.child.person.name, a.child.guardian_name]
+        names = a.child.names_in_records()
         rows.append([
             pd.name(a.child.person.name), pd.id_number(a.child.person.id_number), a.child.township.name,
             a.assessed_on, a.assessor_name, a.get_risk_level_display(), pd.text(a.findings, names=names),

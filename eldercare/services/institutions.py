@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.changes import touch
 from core.exceptions import FieldErrors, clean_into
 from core.identifiers import validate_credit_code
 from core.jurisdiction import user_can_act_in
@@ -103,6 +104,7 @@ def bed_count_record(*, user, institution: Institution, as_of, total_beds: int, 
     errors.raise_if_any()
     count.created_by = user
     count.save()
+    touch(Institution, [count.institution_id])  # the API shows today's beds on the institution
     return count
 
 

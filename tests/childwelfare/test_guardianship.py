@@ -315,3 +315,46 @@ def test_the_assessment_form_and_list_and_export(open_file, officer, staff, clie
     assert AccessLog.objects.filter(user=staff, object_type="childwelfare_assessment", action="export").exists()
     registry = client_for(officer).get("/childwelfare/children/?risk=high").content.decode()
     assert "高风险" in registry and child.person.name in registry
+
+
+# --- found in review -------------------------------------------------------------------------------
+
+
+def test_an_entrusted_carer_whose_agreement_has_expired_leaves_the_child_flagged(open_file, officer):
+    """The written agreement is what entrusts the child: once its term has passed, no one is."""
+    child = open_file(10, categories=[left_behind(years_ago(1))])
+    carer_end(user=officer, carer=child.carers.get(), end=TODAY - 20 * DAY, reason="外出务工")
+    carer_add(user=officer, child=child, **entrusted(start=TODAY - 15 * DAY, agreement_signed_on=TODAY - 15 * DAY,
+                                                     agreement_term_end=TODAY + 5 * DAY))  # fmt: skip
+    assert not lacks_carer(child)
+    assert lacks_carer(child, TODAY + 6 * DAY)
+    # An open-ended carer is not recorded on an agreement already expired, nor a period past its term.
+    with pytest.raises(ValidationError) as refused:
+        carer_add(user=officer, child=child, **entrusted(name="黄阿姨", agreement_term_end=TODAY - DAY))
+    assert "agreement_term_end" in refused.value.message_dict
+    with pytest.raises(ValidationError) as refused:
+        carer_add(user=officer, child=child, **entrusted(name="黄阿姨", end=TODAY + 400 * DAY))
+    assert "end" in refused.value.message_dict
+
+
+def test_a_carer_named_in_an_assessment_or_a_visit_is_masked_for_the_leader(open_file, officer, leader):
+    child = open_file(10, categories=[left_behind(years_ago(1))])
+    carer_add(user=officer, child=child, **entrusted(name="郭雅彤"))
+    assess(officer, child, findings="郭雅彤照料尽心", measures="郭雅彤每周汇报")
+    visit_record(user=officer, child=child, visited_on=TODAY, visitor_name="林专干", findings="郭雅彤在家",
+                 follow_up="")  # fmt: skip
+    assessment = api(leader).get(ASSESSMENTS).json()["results"][0]
+    assert "郭雅彤" not in assessment["findings"] + assessment["measures"]
+    visit = api(leader).get("/api/v1/childwelfare/visits/").json()["results"][0]
+    assert "郭雅彤" not in visit["findings"] and "在家" in visit["findings"]
+
+
+def test_a_carer_of_a_closed_file_cannot_be_ended(open_file, officer):
+    from childwelfare.services.children import child_close
+
+    child = open_file(10, categories=[left_behind(years_ago(1))])
+    carer = child.carers.get()
+    child_close(user=officer, child=child, on=TODAY, reason="other")
+    with pytest.raises(ValidationError) as refused:
+        carer_end(user=officer, carer=carer, end=TODAY, reason="销档")
+    assert "child" in refused.value.message_dict

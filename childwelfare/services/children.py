@@ -301,10 +301,37 @@ def child_update(*, user, child: Child, **data) -> Child:
     if village is not None and (village.level != Division.Level.VILLAGE or village.parent_id != child.township_id):
         errors.add("village", _("村（社区）应属于儿童的户籍乡镇（街道）。"))
     errors.raise_if_any()
+    before = (child.guardian_name, child.guardian_relation, child.guardian_phone)
     for key, value in data.items():
         setattr(child, key, value)
     child.save()
+    _guardian_on_record_follows(child, before, user)
     return child
+
+
+def _guardian_on_record_follows(child: Child, before: tuple[str, str, str], user) -> None:
+    """The file's guardian on record and the guardian records agree: a new guardian named on the
+    file ends the previous one's record yesterday and starts a record today; new contact details of
+    the same guardian correct the open record. (Entrusted carers are recorded on their own.)"""
+    name, relation, phone = (child.guardian_name or "").strip(), child.guardian_relation, child.guardian_phone
+    old_name = (before[0] or "").strip()
+    current = Carer.objects.filter(child=child, role=Carer.Role.GUARDIAN, end__isnull=True)
+    today = timezone.localdate()
+    if name == old_name:
+        if name and (relation, phone) != before[1:]:
+            for record in current.filter(name=name):
+                record.relation, record.phone = relation, phone
+                record.save(update_fields=["relation", "phone"])
+        return
+    for record in current.filter(name=old_name) if old_name else ():
+        record.end = max(record.start, today - timedelta(days=1))
+        record.end_reason = _("监护人变更为%(name)s") % {"name": name} if name else _("档案不再登记监护人")
+        record.save(update_fields=["end", "end_reason"])
+    if name:
+        Carer.objects.create(
+            child=child, role=Carer.Role.GUARDIAN, name=name, relation=relation, phone=phone, start=today,
+            created_by=user,
+        )  # fmt: skip
 
 
 def _category_create(*, child: Child, data: CategoryInput, user) -> ChildCategory:

@@ -358,3 +358,27 @@ def test_a_carer_of_a_closed_file_cannot_be_ended(open_file, officer):
     with pytest.raises(ValidationError) as refused:
         carer_end(user=officer, carer=carer, end=TODAY, reason="销档")
     assert "child" in refused.value.message_dict
+
+
+def test_a_guardian_changed_on_the_file_ends_the_old_record_and_starts_a_new_one(open_file, officer, staff):
+    """The file's guardian on record and the guardian records agree, whichever door changed it."""
+    from childwelfare.services.children import child_update
+
+    child = open_file(10, categories=[left_behind(years_ago(1))])  # 陈大伯 on opening
+    child_update(user=officer, child=child, guardian_phone="13905950000")
+    (record,) = child.carers.all()
+    assert (record.name, record.phone, record.end) == ("陈大伯", "13905950000", None)
+    child_update(user=officer, child=child, guardian_name="黄秀英", guardian_relation="祖母")
+    old, new = child.carers.order_by("start", "id")
+    assert old.name == "陈大伯" and old.end is not None and "黄秀英" in old.end_reason
+    assert (new.name, new.relation, new.start, new.end) == ("黄秀英", "祖母", TODAY, None)
+    assert not lacks_carer(child)
+
+    bare = open_file(9, categories=[left_behind(years_ago(1))], name="林小红")
+    bare.carers.all().delete()  # as a file opened with no guardian named
+    Child.objects.filter(pk=bare.pk).update(guardian_name="", guardian_relation="", guardian_phone="")
+    assert lacks_carer(bare)
+    response = api(staff).patch(f"/api/v1/childwelfare/children/{bare.pk}/",
+                                {"guardian_name": "林建国", "guardian_relation": "父亲"}, format="json")  # fmt: skip
+    assert response.status_code == 200, response.json()
+    assert not lacks_carer(bare)

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,16 +15,14 @@ from assistance import selectors
 from assistance.forms.payroll import BuildPayrollForm
 from assistance.models import Case
 from assistance.services.payroll import PROGRAM, payroll_request
-from core.exceptions import ApplicationError
-from core.exports import xlsx_response
 from core.forms import apply_errors
 from core.jobs import QueueUnavailable
-from core.models import AccessLog, PaymentBatch
-from core.payments import bank_file, payable_months, payment_builds_expire
+from core.models import PaymentBatch
+from core.payments import payable_months, payment_builds_expire
 from core.personal import personal_data
 from core.roles import EXPORT_PERSONAL_DATA
-from core.services.access import access_log_record
 from core.views.common import paginate
+from core.views.payments import bank_file_response, batch_approve_response
 
 VIEW = "core.view_paymentbatch"
 
@@ -101,15 +100,12 @@ def batch_detail(request, pk):
 @permission_required("core.change_paymentbatch", raise_exception=True)
 @require_POST
 def batch_approve(request, pk):
-    from core.payments import payment_batch_approve
-
-    try:
-        payment_batch_approve(batch=_batch(pk), user=request.user)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("批次已审定，不能再修改。"))
-    return redirect("assistance:payroll_detail", pk=pk)
+    return batch_approve_response(
+        request,
+        _batch(pk),
+        back=reverse("assistance:payroll_detail", args=[pk]),
+        approved=_("批次已审定，不能再修改。"),
+    )
 
 
 @login_required
@@ -118,13 +114,8 @@ def batch_approve(request, pk):
 def bank_file_download(request, pk):
     """The bank file of an approved batch: full names, ID numbers and accounts, so the export is logged."""
     batch = _batch(pk)
-    if not batch.is_frozen:
-        messages.error(request, _("批次审定后才能下载银行代发文件。"))
-        return redirect("assistance:payroll_detail", pk=pk)
-    lines = selectors.payroll_lines(user=request.user, batch=batch)
-    access_log_record(
-        user=request.user, action=AccessLog.Action.EXPORT, object_type="core.paymentbatch", object_ids=[batch.pk],
-        detail=_("银行代发文件 %(m)s，%(n)d 户") % {"m": f"{batch.month:%Y-%m}", "n": lines.count()}, request=request,
+    return bank_file_response(
+        request, batch, selectors.payroll_lines(user=request.user, batch=batch),
+        back=reverse("assistance:payroll_detail", args=[pk]), detail=_("银行代发文件 %(m)s，%(n)d 户"),
+        category_label=lambda code: str(Case.Kind(code).label), filename=f"assistance-bank-{batch.month:%Y%m}.xlsx",
     )  # fmt: skip
-    content = bank_file(batch, lines, category_label=lambda code: str(Case.Kind(code).label))
-    return xlsx_response(content, f"assistance-bank-{batch.month:%Y%m}.xlsx")

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,16 +21,14 @@ from childwelfare.services.allowances import PROGRAM, allowance_request, entitle
 from childwelfare.services.children import visit_intervals
 from childwelfare.services.guardianship import risk_follow_up_days, risk_follow_up_days_set
 from childwelfare.services.visits import visit_interval_set
-from core.exceptions import ApplicationError
-from core.exports import xlsx_response
 from core.forms import apply_errors
 from core.jobs import QueueUnavailable
-from core.models import AccessLog, Division, PaymentBatch, Person
-from core.payments import bank_file, next_month, payable_months, payment_batch_approve, payment_builds_expire
+from core.models import Division, PaymentBatch, Person
+from core.payments import next_month, payable_months, payment_builds_expire
 from core.personal import personal_data
 from core.roles import EXPORT_PERSONAL_DATA
-from core.services.access import access_log_record
 from core.views.common import paginate
+from core.views.payments import bank_file_response, batch_approve_response
 
 
 @login_required
@@ -156,13 +155,10 @@ def allowance_detail(request, pk):
 @permission_required("core.change_paymentbatch", raise_exception=True)
 @require_POST
 def allowance_approve(request, pk):
-    try:
-        payment_batch_approve(batch=_batch(pk), user=request.user)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("发放名单已审定，不能再修改。"))
-    return redirect("childwelfare:allowance_detail", pk=pk)
+    return batch_approve_response(
+        request, _batch(pk), back=reverse("childwelfare:allowance_detail", args=[pk]),
+        approved=_("发放名单已审定，不能再修改。"),
+    )  # fmt: skip
 
 
 @login_required
@@ -170,15 +166,10 @@ def allowance_approve(request, pk):
 @permission_required("core.view_paymentbatch", raise_exception=True)
 def allowance_bank_file(request, pk):
     batch = _batch(pk)
-    if not batch.is_frozen:
-        messages.error(request, _("名单审定后才能下载银行代发文件。"))
-        return redirect("childwelfare:allowance_detail", pk=pk)
-    lines = selectors.allowance_lines(user=request.user, batch=batch)
-    access_log_record(
-        user=request.user, action=AccessLog.Action.EXPORT, object_type="core.paymentbatch", object_ids=[batch.pk],
-        detail=_("儿童基本生活保障金银行代发文件 %(m)s，%(n)d 人") % {"m": f"{batch.month:%Y-%m}", "n": lines.count()},
-        request=request,
-    )  # fmt: skip
     labels = dict(CategoryCode.choices)
-    content = bank_file(batch, lines, category_label=lambda code: str(labels.get(code, code)))
-    return xlsx_response(content, f"childwelfare-bank-{batch.month:%Y%m}.xlsx")
+    return bank_file_response(
+        request, batch, selectors.allowance_lines(user=request.user, batch=batch),
+        back=reverse("childwelfare:allowance_detail", args=[pk]),
+        detail=_("儿童基本生活保障金银行代发文件 %(m)s，%(n)d 人"),
+        category_label=lambda code: str(labels.get(code, code)), filename=f"childwelfare-bank-{batch.month:%Y%m}.xlsx",
+    )  # fmt: skip

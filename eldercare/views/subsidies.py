@@ -9,23 +9,22 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.categories import CATEGORIES
-from core.exceptions import ApplicationError
-from core.exports import xlsx_response
 from core.forms import apply_errors
 from core.identifiers import mask_id_number
 from core.jobs import QueueUnavailable
 from core.jurisdiction import get_for_user_or_404
-from core.models import AccessLog, PaymentBatch
-from core.payments import bank_file, next_month, payable_months, payment_batch_approve, payment_builds_expire
+from core.models import PaymentBatch
+from core.payments import next_month, payable_months, payment_builds_expire
 from core.personal import EXPORT_MAX_ROWS, personal_data
 from core.roles import EXPORT_PERSONAL_DATA
-from core.services.access import access_log_record
 from core.views.common import paginate
+from core.views.payments import bank_file_response, batch_approve_response
 from eldercare import selectors
 from eldercare.forms import BuildMonthForm, SubsidyEndForm, SubsidyFilterForm, SubsidyStandardForm
 from eldercare.models import Subsidy, SubsidyKind
@@ -206,13 +205,10 @@ def batch_detail(request, pk):
 @permission_required("core.change_paymentbatch", raise_exception=True)
 @require_POST
 def batch_approve(request, pk):
-    try:
-        payment_batch_approve(batch=_batch(pk), user=request.user)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("发放名单已审定，不能再修改。"))
-    return redirect("eldercare:subsidy_batch", pk=pk)
+    return batch_approve_response(
+        request, _batch(pk), back=reverse("eldercare:subsidy_batch", args=[pk]),
+        approved=_("发放名单已审定，不能再修改。"),
+    )  # fmt: skip
 
 
 @login_required
@@ -220,17 +216,11 @@ def batch_approve(request, pk):
 @permission_required("core.view_paymentbatch", raise_exception=True)
 def batch_bank_file(request, pk):
     batch = _batch(pk)
-    if not batch.is_frozen:
-        messages.error(request, _("名单审定后才能下载银行代发文件。"))
-        return redirect("eldercare:subsidy_batch", pk=pk)
-    lines = selectors.subsidy_lines(user=request.user, batch=batch)
-    access_log_record(
-        user=request.user, action=AccessLog.Action.EXPORT, object_type="core.paymentbatch", object_ids=[batch.pk],
-        detail=_("养老服务补贴银行代发文件 %(m)s，%(n)d 人") % {"m": f"{batch.month:%Y-%m}", "n": lines.count()},
-        request=request,
+    return bank_file_response(
+        request, batch, selectors.subsidy_lines(user=request.user, batch=batch),
+        back=reverse("eldercare:subsidy_batch", args=[pk]), detail=_("养老服务补贴银行代发文件 %(m)s，%(n)d 人"),
+        category_label=lambda code: str(KIND_LABELS.get(code, code)), filename=f"eldercare-bank-{batch.month:%Y%m}.xlsx",
     )  # fmt: skip
-    content = bank_file(batch, lines, category_label=lambda code: str(KIND_LABELS.get(code, code)))
-    return xlsx_response(content, f"eldercare-bank-{batch.month:%Y%m}.xlsx")
 
 
 @login_required

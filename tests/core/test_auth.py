@@ -125,7 +125,9 @@ def _unlock_time(username) -> str:
     from django.utils import timezone
 
     last = AccessAttempt.objects.filter(username=username).latest("attempt_time").attempt_time
-    return f"{timezone.localtime(last + settings.AXES_COOLOFF_TIME):%H:%M}"
+    until = timezone.localtime(last + settings.AXES_COOLOFF_TIME)
+    # With the date when the lock ends on another day (a failure after 23:30 in Nan'an).
+    return f"{until:%H:%M}" if until.date() == timezone.localdate() else f"{until:%Y-%m-%d %H:%M}"
 
 
 def test_one_users_failures_from_the_proxy_address_do_not_lock_another_user(officer, assistant):

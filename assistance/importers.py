@@ -8,10 +8,10 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assistance.calculation import Calculation, standard_in_force
+from assistance.calculation import Calculation, StandardsInForce
 from assistance.models import Case, CaseMember, Decision, Standard, Transition
 from assistance.models.standards import STANDARD_MONEY_MAX
-from assistance.services.cases import DecidedMember, add_months, decision_build, open_case_of
+from assistance.services.cases import DecidedMember, add_months, decision_build, open_cases_of
 from core.exceptions import FieldErrors
 from core.identifiers import normalize_id_number
 from core.imports import Column, Importer, RowError, register
@@ -79,6 +79,11 @@ def validate_cases(rows, *, user, progress):
     members_by_household: dict[int, list] = {}
     for m in HouseholdMember.objects.filter(household_id__in=household_ids).select_related("person").order_by("id"):
         members_by_household.setdefault(m.household_id, []).append(m)
+    # Every rule reads what it needs for the whole file at once: the number of queries does not
+    # grow with the rows (issue 14).
+    open_members = open_cases_of(
+        m.person_id for members in members_by_household.values() for m in members if m.person.date_of_death is None
+    )
     seen_households: dict[int, int] = {}
 
     for n, row in enumerate(rows, start=1):
@@ -120,7 +125,7 @@ def validate_cases(rows, *, user, progress):
             else:
                 seen_households[household.pk] = row.number
             if kind in Case.EXCLUSIVE_KINDS:
-                existing = open_case_of([m.person_id for m in living])
+                existing = next((open_members[m.person_id] for m in living if m.person_id in open_members), None)
                 if existing:
                     err(
                         "id_number",
@@ -199,6 +204,7 @@ def validate_cases(rows, *, user, progress):
 
 def save_cases(prepared, *, user) -> int:
     today = timezone.localdate()
+    standards = StandardsInForce(Standard.Kind.DIBAO)
     cases = []
     for p in prepared:
         h = p["household"]
@@ -237,7 +243,7 @@ def save_cases(prepared, *, user) -> int:
         # The sheet's amounts as they stand: no income counted, the dibao standard then in force.
         calc = Calculation(
             kind=p["kind"],
-            standard=standard_in_force(Standard.Kind.DIBAO, p["decided_on"]),
+            standard=standards.on(p["decided_on"]),
             household_size=len(p["living"]),
             covered_count=p["covered"],
             counted_income=Decimal("0"),

@@ -1,8 +1,9 @@
-"""Import engine benchmark (issue 14): a people-and-households sheet of N rows (a head and two
-members a household) through core's engine, validated and saved, then rolled back. Prints the time
-of each phase, rows/s, the queries and the peak RSS of the process.
+"""Import engine benchmark (issue 14), each import through core's engine end to end (the sheet read,
+validated and saved), then rolled back: a people-and-households sheet of N rows (a head and two
+members a household), and with --cases M an active-cases sheet of M households already in the
+registry and in no open case. Prints rows/s, the queries and the peak RSS of the process.
 
-Usage: DATABASE_URL=postgres://.../nanan_bench python bench/imports.py [rows]"""
+Usage: DATABASE_URL=postgres://.../nanan_bench python bench/imports.py [rows] [--cases M]"""
 
 import datetime
 import io
@@ -49,33 +50,61 @@ def people_sheet(rows: int) -> bytes:
     return buf.getvalue()
 
 
-def main():
-    import django
+def cases_sheet(rows: int) -> tuple[bytes, int]:
+    """Active dibao cases for `rows` households of the registry whose living members are in no open
+    case, as the bureau's old spreadsheet lists them."""
+    import openpyxl
+    from django.db.models import Exists, OuterRef
 
-    django.setup()
-    from django.conf import settings
+    from assistance.importers import COLUMNS
+    from assistance.models import Case, CaseMember
+    from core.models import Household, HouseholdMember
+
+    busy = CaseMember.objects.filter(
+        person__membership__household=OuterRef("pk"), case__kind__in=Case.EXCLUSIVE_KINDS,
+        case__state__in=Case.OPEN_STATES,
+    )  # fmt: skip
+    households = list(
+        Household.objects.filter(head__date_of_death__isnull=True)
+        .exclude(Exists(busy))
+        .values_list("pk", "head__id_number")[:rows]
+    )
+    living: dict[int, int] = {}
+    for household_id in HouseholdMember.objects.filter(
+        household_id__in=[h for h, _n in households], person__date_of_death__isnull=True
+    ).values_list("household_id", flat=True):
+        living[household_id] = living.get(household_id, 0) + 1
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("在保对象")
+    ws.append([c.header for c in COLUMNS])
+    for i, (household_id, number) in enumerate(households):
+        n = living[household_id]
+        values = {"类别": "最低生活保障", "申请人身份证号": number, "保障人数": str(n), "月发放金额（元）": str(500 * n),
+                  "认定日期": f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}", "银行账号": f"62284800{i:011d}"}  # fmt: skip
+        ws.append([values.get(c.header, "") for c in COLUMNS])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue(), len(households)
+
+
+def run_import(kind: str, content: bytes, rows: int, user) -> None:
+    """One sheet through the engine as the worker runs it, in a transaction rolled back at the end."""
     from django.core.files.base import ContentFile
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
     from core.imports import import_job_run
-    from core.models import ImportJob, User
+    from core.models import ImportJob
 
-    settings.DEBUG = False
-    rows = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
-    staff = User.objects.get(username="staff")
-    start = time.perf_counter()
-    content = people_sheet(rows)
-    print(f"sheet of {rows:,} rows: {len(content) / 1e6:.1f} MB, written in {time.perf_counter() - start:.1f} s")
     try:
         with transaction.atomic(), CaptureQueriesContext(connection) as queries:
-            job = ImportJob(kind="people", original_name="bench.xlsx", created_by=staff, total_rows=rows)
-            job.file.save("bench-people.xlsx", ContentFile(content), save=True)
+            job = ImportJob(kind=kind, original_name="bench.xlsx", created_by=user, total_rows=rows)
+            job.file.save(f"bench-{kind}.xlsx", ContentFile(content), save=True)
             start = time.perf_counter()
             job = import_job_run(job)
             elapsed = time.perf_counter() - start
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            print(f"people import of {rows:,} rows: {job.state}, {job.created_rows:,} saved in {elapsed:.2f} s "
+            print(f"{kind} import of {rows:,} rows: {job.state}, {job.created_rows:,} saved in {elapsed:.2f} s "
                   f"({rows / elapsed:,.0f} rows/s), {len(queries):,} queries, peak RSS {peak:.0f} MB")  # fmt: skip
             if job.state != ImportJob.State.DONE:
                 print(job.message, job.errors[:3])
@@ -83,6 +112,33 @@ def main():
             raise _Rollback
     except _Rollback:
         pass
+
+
+def main():
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    from core.models import User
+
+    settings.DEBUG = False
+    args = sys.argv[1:]
+    cases = 0
+    if "--cases" in args:
+        i = args.index("--cases")
+        cases = int(args[i + 1])
+        del args[i : i + 2]
+    rows = int(args[0]) if args else 100_000
+    staff = User.objects.get(username="staff")
+    if rows:
+        start = time.perf_counter()
+        content = people_sheet(rows)
+        print(f"sheet of {rows:,} rows: {len(content) / 1e6:.1f} MB, written in {time.perf_counter() - start:.1f} s")
+        run_import("people", content, rows, staff)
+    if cases:
+        content, found = cases_sheet(cases)
+        run_import("assistance-cases", content, found, staff)
 
 
 if __name__ == "__main__":

@@ -103,6 +103,21 @@ def open_case_of(person_ids, *, exclude_case_id=None) -> CaseMember | None:
     return qs.first()
 
 
+def open_cases_of(person_ids) -> dict[int, CaseMember]:
+    """For many people at once (an import): each person's membership of an open dibao/tekun case,
+    by person id, in one query (what open_case_of answers for one group)."""
+    out: dict[int, CaseMember] = {}
+    for member in (
+        CaseMember.objects.filter(
+            person_id__in=list(person_ids), case__kind__in=Case.EXCLUSIVE_KINDS, case__state__in=Case.OPEN_STATES
+        )
+        .select_related("person")
+        .order_by("id")
+    ):
+        out.setdefault(member.person_id, member)
+    return out
+
+
 def _duplicate_error(member: CaseMember) -> ApplicationError:
     case = member.case
     return ApplicationError(

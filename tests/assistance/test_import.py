@@ -70,3 +70,32 @@ def test_an_amount_no_one_is_paid_or_not_a_number_is_a_named_error(standards, of
     assert job.state == ImportJob.State.REJECTED
     assert {(2, "月发放金额（元）"), (3, "月发放金额（元）")} <= {(e["row"], e["column"]) for e in job.errors}
     assert not Case.objects.exists()
+
+
+def test_case_import_costs_the_same_queries_for_3_or_30_rows(standards, officer, assistant):
+    """Validation and save read what every rule needs once per file (issue 14): open cases and the
+    standard in force were read once a row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from assistance.importers import save_cases, validate_cases
+    from core.imports import Row
+
+    apply(assistant, family(2))  # an open case elsewhere: the duplicate check has something to read
+
+    def queries(n):
+        households = [family(2) for _ in range(n)]
+        keys = [c.key for c in COLUMNS]
+        rows = [
+            Row(i + 2, dict(zip(keys, row(类别="最低生活保障", 申请人身份证号=h.head.id_number, 保障人数="2",
+                **{"月发放金额（元）": "1000", "认定日期": f"2024-{1 + i % 12:02d}-02"}), strict=True)))
+            for i, h in enumerate(households)
+        ]  # fmt: skip
+        with CaptureQueriesContext(connection) as ctx:
+            prepared, errors = validate_cases(rows, user=officer, progress=lambda done: None)
+            assert errors == []
+            assert save_cases(prepared, user=officer) == n
+        return len(ctx.captured_queries)
+
+    assert queries(3) == queries(30)
+    assert Case.objects.filter(state=Case.State.ACTIVE, decision__standard__isnull=False).count() == 33

@@ -211,6 +211,12 @@ class Person(models.Model):
             models.Index(fields=["name"], name="person_name_prefix", opclasses=["varchar_pattern_ops"]),
             # An ID prefix search uses the pattern index PostgreSQL makes for the unique id_number.
             models.Index(fields=["village"], name="person_village"),  # no LIKE on codes: no pattern index
+            # The people page's default: the living by township, village and registration.
+            models.Index(
+                fields=["township", "village", "id"],
+                name="person_living_by_village",
+                condition=models.Q(date_of_death__isnull=True),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

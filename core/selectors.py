@@ -39,12 +39,15 @@ DECEASED_EXCLUDE = "exclude"
 DECEASED_INCLUDE = "include"
 DECEASED_ONLY = "only"
 
-#: The people list's order: by township, then the most recently registered first. The index
-#: person_township_recent (township, -id) serves it for a township's list and the city's alike, so
-#: page 1 reads 50 index entries instead of sorting a city of 1.5 million people. People are
-#: registered household by household (the import, the intake), so a household's members stand
-#: together. Township, village, name would need an index on (township, village, name).
+#: The API's order for people: by township, then the most recently registered first. The index
+#: person_township_recent (township, -id) serves it for a township and the city alike, and it stays
+#: put while a REST client pages through.
 PERSON_ORDER = ("township_id", "-id")
+#: The people page's order, the one a clerk keeps the registry in: township, village (people without
+#: one last), then as registered, which keeps a household's members together (the import and the
+#: intake register a household at once). The partial index person_living_by_village serves the
+#: page's default, the living, so page 1 reads 50 index entries of a city of 1.5 million.
+PERSON_PAGE_ORDER = ("township_id", "village_id", "id")
 
 
 def person_filter_deceased(qs, deceased: str = ""):
@@ -61,7 +64,7 @@ def person_list(*, user, q: str = "", township: str | None = None, deceased: str
     qs = person_filter_deceased(Person.objects.for_user(user).select_related("township", "village"), deceased)
     if township:
         qs = qs.filter(township_id=township)
-    return _search(qs, q, name_field="name", id_field="id_number", user=user).order_by(*PERSON_ORDER)
+    return _search(qs, q, name_field="name", id_field="id_number", user=user).order_by(*PERSON_PAGE_ORDER)
 
 
 def person_detail_queryset(*, user):

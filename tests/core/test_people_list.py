@@ -1,6 +1,7 @@
 """The people list opens on the living (issue 16, item 5): the deceased are left out by default and
-shown on request (page: 人员状态); the API filters with ?deceased=exclude|include|only. The order is
-by township, then the most recently registered, served by the index person_township_recent."""
+shown on request (page: 人员状态); the API filters with ?deceased=exclude|include|only. The page's
+order is the registry's: township, village, then as registered (a household's members together),
+served by the partial index person_living_by_village; the API's stays township, newest first."""
 
 import datetime
 
@@ -41,18 +42,32 @@ def test_page_one_shows_the_living_and_the_filter_shows_the_deceased(staff, clie
     assert client.get("/core/people/", {"deceased": "all-of-them"}).status_code == 200  # a form error, no list
 
 
-def test_the_default_order_is_township_then_newest(staff, people):
+def test_the_page_order_is_township_village_then_as_registered(staff, client_for, honglai, shuitou):
     from core import selectors
+    from core.models import Division
 
+    east = Division.objects.create(code="350583113201", name="东园村", level="village", kind="village", parent=honglai)
+    west = Division.objects.create(code="350583113202", name="西园村", level="village", kind="village", parent=honglai)
+    made = [
+        PersonFactory(township=shuitou, name="林建国"),
+        PersonFactory(township=honglai, village=west, name="陈秀英"),
+        PersonFactory(township=honglai, name="黄建国"),  # no village yet: after the villages
+        PersonFactory(township=honglai, village=east, name="王丽"),
+        PersonFactory(township=honglai, village=west, name="陈志明"),
+    ]
+    expected = [made[3].pk, made[1].pk, made[4].pk, made[2].pk, made[0].pk]  # 洪濑: 东园, 西园 ×2, none; 水头
+    assert [p.pk for p in selectors.person_list(user=staff)] == expected
+    html = client_for(staff).get("/core/people/").content.decode()
+    assert sorted(expected, key=lambda pk: html.index(f"/core/people/{pk}/")) == expected
+
+
+def test_the_api_order_stays_township_then_newest(staff, people):
     living, _dead = people
-    rows = list(selectors.person_list(user=staff))
-    assert [p.township_id for p in rows] == sorted(p.township_id for p in rows)
-    assert [p.pk for p in rows] == [
-        living[2].pk,
-        living[1].pk,
-        living[0].pk,
-    ]  # 洪濑 (350583113) before 水头 (350583119)
-    assert {HONGLAI, SHUITOU} == {p.township_id for p in rows}
+    rows = APIClient()
+    rows.force_authenticate(staff)
+    ids = [r["id"] for r in rows.get("/api/v1/people/", {"deceased": "exclude"}).json()["results"]]
+    assert ids[:3] == [living[2].pk, living[1].pk, living[0].pk]  # 洪濑 (350583113) before 水头 (350583119)
+    assert {HONGLAI, SHUITOU} == {p.township_id for p in Person.objects.filter(pk__in=ids)}
 
 
 def test_the_export_follows_the_filter(staff, client_for, people):

@@ -2,6 +2,7 @@
 into households (the way the townships keep them today)."""
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.bulk import bulk_insert
@@ -61,6 +62,7 @@ def validate_people(rows, *, user, progress):
     errors: list[RowError] = []
     prepared = []
     seen: dict[str, int] = {}
+    today = timezone.localdate()
 
     ids = [normalize_id_number(r.values.get("id_number") or "") for r in rows]
     in_db = set(Person.objects.filter(id_number__in=[i for i in ids if i]).values_list("id_number", flat=True))
@@ -114,9 +116,9 @@ def validate_people(rows, *, user, progress):
                 err("disability_grade", _("残疾等级应为1–4。"))
             else:
                 data["disability_grade"] = int(grade)
-        person = person_build(**data)
+        person = person_build(today=today, **data)
         try:
-            person_validate(person, user=user, check_unique=False)
+            person_validate(person, user=user, check_unique=False, today=today)
         except ValidationError as exc:
             for header, message in validation_messages(exc, _BY_KEY):
                 row_errors.append(RowError(row.number, header, message))
@@ -167,19 +169,25 @@ def save_people(prepared, *, user) -> int:
     heads already in the registry (one query)."""
     reason = "Excel导入：人员与家庭"
     people = bulk_insert(Person, [p for p, *_ in prepared], user=user, reason=reason)
+    # The new rows are given by ids (no related-object assignment a row).
     households = [
-        Household(head=person, township_id=person.township_id, village_id=person.village_id, address=address)
+        Household(head_id=person.pk, township_id=person.township_id, village_id=person.village_id, address=address)
         for person, head_number, relation, address in prepared
         if head_number and relation == Household.Relation.HEAD
     ]
     bulk_insert(Household, households, user=user, reason=reason)
-    household_by_head = {h.head.id_number: h for h in households}
+    household_by_head = {
+        person.id_number: household.pk
+        for (person, _hn, _r, _a), household in zip(
+            [p for p in prepared if p[1] and p[2] == Household.Relation.HEAD], households, strict=True
+        )
+    }
     elsewhere = {hn for _p, hn, _r, _a in prepared if hn} - set(household_by_head)
     household_by_head.update(
-        {h.head.id_number: h for h in Household.objects.filter(head__id_number__in=elsewhere).select_related("head")}
+        Household.objects.filter(head__id_number__in=elsewhere).values_list("head__id_number", "pk")
     )
     members = [
-        HouseholdMember(household=household_by_head[head_number], person=person, relation=relation)
+        HouseholdMember(household_id=household_by_head[head_number], person_id=person.pk, relation=relation)
         for person, head_number, relation, _address in prepared
         if head_number
     ]

@@ -84,15 +84,17 @@ def check_date(
     earliest: date | None = None,
     latest: date | None = None,
     not_after_today: bool = False,
+    today: date | None = None,
 ) -> None:
     """Add a field error unless `value` is in [earliest, latest] (the bureau's window by default;
-    `not_after_today` for what has happened: a death, an intake, an application)."""
+    `not_after_today` for what has happened: a death, an intake, an application). An import passes
+    `today`, read once for the file."""
     if value is None:
         return
     low = max(earliest or EARLIEST_DATE, EARLIEST_DATE)
     high = min(latest or LATEST_DATE, LATEST_DATE)
     if not_after_today:
-        high = min(high, timezone.localdate())
+        high = min(high, today or timezone.localdate())
     if not (low <= value <= high):
         errors.add(field, _("日期应在 %(a)s 至 %(b)s 之间。") % {"a": low.isoformat(), "b": high.isoformat()})
 

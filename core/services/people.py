@@ -31,9 +31,9 @@ PERSON_FIELDS = (
 _PHONE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8}(-\d{1,6})?|\d{7,8})$")
 
 
-def person_build(*, person: Person | None = None, identity_unknown: bool = False, **data) -> Person:
+def person_build(*, person: Person | None = None, identity_unknown: bool = False, today=None, **data) -> Person:
     """Apply data to a (new) person and derive birth date and sex from the ID number. Does not
-    validate or save."""
+    validate or save. `today`: an import's, read once for the file."""
     person = person or Person()
     unknown = set(data) - set(PERSON_FIELDS)
     if unknown:
@@ -49,7 +49,7 @@ def person_build(*, person: Person | None = None, identity_unknown: bool = False
     person._id_checked = (person.id_number, None)
     if person.id_number:
         try:
-            info = parse_id_number(person.id_number)
+            info = parse_id_number(person.id_number, today=today)
         except ValidationError as exc:
             person._id_checked = (person.id_number, exc.messages[0])  # reported against the field
         else:
@@ -68,8 +68,9 @@ def _name_is_new(person: Person) -> bool:
     return Person.objects.filter(pk=person.pk).values_list("name", flat=True).first() != person.name
 
 
-def person_validate(person: Person, *, user, check_unique: bool = True) -> None:
-    """Every rule for a person; raises ValidationError keyed by field."""
+def person_validate(person: Person, *, user, check_unique: bool = True, today=None) -> None:
+    """Every rule for a person; raises ValidationError keyed by field. `today`: an import's, read
+    once for the file."""
     errors = FieldErrors()
     # Divisions already loaded from the database need no existence query, and the check
     # constraints (disability grade 1–4, the date window) are checked here with their messages:
@@ -108,9 +109,9 @@ def person_validate(person: Person, *, user, check_unique: bool = True) -> None:
             errors.add("village", _("该村（社区）不属于所选乡镇（街道）。"))
     if bool(person.disability_category) != bool(person.disability_grade):
         errors.add("disability_grade", _("残疾类别和残疾等级应同时填写或同时留空。"))
-    check_date(errors, "birth_date", person.birth_date, not_after_today=True)
+    check_date(errors, "birth_date", person.birth_date, not_after_today=True, today=today)
     # A death has happened: in the window and not after today, and not before the birth.
-    check_date(errors, "date_of_death", person.date_of_death, not_after_today=True)
+    check_date(errors, "date_of_death", person.date_of_death, not_after_today=True, today=today)
     if (
         "date_of_death" not in errors
         and person.date_of_death

@@ -18,6 +18,18 @@ class CoreConfig(AppConfig):
         # roles: the role groups are synced once, after the last app's (every migrate and every test
         # flush emits post_migrate once per app; syncing after each cost ~1.5 s a flush, thirty times).
         post_migrate.connect(_sync_role_groups, dispatch_uid="core.sync_role_groups")
+        # A change of what a user may do moves their perms_version (core.backends' cached sets).
+        from django.contrib.auth.models import Group
+        from django.db.models.signals import m2m_changed
+
+        from .backends import on_group_permissions_changed, on_user_access_changed
+        from .models import User
+
+        for through in (User.groups.through, User.user_permissions.through):
+            m2m_changed.connect(on_user_access_changed, sender=through, dispatch_uid=f"core.access.{through.__name__}")
+        m2m_changed.connect(
+            on_group_permissions_changed, sender=Group.permissions.through, dispatch_uid="core.group_permissions"
+        )
 
 
 def _ensure_divisions(sender, **kwargs):
@@ -34,3 +46,12 @@ def _sync_role_groups(sender, **kwargs):
     with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
     if sender is with_models[-1]:
         sync_role_groups()
+        # The sync may run on the migration's historical models, which send no signal the portal's
+        # receivers hear: every cached permission set is dropped (core.backends).
+        # (Not on a database migrated back to before the field existed.)
+        from .backends import perms_moved
+
+        state = kwargs.get("apps")
+        fields = {f.name for f in state.get_model("core", "User")._meta.get_fields()} if state else {"perms_version"}
+        if "perms_version" in fields:
+            perms_moved()

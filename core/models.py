@@ -84,6 +84,10 @@ class User(AbstractUser):
         limit_choices_to={"level": Division.Level.TOWNSHIP},
         verbose_name=_("所属乡镇（街道）"),
     )
+    #: Moves whenever what this user may do changes (their groups, their own permissions, their
+    #: groups' permissions): the permission set cached under it (core.backends) is then never read
+    #: again, in any process, from the next request on.
+    perms_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 

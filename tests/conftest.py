@@ -10,6 +10,16 @@ from core.roles import Role
 from core.services.users import user_create
 from tests.factories import HONGLAI, SHUITOU, HouseholdFactory, PersonFactory
 
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: a user of an earlier test may have had the same id
+    (the menu and the permission sets are cached per user)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 PASSWORD = "Correct-horse-9"
 
 

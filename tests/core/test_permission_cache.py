@@ -1,0 +1,67 @@
+"""Each user's permission set is cached between requests (core.backends.CachedPermissionsBackend):
+a page asks no permission query once the set is cached, and any change of what the user may do
+applies from the very next request (perms_version moves), whichever way it was made."""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from core.models import User
+from core.roles import Role
+
+
+def _permission_queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    return response, [q["sql"] for q in ctx.captured_queries if "auth_permission" in q["sql"]]
+
+
+def test_a_second_page_asks_no_permission_query(staff, client_for):
+    client = client_for(staff)
+    _response, first = _permission_queries(client, "/orgs/stations/")
+    response, second = _permission_queries(client, "/orgs/stations/")
+    assert first and response.status_code == 200
+    assert second == []
+
+
+def test_a_permission_given_or_taken_applies_on_the_next_request(make_user, client_for):
+    user = make_user(Role.LEADER)
+    client = client_for(user)
+    url = "/core/users/"
+    assert client.get(url).status_code == 403  # a leader does not manage users
+    permission = Permission.objects.get(codename="manage_users", content_type__app_label="core")
+    user.user_permissions.add(permission)
+    assert User.objects.get(pk=user.pk).perms_version > user.perms_version
+    assert client.get(url).status_code == 200
+    user.user_permissions.remove(permission)
+    assert client.get(url).status_code == 403
+
+
+def test_a_change_to_the_roles_group_applies_to_its_members_on_the_next_request(make_user, client_for):
+    user = make_user(Role.LEADER)
+    client = client_for(user)
+    assert client.get("/core/users/").status_code == 403
+    group = Group.objects.get(name=Role.LEADER)
+    permission = Permission.objects.get(codename="manage_users", content_type__app_label="core")
+    group.permissions.add(permission)
+    assert client.get("/core/users/").status_code == 200
+    permission.group_set.remove(group)  # from the other side
+    assert client.get("/core/users/").status_code == 403
+
+
+def test_a_new_role_applies_on_the_next_request(make_user, client_for):
+    from core.services.users import user_set_role
+
+    user = make_user(Role.LEADER)
+    client = client_for(user)
+    assert client.get("/orgs/new/").status_code == 403
+    user_set_role(user=user, role=Role.STAFF)
+    assert client.get("/orgs/new/").status_code == 200
+
+
+def test_a_deactivated_user_has_no_permission_even_with_a_cached_set(make_user, client_for):
+    user = make_user(Role.STAFF)
+    client = client_for(user)
+    assert client.get("/orgs/new/").status_code == 200
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    assert client.get("/orgs/new/").status_code in (302, 403)

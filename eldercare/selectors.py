@@ -302,8 +302,9 @@ def visit_due_list(
         row["since"] = min(row["since"], since)
     if group:
         people = {pid: row for pid, row in people.items() if group in row["groups"]}
+    # The people as a subquery, not a list of ids: a city-wide list is ~100,000 people.
     last = dict(
-        Visit.objects.filter(person_id__in=list(people), visited_on__lte=on)
+        Visit.objects.filter(person_id__in=targets.values("person_id"), visited_on__lte=on)
         .values("person_id")
         .annotate(last=Max("visited_on"))
         .values_list("person_id", "last")

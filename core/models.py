@@ -43,6 +43,7 @@ class Division(models.Model):
     #: The plan counts 26 township-level divisions; the development zone is a statistical unit only.
     in_plan = models.BooleanField(_("计入规划26个乡镇（街道）"), default=True)
     is_active = models.BooleanField(_("启用"), default=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
         verbose_name = _("行政区划")
@@ -347,6 +348,7 @@ class ImportJob(models.Model):
         Division, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("乡镇（街道）")
     )
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     #: The lease (core.jobs): a running job beats; one silent past the lease lost its worker.
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True)
@@ -416,6 +418,8 @@ class PaymentBatch(models.Model):
     approved_by = models.ForeignKey(
         "User", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("审定人")
     )
+    #: Moves with every change a REST client reads (building, approving), also those made with update().
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
         verbose_name = _("发放批次")

@@ -77,6 +77,7 @@ class Facility(models.Model):
     closed_on = models.DateField(_("停用日期"), null=True, blank=True)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPERATING)
     note = models.CharField(_("备注"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = FacilityQuerySet.as_manager()
 
@@ -262,6 +263,7 @@ class Placement(models.Model):
     place = models.CharField(_("具体位置"), max_length=100, blank=True, help_text=_("如：A区3排12号；海葬填海域"))
     placed_on = models.DateField(_("安葬（放）日期"), db_index=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = JurisdictionQuerySet.as_manager()
     jurisdiction_field = "record__township"
@@ -311,6 +313,7 @@ class FeeItemPrice(models.Model):
         verbose_name=_("录入人"),
     )
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
         verbose_name = _("减免项目价格")
@@ -364,6 +367,7 @@ class Waiver(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("经办人")
     )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = JurisdictionQuerySet.as_manager()
     jurisdiction_field = "record__township"

@@ -34,6 +34,7 @@ class Indicator(models.Model):
     owner_app = models.CharField(_("责任模块"), max_length=20)
     derivation = models.TextField(_("计算口径"), blank=True)
     derivation_en = models.TextField(_("计算口径（英文）"), blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
         verbose_name = _("规划指标")
@@ -314,6 +315,7 @@ class YearApproval(models.Model):
     run = models.ForeignKey(RecomputeRun, on_delete=models.PROTECT, related_name="+", verbose_name=_("计算"))
     approved_by = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("批准人"))
     approved_at = models.DateTimeField(_("批准时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
         verbose_name = _("年度数据批准")

@@ -202,6 +202,7 @@ class AnnualReport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("录入人")
     )
     recorded_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = JurisdictionQuerySet.as_manager()
     jurisdiction_field = "organisation__township"
@@ -254,6 +255,7 @@ class GradeEvaluation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("录入人")
     )
     recorded_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = JurisdictionQuerySet.as_manager()
     jurisdiction_field = "organisation__township"
@@ -313,6 +315,7 @@ class Supervision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("录入人")
     )
     recorded_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = JurisdictionQuerySet.as_manager()
     jurisdiction_field = "organisation__township"
@@ -360,6 +363,7 @@ class ListEntry(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("录入人")
     )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = JurisdictionQuerySet.as_manager()
     jurisdiction_field = "organisation__township"
@@ -441,6 +445,7 @@ class SocialWorker(models.Model):
     )
     left_on = models.DateField(_("调离或注销日期"), null=True, blank=True)
     recorded_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = JurisdictionQuerySet.as_manager()
 
@@ -484,6 +489,7 @@ class SocialWorkStation(models.Model):
     closed_on = models.DateField(_("停止运营日期"), null=True, blank=True)
     staff_count = models.PositiveSmallIntegerField(_("驻站社工人数"), default=0)
     operator = models.CharField(_("运营机构"), max_length=100, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = JurisdictionQuerySet.as_manager()
 
@@ -541,6 +547,7 @@ class CommunityFacility(models.Model):
     in_use_from = models.DateField(_("投入使用日期"))
     in_use_to = models.DateField(_("停止使用日期"), null=True, blank=True)
     volunteer_station_since = models.DateField(_("设立志愿服务站日期"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = CommunityFacilityQuerySet.as_manager()
 
@@ -603,6 +610,7 @@ class VolunteerRecord(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("录入人")
     )
     recorded_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = JurisdictionQuerySet.as_manager()
 

@@ -66,7 +66,8 @@ class PayrollBatchSerializer(serializers.ModelSerializer):
     class Meta:
         model = PaymentBatch
         fields = ["id", "month", "state", "line_count", "people_count", "total_amount", "built_at", "approved_at",
-                  "build_state", "build_requested_at", "build_started_at", "build_error", "townships"]  # fmt: skip
+                  "build_state", "build_requested_at", "build_started_at", "build_error", "townships",
+                  "updated_at"]  # fmt: skip
         read_only_fields = fields  # every field is in every answer: the schema marks them required
 
     @extend_schema_field(TownshipTotalSerializer(many=True))

@@ -8,6 +8,7 @@ from rest_framework import mixins, serializers, viewsets
 from assistance import selectors
 from assistance.models import Rescue
 from assistance.services import rescue as services
+from core.api.filters import UpdatedSinceFilter
 from core.api.permissions import RoleModelPermissions
 from core.api.serializers import PersonInJurisdictionField
 from core.api.views import LogsFullIds
@@ -72,8 +73,9 @@ class RescueSerializer(serializers.ModelSerializer):
             "id", "intake_date", "person", "person_id_number", "person_name", "provisional_name", "sex",
             "found_township", "description", "identity_established_on", "identity_method", "outcome",
             "outcome_date", "note", "identified", "created_at",
+            "updated_at",
         ]  # fmt: skip
-        read_only_fields = ["created_at"]
+        read_only_fields = ["created_at", "updated_at"]
 
     def get_validators(self):
         # The service decides validity (rescue_validate), including the model's check constraints.
@@ -147,7 +149,8 @@ class RescueViewSet(
     serializer_class = RescueSerializer
     queryset = Rescue.objects.none()
     http_method_names = ["get", "post", "patch", "head", "options"]
-    filter_backends = []  # filtering is the selector's (?year=&outcome=&identified=)
+    # Filtering is the selector's (?year=&outcome=&identified=); ?updated_since= is every list's.
+    filter_backends = [UpdatedSinceFilter]
 
     def get_queryset(self):
         if self.action != "list":

@@ -20,8 +20,9 @@ class StandardSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Standard
-        fields = ["id", "kind", "amount", "effective_from", "method", "rounding", "note", "tiers", "created_at"]
-        read_only_fields = ["id", "created_at"]
+        fields = ["id", "kind", "amount", "effective_from", "method", "rounding", "note", "tiers", "created_at",
+                  "updated_at"]  # fmt: skip
+        read_only_fields = ["id", "created_at", "updated_at"]
         validators = []
 
 

@@ -47,6 +47,7 @@ class Rescue(models.Model):
     note = models.CharField(_("备注"), max_length=200, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = JurisdictionQuerySet.as_manager()
     jurisdiction_field = "found_township"

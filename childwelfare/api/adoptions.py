@@ -32,8 +32,9 @@ class AdoptionSerializer(serializers.ModelSerializer):
         fields = [
             "id", "adopters", "adopter_names", "child", "child_name", "township", "child_consent", "existing_children",
             "assessment_result", "assessed_on", "registration_no", "registered_on", "created_at",
+            "updated_at",
         ]  # fmt: skip
-        read_only_fields = ["created_at"]
+        read_only_fields = ["created_at", "updated_at"]
         extra_kwargs = {"registration_no": {"validators": []}, "assessed_on": {"required": False}}
 
     def get_validators(self):

@@ -39,8 +39,9 @@ class CarerSerializer(serializers.ModelSerializer):
         fields = [
             "id", "child", "township", "role", "name", "relation", "phone", "id_number", "start", "end", "end_reason",
             "agreement_signed_on", "agreement_term_end", "agreement_number", "has_agreement_file", "current",
+            "updated_at",
         ]  # fmt: skip
-        read_only_fields = ["end_reason"]
+        read_only_fields = ["end_reason", "updated_at"]
         extra_kwargs = {"name": {"allow_blank": True}, "relation": {"allow_blank": True}}
 
     def get_validators(self):
@@ -105,8 +106,8 @@ class GuardianshipAssessmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = GuardianshipAssessment
         fields = ["id", "child", "township", "assessed_on", "assessor_name", "risk_level", "findings", "measures",
-                  "next_review_on", "created_at"]  # fmt: skip
-        read_only_fields = ["created_at"]
+                  "next_review_on", "created_at", "updated_at"]  # fmt: skip
+        read_only_fields = ["created_at", "updated_at"]
         extra_kwargs = {
             "findings": {"allow_blank": True}, "assessor_name": {"allow_blank": True},
             "measures": {"required": False, "allow_blank": True},

@@ -33,8 +33,9 @@ class RecognitionSerializer(serializers.ModelSerializer):
             "id", "child", "township", "kind", "state", "applied_on", "applicant_name", "applicant_relation",
             "applicant_phone", "father_situation", "mother_situation", "evidence", "verify_due", "verified_on",
             "verify_opinion", "confirm_due", "decided_on", "decision_opinion",
+            "updated_at",
         ]  # fmt: skip
-        read_only_fields = ["state", "verify_due", "verified_on", "confirm_due", "decided_on"]
+        read_only_fields = ["state", "verify_due", "verified_on", "confirm_due", "decided_on", "updated_at"]
         extra_kwargs = {"applicant_name": {"allow_blank": True}, "applicant_relation": {"allow_blank": True}}
 
     def get_validators(self):

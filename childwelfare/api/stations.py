@@ -14,8 +14,8 @@ class StationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Station
-        fields = ["id", "township", "kind", "name", "opened_on", "closed_on", "status", "phone", "note"]
-        read_only_fields = ["status"]
+        fields = ["id", "township", "kind", "name", "opened_on", "closed_on", "status", "phone", "note", "updated_at"]
+        read_only_fields = ["status", "updated_at"]
 
     def get_validators(self):
         return []

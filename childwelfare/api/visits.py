@@ -16,8 +16,9 @@ class VisitSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Visit
-        fields = ["id", "child", "township", "visited_on", "visitor_name", "findings", "follow_up", "created_at"]
-        read_only_fields = ["created_at"]
+        fields = ["id", "child", "township", "visited_on", "visitor_name", "findings", "follow_up", "created_at",
+                  "updated_at"]  # fmt: skip
+        read_only_fields = ["created_at", "updated_at"]
         extra_kwargs = {"findings": {"allow_blank": True}, "visitor_name": {"allow_blank": True}}
 
     def to_representation(self, instance):

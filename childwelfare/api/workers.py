@@ -20,7 +20,9 @@ class WorkerSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ChildWorker
-        fields = ["id", "kind", "name", "phone", "township", "village", "since", "until", "last_trained_on"]
+        fields = ["id", "kind", "name", "phone", "township", "village", "since", "until", "last_trained_on",
+                  "updated_at"]  # fmt: skip
+        read_only_fields = ["updated_at"]
 
     def get_validators(self):
         return []

@@ -37,6 +37,7 @@ class Station(models.Model):
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     note = models.CharField(_("备注"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = StationQuerySet.as_manager()
 
@@ -86,6 +87,7 @@ class ChildWorker(models.Model):
     since = models.DateField(_("任职日期"))
     until = models.DateField(_("离任日期"), null=True, blank=True)
     last_trained_on = models.DateField(_("最近参加培训日期"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = JurisdictionQuerySet.as_manager()
 

@@ -18,13 +18,10 @@ from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import BaseFilterBackend
 
+from core.changes import FIELD, tracks_changes
+
 PARAM = "updated_since"
-FIELD = "updated_at"
 EARLIEST = datetime.datetime(1900, 1, 1, tzinfo=datetime.UTC)
-
-
-def tracks_changes(model) -> bool:
-    return any(field.name == FIELD for field in model._meta.concrete_fields)
 
 
 def parse_updated_since(raw: str) -> datetime.datetime:

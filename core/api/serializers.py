@@ -17,7 +17,8 @@ class DivisionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Division
-        fields = ["code", "name", "level", "kind", "parent", "in_plan", "is_active"]
+        fields = ["code", "name", "level", "kind", "parent", "in_plan", "is_active", "updated_at"]
+        read_only_fields = ["updated_at"]
 
 
 class TownshipField(serializers.SlugRelatedField):
@@ -186,6 +187,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
             "id", "kind", "kind_label", "original_name", "state", "state_label", "total_rows", "processed_rows",
             "created_rows", "progress_percent", "error_count", "message", "created_by", "township", "created_at",
             "started_at", "heartbeat_at", "finished_at",
+            "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
 

@@ -25,9 +25,9 @@ class HomeAdaptationSerializer(serializers.ModelSerializer):
         model = HomeAdaptation
         fields = ["id", "person", "name", "township", "state", "applied_on", "surveyed_on", "survey_findings",
                   "works_done_on", "devices", "cost", "accepted_on", "refused_on", "refusal_reason", "note",
-                  "created_at"]  # fmt: skip
+                  "created_at", "updated_at"]  # fmt: skip
         read_only_fields = ["state", "surveyed_on", "survey_findings", "works_done_on", "accepted_on", "refused_on",
-                            "refusal_reason", "created_at"]  # fmt: skip
+                            "refusal_reason", "created_at", "updated_at"]  # fmt: skip
 
     def get_validators(self):
         return []
@@ -92,6 +92,6 @@ class HomeAdaptationViewSet(JurisdictionMixin, mixins.CreateModelMixin, viewsets
 
     @extend_schema(responses={200: AdaptationCountSerializer(many=True)})
     @action(detail=False, methods=["get"], serializer_class=AdaptationCountSerializer, pagination_class=None,
-            filterset_fields=[])  # fmt: skip
+            filterset_fields=[], filter_backends=[])  # fmt: skip
     def counts(self, request):
         return Response(AdaptationCountSerializer(adaptation_counts(self.get_queryset()), many=True).data)

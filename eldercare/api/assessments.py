@@ -47,8 +47,9 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "id", "person", "name", "id_number", "township", "assessed_on", "self_care", "basic_motion",
             "mental_state", "perception_social", "items", "coma", "dementia_or_mental_disorder", "risk_events_30d",
             "total", "level", "level_display", "assessor", "note", "created_at",
+            "updated_at",
         ]  # fmt: skip
-        read_only_fields = ["total", "level", "created_at"]
+        read_only_fields = ["total", "level", "created_at", "updated_at"]
         extra_kwargs = {
             "coma": {"required": False},
             "dementia_or_mental_disorder": {"required": False},

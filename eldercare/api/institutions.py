@@ -127,8 +127,8 @@ class InstitutionListingSerializer(serializers.ModelSerializer):
     class Meta:
         model = InstitutionListing
         fields = ["id", "institution", "institution_name", "kind", "reason", "listed_on", "removed_on",
-                  "removal_reason", "created_at"]  # fmt: skip
-        read_only_fields = ["removed_on", "removal_reason", "created_at"]
+                  "removal_reason", "created_at", "updated_at"]  # fmt: skip
+        read_only_fields = ["removed_on", "removal_reason", "created_at", "updated_at"]
 
     def get_validators(self):
         return []

@@ -153,8 +153,8 @@ class SubsidyStandardSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SubsidyStandard
-        fields = ["id", "kind", "threshold", "band", "amount", "effective_from", "note", "created_at"]
-        read_only_fields = ["created_at"]
+        fields = ["id", "kind", "threshold", "band", "amount", "effective_from", "note", "created_at", "updated_at"]
+        read_only_fields = ["created_at", "updated_at"]
 
     def get_validators(self):
         return []
@@ -183,7 +183,7 @@ class SubsidyBatchSerializer(serializers.ModelSerializer):
     class Meta:
         model = PaymentBatch
         fields = ["id", "month", "state", "line_count", "total_amount", "built_at", "approved_at", "build_state",
-                  "build_requested_at", "build_error"]  # fmt: skip
+                  "build_requested_at", "build_error", "updated_at"]  # fmt: skip
         read_only_fields = fields
 
 

@@ -20,8 +20,9 @@ class TrainingSessionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = TrainingSession
-        fields = ["id", "title", "audience", "held_on", "trainees", "organiser", "township", "note", "created_at"]
-        read_only_fields = ["created_at"]
+        fields = ["id", "title", "audience", "held_on", "trainees", "organiser", "township", "note", "created_at",
+                  "updated_at"]  # fmt: skip
+        read_only_fields = ["created_at", "updated_at"]
 
     def get_validators(self):
         return []
@@ -49,7 +50,7 @@ class TrainingSessionViewSet(JurisdictionMixin, mixins.CreateModelMixin, viewset
 
     @extend_schema(responses={200: TrainingProgressSerializer(many=True)})
     @action(detail=False, methods=["get"], serializer_class=TrainingProgressSerializer, pagination_class=None,
-            filterset_fields=[])  # fmt: skip
+            filterset_fields=[], filter_backends=[])  # fmt: skip
     def progress(self, request):
         rows = [
             {"audience": key, "aim": p["aim"], "done": p["done"], "share": p["share"],

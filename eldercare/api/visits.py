@@ -42,8 +42,8 @@ class ElderVisitSerializer(_MaskedPerson):
     class Meta:
         model = Visit
         fields = ["id", "person", "name", "id_number", "township", "visited_on", "way", "visitor", "findings",
-                  "follow_up", "created_at"]  # fmt: skip
-        read_only_fields = ["created_at"]
+                  "follow_up", "created_at", "updated_at"]  # fmt: skip
+        read_only_fields = ["created_at", "updated_at"]
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -93,8 +93,8 @@ class ElderVisitTargetSerializer(_MaskedPerson):
     class Meta:
         model = VisitTarget
         fields = ["id", "person", "name", "id_number", "township", "group", "since", "ended_on", "end_reason",
-                  "note", "created_at"]  # fmt: skip
-        read_only_fields = ["ended_on", "end_reason", "created_at"]
+                  "note", "created_at", "updated_at"]  # fmt: skip
+        read_only_fields = ["ended_on", "end_reason", "created_at", "updated_at"]
 
 
 class VisitTargetEndSerializer(serializers.Serializer):
@@ -150,7 +150,7 @@ class VisitTargetViewSet(_Logged, JurisdictionMixin, mixins.CreateModelMixin, vi
         ],
         responses={200: VisitDueSerializer(many=True)},
     )
-    @action(detail=False, methods=["get"], serializer_class=VisitDueSerializer, filterset_fields=[])
+    @action(detail=False, methods=["get"], serializer_class=VisitDueSerializer, filterset_fields=[], filter_backends=[])
     def due(self, request):
         """Everyone on the programme today, one row a person, soonest due first."""
         params = request.query_params

@@ -56,6 +56,7 @@ class SubsidyStandard(models.Model):
         verbose_name=_("录入人"),
     )  # fmt: skip
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
         verbose_name = _("养老服务补贴标准")

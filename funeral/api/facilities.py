@@ -16,7 +16,9 @@ class FacilitySerializer(serializers.ModelSerializer):
         fields = [
             "id", "name", "kind", "level", "township", "address", "grave_capacity", "graves_used", "niche_capacity",
             "niches_used", "opened_on", "closed_on", "status", "note",
+            "updated_at",
         ]  # fmt: skip
+        read_only_fields = ["updated_at"]
         validators = []  # the service validates
 
     def get_validators(self):

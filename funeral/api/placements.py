@@ -16,7 +16,8 @@ class PlacementSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Placement
-        fields = ["id", "record", "form", "is_eco", "facility", "place", "placed_on"]
+        fields = ["id", "record", "form", "is_eco", "facility", "place", "placed_on", "updated_at"]
+        read_only_fields = ["updated_at"]
 
     def get_validators(self):
         return []

@@ -9,7 +9,7 @@ from funeral.models import FeeItemPrice
 class FeeItemPriceSerializer(serializers.ModelSerializer):
     class Meta:
         model = FeeItemPrice
-        fields = ["id", "item", "price", "effective_from", "note"]
+        fields = ["id", "item", "price", "effective_from", "note", "updated_at"]
         read_only_fields = fields
 
 

@@ -27,8 +27,8 @@ class WaiverSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Waiver
-        fields = ["id", "record", "granted_on", "categories", "total", "lines", "items", "urn_price"]
-        read_only_fields = ["granted_on", "categories", "total"]
+        fields = ["id", "record", "granted_on", "categories", "total", "lines", "items", "urn_price", "updated_at"]
+        read_only_fields = ["granted_on", "categories", "total", "updated_at"]
 
 
 class WaiverNestedSerializer(serializers.ModelSerializer):

@@ -13,8 +13,8 @@ class YearApprovalSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = YearApproval
-        fields = ["id", "year", "run", "approved_by", "approved_at"]
-        read_only_fields = ["run", "approved_at"]
+        fields = ["id", "year", "run", "approved_by", "approved_at", "updated_at"]
+        read_only_fields = ["run", "approved_at", "updated_at"]
 
 
 class YearApprovalViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):

@@ -23,7 +23,9 @@ class IndicatorSerializer(serializers.ModelSerializer):
         fields = [
             "no", "name", "name_en", "unit", "attribute", "baseline_2020", "targets", "owner_app", "derivation",
             "derivation_en",
+            "updated_at",
         ]  # fmt: skip
+        read_only_fields = ["updated_at"]
 
     def get_baseline_2020(self, indicator) -> float | None:
         return None if indicator.baseline_2020 is None else float(indicator.baseline_2020)

@@ -21,7 +21,8 @@ class ComprehensiveFacilitySerializer(serializers.ModelSerializer):
     class Meta:
         model = CommunityFacility
         fields = ["id", "village", "township", "name", "floor_area_m2", "in_use_from", "in_use_to",
-                  "volunteer_station_since"]  # fmt: skip
+                  "volunteer_station_since", "updated_at"]  # fmt: skip
+        read_only_fields = ["updated_at"]
 
     def get_validators(self):
         return []
@@ -57,7 +58,9 @@ class VolunteerRecordSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = VolunteerRecord
-        fields = ["id", "volunteer", "name", "township", "activity", "served_on", "hours", "organiser", "facility"]
+        fields = ["id", "volunteer", "name", "township", "activity", "served_on", "hours", "organiser", "facility",
+                  "updated_at"]  # fmt: skip
+        read_only_fields = ["updated_at"]
 
     def get_validators(self):
         return []

@@ -33,8 +33,8 @@ class GradeEvaluationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = GradeEvaluation
-        fields = ["id", "organisation", "grade", "evaluated_on", "valid_until", "note"]
-        read_only_fields = ["valid_until"]
+        fields = ["id", "organisation", "grade", "evaluated_on", "valid_until", "note", "updated_at"]
+        read_only_fields = ["valid_until", "updated_at"]
 
     def get_validators(self):
         return []
@@ -61,7 +61,8 @@ class AnnualReportSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AnnualReport
-        fields = ["id", "organisation", "year", "submitted_on", "due_on", "late", "result", "note"]
+        fields = ["id", "organisation", "year", "submitted_on", "due_on", "late", "result", "note", "updated_at"]
+        read_only_fields = ["updated_at"]
 
     def get_validators(self):
         return []
@@ -84,7 +85,8 @@ class SupervisionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Supervision
-        fields = ["id", "organisation", "kind", "done_on", "result", "fine", "note"]
+        fields = ["id", "organisation", "kind", "done_on", "result", "fine", "note", "updated_at"]
+        read_only_fields = ["updated_at"]
 
     def get_validators(self):
         return []

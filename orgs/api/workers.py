@@ -19,7 +19,8 @@ class SocialWorkerSerializer(serializers.ModelSerializer):
     class Meta:
         model = SocialWorker
         fields = ["id", "person", "name", "id_number", "level", "certificate_no", "certified_year", "employer",
-                  "township", "left_on"]  # fmt: skip
+                  "township", "left_on", "updated_at"]  # fmt: skip
+        read_only_fields = ["updated_at"]
         extra_kwargs = {"certificate_no": {"validators": []}}
 
     def get_validators(self):
@@ -62,7 +63,8 @@ class SocialWorkStationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SocialWorkStation
-        fields = ["id", "township", "name", "status", "opened_on", "closed_on", "staff_count", "operator"]
+        fields = ["id", "township", "name", "status", "opened_on", "closed_on", "staff_count", "operator", "updated_at"]
+        read_only_fields = ["updated_at"]
         extra_kwargs = {"name": {"validators": []}}
 
     def get_validators(self):

@@ -110,6 +110,7 @@ def test_stations_contract_and_post(staff, officer, schema):
     assert row == {
         "id": row["id"], "township": "350583113", "kind": "station", "name": "洪濑镇未成年人保护工作站",
         "opened_on": "2021-05-01", "closed_on": None, "status": "operating", "phone": "", "note": "",
+        "updated_at": row["updated_at"],
     }  # fmt: skip
     response = api(officer).post(
         STATIONS,

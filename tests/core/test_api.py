@@ -73,6 +73,7 @@ def test_divisions_list_levels_and_parents(leader, client_for):
         "parent": "350583",
         "in_plan": True,
         "is_active": True,
+        "updated_at": honglai["updated_at"],
     }
     zone = next(d for d in data["results"] if d["code"] == "350583400")
     assert zone["in_plan"] is False

@@ -1,0 +1,61 @@
+"""`updated_at` on Adoption, Carer, ChildWorker, GuardianshipAssessment, Recognition, Station, Visit,
+so their API lists answer `?updated_since=` (core.api.filters) like every other list and a REST
+client keeping its own copy fetches only what changed.
+
+Rows already there take the time this migration runs (the one-off default; the field is auto_now
+from then on): a client's first pull after it receives them once more, as changed, and none is
+missed. AddField only: PostgreSQL adds a column with a constant default without rewriting the table."""
+
+import django.utils.timezone
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("childwelfare", "0001_initial"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="adoption",
+            name="updated_at",
+            field=models.DateTimeField(auto_now=True, default=django.utils.timezone.now, verbose_name="更新时间"),
+            preserve_default=False,
+        ),
+        migrations.AddField(
+            model_name="carer",
+            name="updated_at",
+            field=models.DateTimeField(auto_now=True, default=django.utils.timezone.now, verbose_name="更新时间"),
+            preserve_default=False,
+        ),
+        migrations.AddField(
+            model_name="childworker",
+            name="updated_at",
+            field=models.DateTimeField(auto_now=True, default=django.utils.timezone.now, verbose_name="更新时间"),
+            preserve_default=False,
+        ),
+        migrations.AddField(
+            model_name="guardianshipassessment",
+            name="updated_at",
+            field=models.DateTimeField(auto_now=True, default=django.utils.timezone.now, verbose_name="更新时间"),
+            preserve_default=False,
+        ),
+        migrations.AddField(
+            model_name="recognition",
+            name="updated_at",
+            field=models.DateTimeField(auto_now=True, default=django.utils.timezone.now, verbose_name="更新时间"),
+            preserve_default=False,
+        ),
+        migrations.AddField(
+            model_name="station",
+            name="updated_at",
+            field=models.DateTimeField(auto_now=True, default=django.utils.timezone.now, verbose_name="更新时间"),
+            preserve_default=False,
+        ),
+        migrations.AddField(
+            model_name="visit",
+            name="updated_at",
+            field=models.DateTimeField(auto_now=True, default=django.utils.timezone.now, verbose_name="更新时间"),
+            preserve_default=False,
+        ),
+    ]

@@ -231,8 +231,9 @@ def import_job_queue_failed(job: ImportJob, reason: str) -> None:
     message = _("任务队列不可用，未能转入后台导入，没有导入任何数据（%(reason)s）。可稍后点击“重新导入”。") % {
         "reason": reason
     }
+    now = timezone.now()
     ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.QUEUED).update(
-        state=ImportJob.State.FAILED, finished_at=timezone.now(), message=cap(message, MESSAGE_MAX)
+        state=ImportJob.State.FAILED, finished_at=now, message=cap(message, MESSAGE_MAX), updated_at=now
     )
 
 
@@ -258,6 +259,7 @@ def import_job_retry(job: ImportJob) -> bool:
     again = ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.FAILED).update(
         state=ImportJob.State.QUEUED, message="", errors=[], processed_rows=0, created_rows=0,
         started_at=None, heartbeat_at=timezone.now(), finished_at=None,  # queued again now: the wait starts now
+        updated_at=timezone.now(),
     )  # fmt: skip
     if not again:
         return False

@@ -45,6 +45,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.changes import stamp
 from core.exceptions import ApplicationError
 
 QUEUED, RUNNING, FAILED = "queued", "running", "failed"
@@ -136,7 +137,7 @@ class Lease:
         task was delivered again). None when it is finished or running under a live lease."""
         now = now or timezone.now()
         taken = queryset.filter(Q(state=QUEUED) | _lost(now)).update(
-            state=RUNNING, started_at=now, heartbeat_at=now, finished_at=None
+            state=RUNNING, started_at=now, heartbeat_at=now, finished_at=None, **stamp(queryset.model)
         )
         return cls(queryset, now) if taken else None
 
@@ -145,25 +146,27 @@ class Lease:
 
     def beat(self, **fields) -> None:
         """Renew the lease (and write progress fields); LeaseLost if the job is no longer ours."""
-        if not self._mine().update(heartbeat_at=timezone.now(), **fields):
+        if not self._mine().update(heartbeat_at=timezone.now(), **fields, **stamp(self.queryset.model)):
             raise LeaseLost
 
     def finish(self, **fields) -> None:
         """Write the outcome (fields include the final `state`); call it inside the transaction that
         writes the results, so LeaseLost rolls them back."""
-        if not self._mine().update(finished_at=timezone.now(), **fields):
+        if not self._mine().update(finished_at=timezone.now(), **fields, **stamp(self.queryset.model)):
             raise LeaseLost
 
     def fail(self, **fields) -> bool:
         """Record a failure (reason fields), if the job is still ours."""
-        return bool(self._mine().update(state=FAILED, finished_at=timezone.now(), **fields))
+        return bool(
+            self._mine().update(state=FAILED, finished_at=timezone.now(), **fields, **stamp(self.queryset.model))
+        )
 
 
 def fail_lost(queryset, *, now=None, **reason) -> int:
     """Fail the jobs of `queryset` still running after their lease, with `reason` (e.g.
     message="…"): their worker died, and they can be run again."""
     now = now or timezone.now()
-    return queryset.filter(_lost(now)).update(state=FAILED, finished_at=now, **reason)
+    return queryset.filter(_lost(now)).update(state=FAILED, finished_at=now, **reason, **stamp(queryset.model))
 
 
 def fail_unstarted(queryset, *, since: str | tuple[str, ...], now=None, **reason) -> int:
@@ -176,7 +179,7 @@ def fail_unstarted(queryset, *, since: str | tuple[str, ...], now=None, **reason
         queryset.filter(state=QUEUED)
         .alias(_queued_since=queued_since)
         .filter(_queued_since__lt=now - queue_wait())
-        .update(state=FAILED, finished_at=now, **reason)
+        .update(state=FAILED, finished_at=now, **reason, **stamp(queryset.model))
     )
 
 

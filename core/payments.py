@@ -223,7 +223,7 @@ def _recount(batch: PaymentBatch) -> None:
     )
     batch.line_count, batch.people_count = totals["n"], totals["people"] or 0
     batch.total_amount = totals["amount"] or Decimal("0")
-    batch.save(update_fields=["line_count", "people_count", "total_amount"])
+    batch.save(update_fields=["line_count", "people_count", "total_amount", "updated_at"])
 
 
 def _claimable(batch: PaymentBatch, entitlements: Iterable[Entitlement]) -> Iterator[Entitlement]:
@@ -369,12 +369,16 @@ def payment_builds_expire(*, program: str) -> int:
             reason = _("工作进程中断：超过 %(minutes)d 分钟没有心跳，生成未完成，可重新生成。") % {
                 "minutes": lease_minutes()
             }
-            n += PaymentBatch.objects.filter(pk__in=lost).update(build_state=failed, build_error=cap(reason, 500))
+            n += PaymentBatch.objects.filter(pk__in=lost).update(
+                build_state=failed, build_error=cap(reason, 500), updated_at=now
+            )
         if unstarted:
             reason = _("排队超过 %(minutes)d 分钟仍未开始（工作进程未运行或任务丢失），可重新生成。") % {
                 "minutes": int(queue_wait().total_seconds() // 60)
             }
-            n += PaymentBatch.objects.filter(pk__in=unstarted).update(build_state=failed, build_error=cap(reason, 500))
+            n += PaymentBatch.objects.filter(pk__in=unstarted).update(
+                build_state=failed, build_error=cap(reason, 500), updated_at=now
+            )
         return n
 
 
@@ -402,7 +406,7 @@ def payment_build_request(*, program: str, month: date, user) -> tuple[PaymentBa
         taken = PaymentBatch.objects.filter(
             pk=batch.pk, state=PaymentBatch.State.DRAFT, build_state=batch.build_state,
             build_requested_at=batch.build_requested_at,
-        ).update(**queued)  # fmt: skip
+        ).update(**queued, updated_at=now)  # fmt: skip
         batch.refresh_from_db()
         if not taken and batch.is_frozen:
             raise ValidationError({"month": [_frozen_message(month)]})
@@ -412,7 +416,7 @@ def payment_build_request(*, program: str, month: date, user) -> tuple[PaymentBa
 def payment_build_failed(*, program: str, month: date, reason: str) -> None:
     """Record why the month's build did not happen (the draft says it; an approved batch is left alone)."""
     PaymentBatch.objects.filter(program=program, month=month_start(month), state=PaymentBatch.State.DRAFT).update(
-        build_state=PaymentBatch.BuildState.FAILED, build_error=cap(reason, 500)
+        build_state=PaymentBatch.BuildState.FAILED, build_error=cap(reason, 500), updated_at=timezone.now()
     )
 
 
@@ -442,7 +446,7 @@ def payment_build_run(*, program: str, month: date, user) -> PaymentBatch | None
         if batch.is_frozen:
             return batch
         if not created:
-            PaymentBatch.objects.filter(pk=batch.pk, state=PaymentBatch.State.DRAFT).update(**running)
+            PaymentBatch.objects.filter(pk=batch.pk, state=PaymentBatch.State.DRAFT).update(**running, updated_at=now)
         return payment_batch_build(program=program, month=month, user=user)
     except Exception as exc:  # every failure is the job's: recorded with its reason, never lost
         logger.exception("payment build %s %s failed", program, f"{month:%Y-%m}")

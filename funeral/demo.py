@@ -23,6 +23,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import F, Q
 from django.db.models.functions import Ceil, Greatest
+from django.utils import timezone
 
 from core.demo.people import GIVEN_FEMALE, GIVEN_MALE, SURNAMES, Seeder
 from core.models import Division, HouseholdMember, Person, User
@@ -327,7 +328,7 @@ def seed(*, scale: float, log=print) -> None:
         # a facility grows to hold what the demo places in it, leaving 10 % room.
         cap = capacity_of[field]
         Facility.objects.filter(pk=facility_id).update(
-            **{field: F(field) + n, cap: Greatest(F(cap), Ceil((F(field) + n) * 1.1))}
+            **{field: F(field) + n, cap: Greatest(F(cap), Ceil((F(field) + n) * 1.1))}, updated_at=timezone.now()
         )
 
     # Fee waivers for those who were in an eligible category when they died (the registry says).

@@ -321,12 +321,12 @@ def _guardian_on_record_follows(child: Child, before: tuple[str, str, str], user
         if name and (relation, phone) != before[1:]:
             for record in current.filter(name=name):
                 record.relation, record.phone = relation, phone
-                record.save(update_fields=["relation", "phone"])
+                record.save(update_fields=["relation", "phone", "updated_at"])
         return
     for record in current.filter(name=old_name) if old_name else ():
         record.end = max(record.start, today - timedelta(days=1))
         record.end_reason = _("监护人变更为%(name)s") % {"name": name} if name else _("档案不再登记监护人")
-        record.save(update_fields=["end", "end_reason"])
+        record.save(update_fields=["end", "end_reason", "updated_at"])
     if name:
         Carer.objects.create(
             child=child, role=Carer.Role.GUARDIAN, name=name, relation=relation, phone=phone, start=today,
@@ -414,7 +414,9 @@ def child_close(*, user, child: Child, on: date, reason: str) -> Child:
     label = str(Child.CloseReason(reason).label)
     _end_open(child, on, label)
     child.recognitions.filter(state__in=Recognition.OPEN_STATES).update(
-        state=Recognition.State.WITHDRAWN, decision_opinion=_("档案销档：%(r)s") % {"r": label}
+        state=Recognition.State.WITHDRAWN,
+        decision_opinion=_("档案销档：%(r)s") % {"r": label},
+        updated_at=timezone.now(),
     )
     child.closed_on, child.close_reason = max(on, child.opened_on), reason
     child.visit_due_on = None

@@ -138,7 +138,7 @@ def carer_end(*, user, carer: Carer, end: date | None, reason: str) -> Carer:
     check_text(errors, "end_reason", reason, max_length=100)
     errors.raise_if_any()
     carer.end, carer.end_reason = end, reason.strip()
-    carer.save(update_fields=["end", "end_reason"])
+    carer.save(update_fields=["end", "end_reason", "updated_at"])
     return carer
 
 

@@ -157,5 +157,5 @@ def listing_remove(*, user, listing: InstitutionListing, removed_on, reason: str
     check_text(errors, "removal_reason", reason, max_length=500)
     errors.raise_if_any()
     listing.removed_on, listing.removal_reason = removed_on, reason
-    listing.save(update_fields=["removed_on", "removal_reason"])
+    listing.save(update_fields=["removed_on", "removal_reason", "updated_at"])
     return listing

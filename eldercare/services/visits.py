@@ -119,7 +119,7 @@ def visit_target_end(*, user, target: VisitTarget, ended_on: datetime.date | Non
     check_text(errors, "end_reason", reason, max_length=200)
     errors.raise_if_any()
     target.ended_on, target.end_reason = ended_on, reason
-    target.save(update_fields=["ended_on", "end_reason"])
+    target.save(update_fields=["ended_on", "end_reason", "updated_at"])
     return target
 
 

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.changes import touch
 from core.exceptions import FieldErrors
 from core.jurisdiction import user_can_act_in
 from core.limits import check_text
@@ -74,7 +76,9 @@ def _take_slot(facility_id: int | None, form: str) -> None:
     if facility_id is None or field is None:
         return
     capacity = "niche_capacity" if field == "niches_used" else "grave_capacity"
-    updated = Facility.objects.filter(pk=facility_id, **{f"{field}__lt": F(capacity)}).update(**{field: F(field) + 1})
+    updated = Facility.objects.filter(pk=facility_id, **{f"{field}__lt": F(capacity)}).update(
+        **{field: F(field) + 1}, updated_at=timezone.now()
+    )
     if not updated:
         facility = Facility.objects.get(pk=facility_id)
         raise ValidationError({"facility": [_("%(f)s 已满，请选择其他设施。") % {"f": facility}]})
@@ -84,7 +88,9 @@ def _release_slot(facility_id: int | None, form: str) -> None:
     field = slot_field(form)
     if facility_id is None or field is None:
         return
-    Facility.objects.filter(pk=facility_id, **{f"{field}__gt": 0}).update(**{field: F(field) - 1})
+    Facility.objects.filter(pk=facility_id, **{f"{field}__gt": 0}).update(
+        **{field: F(field) - 1}, updated_at=timezone.now()
+    )
 
 
 @transaction.atomic
@@ -108,4 +114,5 @@ def placement_save(
         _take_slot(new[0], form)
     placement.form, placement.facility, placement.place, placement.placed_on = form, facility, data.place, placed_on
     placement.save()
+    touch(DeathRecord, [record.pk])  # the record's API shows its placement
     return placement

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core.categories import CATEGORIES
+from core.changes import touch
 from core.exceptions import FieldErrors
 from core.jurisdiction import user_can_act_in
 from core.limits import check_money
@@ -137,4 +138,5 @@ def waiver_grant(*, user, record: DeathRecord, items, urn_price=None) -> Waiver:
     for line in lines:
         line.waiver = waiver
     WaiverLine.objects.bulk_create(lines)
+    touch(DeathRecord, [record.pk])  # the record's API shows its waiver
     return waiver

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.changes import touch
 from core.exceptions import FieldErrors
 from core.jobs import Lease, LeaseLost, enqueue, fail_lost, fail_unstarted, lease_minutes, queue_wait
 from core.limits import check_year
@@ -81,6 +82,7 @@ def recompute_run(run: RecomputeRun) -> RecomputeRun:
             lease.beat()
         with transaction.atomic():
             Snapshot.objects.bulk_create(snapshots)
+            touch(Indicator, [s.indicator_id for s in snapshots])  # their API detail shows the new values
             lease.finish(state=RecomputeRun.State.DONE)
     except LeaseLost:
         pass  # failed after its lease, or claimed by a redelivery: nothing of this run was written

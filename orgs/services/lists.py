@@ -54,7 +54,7 @@ def list_entry_confirm(*, user, entry: ListEntry, confirmed_on) -> ListEntry:
         check_date(errors, "confirmed_on", confirmed_on, earliest=entry.listed_on, not_after_today=True)
     errors.raise_if_any()
     entry.confirmed_on = confirmed_on
-    entry.save(update_fields=["confirmed_on"])
+    entry.save(update_fields=["confirmed_on", "updated_at"])
     touch(Organisation, [entry.organisation_id])
     return entry
 
@@ -76,6 +76,6 @@ def list_entry_remove(*, user, entry: ListEntry, removed_on, reason: str) -> Lis
     check_texts(errors, entry, ("removal_reason",))
     errors.raise_if_any()
     entry.removed_on = removed_on
-    entry.save(update_fields=["removed_on", "removal_reason"])
+    entry.save(update_fields=["removed_on", "removal_reason", "updated_at"])
     touch(Organisation, [entry.organisation_id])
     return entry

@@ -6,6 +6,7 @@ import datetime
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.changes import touch
@@ -63,7 +64,9 @@ def annual_report_record(
     ListEntry.objects.filter(
         organisation=org, kind=ListEntry.Kind.ABNORMAL, missing_report_year=year, removed_on__isnull=True
     ).update(
-        removed_on=today(), removal_reason=_("已补报 %(y)d 年度工作报告（%(d)s）。") % {"y": year, "d": submitted_on}
+        removed_on=today(),
+        removal_reason=_("已补报 %(y)d 年度工作报告（%(d)s）。") % {"y": year, "d": submitted_on},
+        updated_at=timezone.now(),
     )
     touch(Organisation, [org.pk])
     return report
@@ -81,7 +84,7 @@ def annual_report_review(*, user, report: AnnualReport, result: str, note: str |
     check_texts(errors, report, ("note",))
     clean_fields_into(errors, report, exclude=["organisation", "recorded_by"])
     errors.raise_if_any()
-    report.save(update_fields=["result", "note"])
+    report.save(update_fields=["result", "note", "updated_at"])
     return report
 
 

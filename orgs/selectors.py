@@ -138,12 +138,13 @@ def grade_summary(*, user, township: str | None = None):
     }
 
 
-def public_list(kind: str):
+def public_list(kind: str, *, removed_too: bool = False):
     """A public list as the law publishes it: organisations on it now, with the entry's date and
-    reason (no personal data; a proposed dishonesty entry is not public until decided)."""
-    qs = ListEntry.objects.filter(kind=kind, removed_on__isnull=True).select_related(
-        "organisation", "organisation__township"
-    )
+    reason (no personal data; a proposed dishonesty entry is not public until decided). `removed_too`:
+    also the entries since removed (a REST client's pull learns of the removal)."""
+    qs = ListEntry.objects.filter(kind=kind).select_related("organisation", "organisation__township")
+    if not removed_too:
+        qs = qs.filter(removed_on__isnull=True)
     if kind == ListEntry.Kind.DISHONEST:
         qs = qs.filter(confirmed_on__isnull=False)
     return qs.order_by("-listed_on", "organisation__name")

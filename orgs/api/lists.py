@@ -1,10 +1,16 @@
 """/api/v1/orgs/abnormal-list/ and dishonest-list/: the two public lists. The law makes them public,
 so they answer without login; an entry carries the organisation's name, code and township, the
-dates and the reasons, and no personal data."""
+dates and the reasons, and no personal data.
 
+A list shows the organisations on it now. A pull with `?updated_since=` (core.api.filters) also
+receives the entries removed since, with `removed_on` set: a copy kept by a REST client drops them
+instead of keeping them listed for ever."""
+
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import AllowAny
 
+from core.api.filters import PARAM as UPDATED_SINCE
 from orgs import selectors
 from orgs.models import ListEntry
 
@@ -29,7 +35,13 @@ class PublicListEntrySerializer(serializers.ModelSerializer):
             "listed_on",
             "decided_on",
             "reason",
+            "removed_on",
+            "updated_at",
         ]
+        read_only_fields = ["removed_on", "updated_at"]
+        extra_kwargs = {
+            "removed_on": {"help_text": _("移出日期；仍在名录中为 null（仅带 updated_since 的查询返回已移出的记录）")}
+        }
 
 
 class _PublicList(viewsets.ReadOnlyModelViewSet):
@@ -42,7 +54,7 @@ class _PublicList(viewsets.ReadOnlyModelViewSet):
     ordering = ["-listed_on", "id"]
 
     def get_queryset(self):
-        return selectors.public_list(self.kind)
+        return selectors.public_list(self.kind, removed_too=UPDATED_SINCE in self.request.query_params)
 
 
 class AbnormalListViewSet(_PublicList):

@@ -87,7 +87,8 @@ def test_the_public_abnormal_list_answers_without_login_and_carries_no_personal_
     rows = response.json()["results"]
     assert {r["name"] for r in rows} == {"逾期报送协会", "未报送协会"}
     assert set(rows[0]) == {"id", "organisation", "name", "credit_code", "township", "township_name", "listed_on",
-                            "decided_on", "reason"}  # fmt: skip
+                            "decided_on", "reason", "removed_on", "updated_at"}  # fmt: skip
+    assert {r["removed_on"] for r in rows} == {None}  # without ?updated_since= only the entries on the list now
     page = client.get("/orgs/public/abnormal/")
     assert page.status_code == 200 and "未报送协会" in page.content.decode()
 

@@ -12,7 +12,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0006_fewer_person_and_payment_line_indexes"),
+        ("core", "0008_user_perms_version"),
     ]
 
     operations = [

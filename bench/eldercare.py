@@ -49,13 +49,15 @@ def top_up(wanted_assessments: int, user) -> None:
          for inst in new for y in range(2020, 2026)]
     )  # fmt: skip
     have = Assessment.objects.count()
-    people = list(Person.objects.filter(birth_date__lte=datetime.date(1960, 1, 1)).values_list("id", flat=True)[:50000])
+    people = list(
+        Person.objects.filter(birth_date__lte=datetime.date(1960, 1, 1)).values_list("id", "township_id")[:50000]
+    )
     rows = []
     for n in range(max(0, wanted_assessments - have)):
         scores = {p: rng.randint(0, m) for p, m in PART_MAX.items()}
         total = sum(scores.values())
         rows.append(
-            Assessment(person_id=people[n % len(people)], assessed_on=datetime.date(2024, 1, 1) + datetime.timedelta(days=n % 600),
+            Assessment(person_id=people[n % len(people)][0], township_id=people[n % len(people)][1], assessed_on=datetime.date(2024, 1, 1) + datetime.timedelta(days=n % 600),
                        total=total, level=assessed_level(total=total, coma=False, dementia_or_mental_disorder=False,
                        risk_events_30d=0), assessor="基准", created_by=user, **scores)
         )  # fmt: skip

@@ -12,3 +12,8 @@ from django.dispatch import Signal
 
 #: A person's death was recorded (by funeral's cremation record or by a clerk on the person page).
 person_died = Signal()
+
+#: A person's township changed (person_update): receivers that keep the township beside a person's
+#: records (for lists by township at city scale) move them. Keyword arguments: person,
+#: township_from, township_to (codes), user.
+person_moved = Signal()

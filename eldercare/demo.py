@@ -274,9 +274,9 @@ def seed_assessments(user, today: datetime.date) -> int:
     # result does not depend on which app seeded first.
     people = Person.objects.filter(
         birth_date__lte=cutoff, township__isnull=False, membership__isnull=False
-    ).values_list("id", "birth_date", "date_of_death")
+    ).values_list("id", "birth_date", "date_of_death", "township_id")
     new = []
-    for person_id, birth, died in people.iterator(5000):
+    for person_id, birth, died, township_id in people.iterator(5000):
         rng = _rng(person_id, 13)
         if rng.random() >= ASSESSED_SHARE or person_id in assessed:
             continue
@@ -297,7 +297,7 @@ def seed_assessments(user, today: datetime.date) -> int:
             total = sum(scores.values())
             new.append(
                 Assessment(
-                    person_id=person_id, assessed_on=d, total=total, coma=coma, dementia_or_mental_disorder=dementia,
+                    person_id=person_id, township_id=township_id, assessed_on=d, total=total, coma=coma, dementia_or_mental_disorder=dementia,
                     risk_events_30d=risk, level=assessed_level(total=total, coma=coma, dementia_or_mental_disorder=dementia,
                     risk_events_30d=risk), assessor=rng.choice(["王丽华", "陈志强", "林美玲", "黄建平"]), note=DEMO_NOTE,
                     created_by=user, **scores,

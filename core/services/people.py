@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.changes import touch
-from core.events import person_died
+from core.events import person_died, person_moved
 from core.exceptions import FieldErrors
 from core.identifiers import normalize_id_number, parse_id_number, validate_person_name
 from core.jurisdiction import user_can_act_in
@@ -145,11 +145,15 @@ def person_create(*, user, identity_unknown: bool = False, **data) -> Person:
 def person_update(*, user, person: Person, **data) -> Person:
     if not user_can_act_in(user, person.township_id):
         raise ValidationError({"township": [_("您只能修改本乡镇（街道）的人员。")]})
-    died_before = person.date_of_death
+    died_before, township_before = person.date_of_death, person.township_id
     person_build(person=person, **data)
     person_validate(person, user=user)
     _set_history_user(person, user)
     person.save()
+    if person.township_id != township_before:
+        person_moved.send(
+            Person, person=person, township_from=township_before, township_to=person.township_id, user=user
+        )
     if person.date_of_death and person.date_of_death != died_before:
         person_died.send(Person, person=person, date_of_death=person.date_of_death, user=user, source="person_form")
     return person

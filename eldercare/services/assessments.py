@@ -3,6 +3,7 @@
 import datetime
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exceptions import FieldErrors
@@ -112,6 +113,7 @@ def assessment_record(
     total = sum(scores.values())
     assessment = Assessment(
         person=person,
+        township_id=person.township_id,
         assessed_on=assessed_on,
         items=cleaned_items,
         coma=bool(coma),
@@ -129,3 +131,8 @@ def assessment_record(
     )  # fmt: skip
     assessment.save()
     return assessment
+
+
+def assessments_follow_move(sender, *, person, township_to, **kwargs) -> None:
+    """core.events.person_moved: the person's assessments are filed under the new township."""
+    Assessment.objects.filter(person=person).update(township_id=township_to, updated_at=timezone.now())

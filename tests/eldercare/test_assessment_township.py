@@ -1,0 +1,44 @@
+"""An assessment is filed under its person's township (the registry by township reads one index at
+city scale instead of joining every assessment to the people table), and follows the person when
+they move (core.events.person_moved)."""
+
+from core.roles import Role
+from core.services.people import person_update
+from eldercare.models import Assessment
+from tests.eldercare.conftest import assess
+
+
+def _listed(client, township):
+    html = client.get("/eldercare/assessments/", {"township": township}).content.decode()
+    return html
+
+
+def test_an_assessment_is_listed_under_its_persons_township(staff, client_for, elder, shuitou_elder):
+    mine, theirs = assess(staff, elder, self_care=8), assess(staff, shuitou_elder, self_care=8)
+    assert (mine.township_id, theirs.township_id) == (elder.township_id, shuitou_elder.township_id)
+    rows = Assessment.objects.filter(township_id=elder.township_id)
+    assert list(rows) == [mine]
+    html = _listed(client_for(staff), elder.township_id)
+    assert f"/eldercare/people/{elder.pk}/" in html and f"/eldercare/people/{shuitou_elder.pk}/" not in html
+
+
+def test_a_move_takes_the_assessments_to_the_new_township_and_its_officer(staff, make_user, client_for, elder, shuitou):
+    first, second = assess(staff, elder, self_care=8), assess(staff, elder, self_care=4)
+    honglai_officer = make_user(Role.TOWNSHIP_OFFICER, elder.township_id)
+    shuitou_officer = make_user(Role.TOWNSHIP_OFFICER, shuitou.code)
+    assert set(Assessment.objects.for_user(honglai_officer)) == {first, second}
+
+    person_update(user=staff, person=elder, township=shuitou, village=None)
+
+    assert set(Assessment.objects.filter(township_id=shuitou.code)) == {first, second}
+    assert not Assessment.objects.for_user(honglai_officer).exists()
+    assert set(Assessment.objects.for_user(shuitou_officer)) == {first, second}
+    html = _listed(client_for(staff), shuitou.code)
+    assert f"/eldercare/people/{elder.pk}/" in html
+
+
+def test_an_assessment_written_without_a_township_takes_its_persons(staff, elder):
+    row = Assessment.objects.create(person=elder, assessed_on=elder.birth_date.replace(year=2024), self_care=8,
+                                    basic_motion=15, mental_state=28, perception_social=15, total=66, level=1,
+                                    assessor="黄评估", created_by=staff)  # fmt: skip
+    assert row.township_id == elder.township_id

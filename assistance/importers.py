@@ -5,6 +5,7 @@ with their decision frozen as the sheet states it. People and households come fi
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,6 +13,7 @@ from assistance.calculation import Calculation, StandardsInForce
 from assistance.models import Case, CaseMember, Decision, Standard, Transition
 from assistance.models.standards import STANDARD_MONEY_MAX
 from assistance.services.cases import DecidedMember, add_months, decision_build, open_cases_of
+from core.bulk import bulk_insert
 from core.exceptions import FieldErrors
 from core.identifiers import normalize_id_number
 from core.imports import Column, Importer, RowError, register
@@ -227,7 +229,9 @@ def save_cases(prepared, *, user) -> int:
                 created_by=user,
             )
         )
-    Case.objects.bulk_create(cases, batch_size=2000)
+    # COPY with ids from the sequences (core.bulk): Django's bulk_create prepared every value of
+    # 10,000 cases, their members, decisions and steps one by one (most of a 10 s import).
+    bulk_insert(Case, cases, user=user, reason=_("从原台账导入"))
     members, decisions, transitions = [], [], []
     for case, p in zip(cases, prepared, strict=True):
         decided = []
@@ -269,12 +273,16 @@ def save_cases(prepared, *, user) -> int:
                 comment=_("从原台账导入"),
             )
         )
-    CaseMember.objects.bulk_create(members, batch_size=5000)
-    Decision.objects.bulk_create(decisions, batch_size=2000)
+    bulk_insert(CaseMember, members, user=user)
+    bulk_insert(Decision, decisions, user=user)
+    bulk_insert(Transition, transitions, user=user)
+    # Each case points at its decision: one UPDATE for the file, on any database.
+    Case.objects.filter(pk__in=[c.pk for c in cases]).update(
+        decision_id=Subquery(Decision.objects.filter(case_id=OuterRef("pk")).order_by("-pk").values("pk")[:1]),
+        updated_at=timezone.now(),
+    )
     for case, decision in zip(cases, decisions, strict=True):
         case.decision = decision
-    Case.objects.bulk_update(cases, ["decision"], batch_size=2000)
-    Transition.objects.bulk_create(transitions, batch_size=5000)
     return len(cases)
 
 

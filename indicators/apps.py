@@ -25,6 +25,18 @@ def _ensure_plan_tables(sender, **kwargs):
 
     if not Indicator.objects.exists():
         load(apps)
+        # With the plan's own base figures (migration 0004 wrote them once; a flush empties them).
+        from indicators.models import BaseStatistic
+
+        BaseStatistic.objects.get_or_create(
+            year=2020,
+            township=None,
+            defaults={
+                "resident_population": 1517514,
+                "population_60_plus": round(1517514 * 0.1426),
+                "source": "第七次全国人口普查常住人口；60岁及以上占14.26%（规划第一章）",
+            },
+        )
 
 
 def _city_base_figures(year: int):

@@ -1,3 +1,5 @@
+import pytest
+
 from indicators.models import BaseStatistic
 
 
@@ -86,3 +88,14 @@ def test_base_statistics_import_is_all_or_nothing(staff, client_for):
         },
     )
     assert BaseStatistic.objects.filter(year=2024).count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_2020_census_figures_come_back_after_a_flush():
+    """Reference data from the plan, like the divisions and the indicators: a flush (every
+    transactional test's teardown) emptied it, and a test after one found no 2020 row."""
+    from django.core.management import call_command
+
+    call_command("flush", interactive=False, verbosity=0)
+    stat = BaseStatistic.objects.get(year=2020, township=None)
+    assert (stat.resident_population, stat.population_60_plus) == (1517514, 216397)

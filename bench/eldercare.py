@@ -69,6 +69,7 @@ def top_up_subsidies(wanted: int, user) -> None:
     `wanted` recipients; synthetic 85-year-olds where the registry has too few."""
     from core.models import Division, Person
     from eldercare.models import Assessment, Subsidy, SubsidyStandard
+    from eldercare.townships import with_townships
 
     today = datetime.date.today()
     start = today.replace(day=1)
@@ -98,7 +99,7 @@ def top_up_subsidies(wanted: int, user) -> None:
                 township=townships[n % len(townships)]) for n in range(extra)], batch_size=5000,
     )  # fmt: skip
     entries += [Subsidy(person=p, kind="high_age", starts_on=start, created_by=user) for p in people]
-    Subsidy.objects.bulk_create(entries, batch_size=5000)
+    Subsidy.objects.bulk_create(with_townships(entries), batch_size=5000)
 
 
 def timed(client, url, n=53):

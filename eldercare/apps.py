@@ -14,9 +14,8 @@ class EldercareConfig(AppConfig):
 
         person_died.connect(subsidies.on_person_died, dispatch_uid="eldercare.person_died")
         person_died.connect(visits.on_person_died_visits, dispatch_uid="eldercare.person_died_visits")
-        # An assessment is filed under its person's township (the registry by township): a move
-        # moves it.
+        # Assessments and subsidies are filed under their person's township: a move moves them.
         from core.events import person_moved
-        from eldercare.services.assessments import assessments_follow_move
+        from eldercare.townships import records_follow_move
 
-        person_moved.connect(assessments_follow_move, dispatch_uid="eldercare.assessments_follow_move")
+        person_moved.connect(records_follow_move, dispatch_uid="eldercare.records_follow_move")

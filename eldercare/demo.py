@@ -67,6 +67,7 @@ from eldercare.models import (
 )  # fmt: skip
 from eldercare.services.facilities import facility_create
 from eldercare.services.institutions import bed_count_record, institution_create
+from eldercare.townships import with_townships
 
 DEMO_NOTE = "演示数据"
 #: Table 2 targets the demo's year-end figures follow: (nursing share %, nursing beds per 1000 60+).
@@ -394,7 +395,7 @@ def seed_subsidies(user, today: datetime.date) -> int:
         start = this_month.replace(year=this_month.year - _rng(pk, 22).randint(0, 2))
         new.append(Subsidy(person_id=pk, kind="service", starts_on=max(FIRST_MONTH, start), note=DEMO_NOTE,
                            created_by=user))  # fmt: skip
-    Subsidy.objects.bulk_create(new, batch_size=5000)
+    Subsidy.objects.bulk_create(with_townships(new), batch_size=5000)
     return len(new)
 
 

@@ -26,6 +26,7 @@ from eldercare.services.subsidies import (
     subsidy_amount,
     subsidy_check,
 )  # fmt: skip
+from eldercare.townships import with_townships
 
 COLUMNS = [
     Column("机构名称", "name", required=True),
@@ -453,7 +454,7 @@ def validate_subsidies(rows, *, user, progress):
 
 
 def save_subsidies(prepared, *, user) -> int:
-    return len(Subsidy.objects.bulk_create(prepared, batch_size=2000))
+    return len(Subsidy.objects.bulk_create(with_townships(prepared), batch_size=2000))
 
 
 SUBSIDY_IMPORTER = register(

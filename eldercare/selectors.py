@@ -201,7 +201,7 @@ def subsidy_list(
 ):  # fmt: skip
     qs = Subsidy.objects.for_user(user).select_related("person", "person__township", "person__village")
     if township:
-        qs = qs.filter(person__township_id=township)
+        qs = qs.filter(township_id=township)  # kept beside the entry (eldercare.townships)
     if kind:
         qs = qs.filter(kind=kind)
     if status:
@@ -213,7 +213,7 @@ def subsidy_list(
     q = (q or "").strip()
     if q:
         qs = _person_search(qs, user, q, prefix="person__")
-    return qs.order_by("person__township_id", "-starts_on", "-id")
+    return qs.order_by("township_id", "-starts_on", "-id")
 
 
 def _person_search(qs, user, q: str, *, prefix: str):

@@ -344,7 +344,9 @@ class Assessment(models.Model):
         # Whoever writes an assessment without its township (a fixture, the admin) still files it
         # under the person's; the services and the bulk writers set it themselves.
         if self.township_id is None and self.person_id is not None:
-            self.township_id = Person.objects.filter(pk=self.person_id).values_list("township_id", flat=True).first()
+            from eldercare.townships import township_of
+
+            self.township_id = township_of(self.person_id)
         super().save(*args, **kwargs)
 
 

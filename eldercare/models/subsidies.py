@@ -113,9 +113,14 @@ class Subsidy(models.Model):
     )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    #: The person's township, kept beside the entry (eldercare.townships): the roster by township.
+    township = models.ForeignKey(
+        "core.Division", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False,
+        verbose_name=_("乡镇（街道）"),
+    )  # fmt: skip
 
     objects = JurisdictionQuerySet.as_manager()
-    jurisdiction_field = "person__township"
+    jurisdiction_field = "township"
 
     class Meta:
         verbose_name = _("养老服务补贴对象")
@@ -141,7 +146,15 @@ class Subsidy(models.Model):
         indexes = [
             models.Index(fields=["status", "kind"], name="subsidy_status_kind"),
             models.Index(fields=["person", "kind"], name="subsidy_person_kind"),
+            models.Index(fields=["township", "-starts_on", "-id"], name="subsidy_township_recent"),
         ]
 
     def __str__(self):
         return f"{self.person} {self.get_kind_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.township_id is None and self.person_id is not None:  # as Assessment.save
+            from eldercare.townships import township_of
+
+            self.township_id = township_of(self.person_id)
+        super().save(*args, **kwargs)

@@ -3,7 +3,6 @@
 import datetime
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exceptions import FieldErrors
@@ -131,8 +130,3 @@ def assessment_record(
     )  # fmt: skip
     assessment.save()
     return assessment
-
-
-def assessments_follow_move(sender, *, person, township_to, **kwargs) -> None:
-    """core.events.person_moved: the person's assessments are filed under the new township."""
-    Assessment.objects.filter(person=person).update(township_id=township_to, updated_at=timezone.now())

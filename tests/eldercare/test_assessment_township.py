@@ -1,11 +1,12 @@
-"""An assessment is filed under its person's township (the registry by township reads one index at
-city scale instead of joining every assessment to the people table), and follows the person when
-they move (core.events.person_moved)."""
+"""Assessments and subsidy entries are filed under their person's township (a township's list reads
+one index at city scale instead of joining every record to the people table), and follow the person
+when they move (core.events.person_moved); the demo's bulk writers file every one."""
 
 from core.roles import Role
 from core.services.people import person_update
-from eldercare.models import Assessment
-from tests.eldercare.conftest import assess
+from eldercare.models import Assessment, Subsidy
+from eldercare.services.subsidies import subsidy_enroll
+from tests.eldercare.conftest import NEXT, assess
 
 
 def _listed(client, township):
@@ -22,8 +23,12 @@ def test_an_assessment_is_listed_under_its_persons_township(staff, client_for, e
     assert f"/eldercare/people/{elder.pk}/" in html and f"/eldercare/people/{shuitou_elder.pk}/" not in html
 
 
-def test_a_move_takes_the_assessments_to_the_new_township_and_its_officer(staff, make_user, client_for, elder, shuitou):
+def test_a_move_takes_the_assessments_and_subsidies_to_the_new_township_and_its_officer(
+    staff, make_user, client_for, elder, shuitou, subsidy_standards
+):
     first, second = assess(staff, elder, self_care=8), assess(staff, elder, self_care=4)
+    entry = subsidy_enroll(user=staff, person=elder, kind="high_age", starts_on=NEXT)  # born 1945
+    assert entry.township_id == elder.township_id
     honglai_officer = make_user(Role.TOWNSHIP_OFFICER, elder.township_id)
     shuitou_officer = make_user(Role.TOWNSHIP_OFFICER, shuitou.code)
     assert set(Assessment.objects.for_user(honglai_officer)) == {first, second}
@@ -33,6 +38,8 @@ def test_a_move_takes_the_assessments_to_the_new_township_and_its_officer(staff,
     assert set(Assessment.objects.filter(township_id=shuitou.code)) == {first, second}
     assert not Assessment.objects.for_user(honglai_officer).exists()
     assert set(Assessment.objects.for_user(shuitou_officer)) == {first, second}
+    assert list(Subsidy.objects.for_user(shuitou_officer)) == [entry]
+    assert not Subsidy.objects.for_user(honglai_officer).exists()
     html = _listed(client_for(staff), shuitou.code)
     assert f"/eldercare/people/{elder.pk}/" in html
 
@@ -42,3 +49,15 @@ def test_an_assessment_written_without_a_township_takes_its_persons(staff, elder
                                     basic_motion=15, mental_state=28, perception_social=15, total=66, level=1,
                                     assessor="黄评估", created_by=staff)  # fmt: skip
     assert row.township_id == elder.township_id
+
+
+def test_the_demo_files_every_assessment_and_subsidy_under_its_persons_township(db):
+    import io
+
+    from django.core.management import call_command
+    from django.db.models import F
+
+    call_command("seed_demo", scale=0.05, password="Demo-test-2025", stdout=io.StringIO())
+    for model in (Assessment, Subsidy):
+        assert model.objects.exists()
+        assert not model.objects.exclude(township_id=F("person__township_id")).exists(), model

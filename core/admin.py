@@ -28,6 +28,18 @@ class PersonAdmin(SimpleHistoryAdmin):
     readonly_fields = ["birth_date", "sex", "id_note", "created_at", "updated_at"]
     show_full_result_count = False
 
+    def save_model(self, request, obj, form, change):
+        """An administrator's move is a move like the clerk's: the apps hear it (core.events), as
+        person_update tells them."""
+        from core.events import person_moved
+
+        super().save_model(request, obj, form, change)
+        if change and "township" in form.changed_data:
+            person_moved.send(
+                Person, person=obj, township_from=form.initial.get("township"), township_to=obj.township_id,
+                user=request.user,
+            )  # fmt: skip
+
 
 class MemberInline(admin.TabularInline):
     model = HouseholdMember

@@ -61,3 +61,16 @@ def test_the_demo_files_every_assessment_and_subsidy_under_its_persons_township(
     for model in (Assessment, Subsidy):
         assert model.objects.exists()
         assert not model.objects.exclude(township_id=F("person__township_id")).exists(), model
+
+
+def test_a_move_made_in_the_admin_moves_the_records_too(admin_user, client, staff, elder, shuitou):
+    row = assess(staff, elder, self_care=8)
+    client.force_login(admin_user)
+    response = client.post(
+        f"/admin/core/person/{elder.pk}/change/",
+        {"name": elder.name, "id_number": elder.id_number, "township": shuitou.code, "village": "",
+         "hukou": elder.hukou, "phone": "", "disability_category": "", "disability_grade": "", "date_of_death": ""},
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:2000]
+    row.refresh_from_db()
+    assert row.township_id == shuitou.code

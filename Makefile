@@ -23,6 +23,7 @@ help:
 	@echo "make bench  - build the city-scale data set (1.5M people) and time the list pages"
 	@echo "make lint   - ruff check, ruff format --check and the layering contracts (import-linter)"
 	@echo "make load   - the portal under load: gunicorn on the bench database, 50 locust users for 60 s"
+	@echo "make scaleout - two gunicorn instances behind nginx, two Celery workers: sessions, lockout, payroll hold"
 
 $(PY):
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found %s" % sys.version.split()[0]'
@@ -88,3 +89,11 @@ FUZZ_EXAMPLES ?= 25
 fuzz: dev-deps
 	bash scripts/ensure_services.sh postgres
 	ST=$(VENV)/bin/st bash scripts/fuzz_api.sh $(FUZZ_EXAMPLES)
+
+# The deployment scaled out on one machine: two gunicorn instances behind an nginx of its own, two
+# Celery workers, one PostgreSQL database (nanan_scaleout); checks sessions, the login lockout and
+# payroll idempotency across the instances (scripts/scaleout.sh, bench/scaleout.py).
+.PHONY: scaleout
+scaleout: deps
+	bash scripts/ensure_services.sh postgres redis
+	bash scripts/scaleout.sh

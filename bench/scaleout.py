@@ -118,11 +118,12 @@ def check_lockout() -> None:
     if user is None:
         user_create(username=LOCK_USER, password=PASSWORD, role=Role.STAFF, full_name="scale-out lockout check")
     reset(username=LOCK_USER)  # a lock left by the previous run
-    session, steps = requests.Session(), []
+    session, steps, codes = requests.Session(), [], []
     for n in range(limit):
         pin = "12"[n % 2]
         _page, answer = sign_in(session, LOCK_USER, "wrong-password-0", pin=pin)
         steps.append(f"{n + 1}:instance {instance_of(answer)} {answer.status_code}")
+        codes.append(answer.status_code)
     say("wrong password  " + ", ".join(steps))
     locked = []
     for pin in "12":
@@ -140,7 +141,7 @@ def check_lockout() -> None:
     RESULTS.append(
         (
             "login lockout",
-            all(locked),
+            codes == [200] * (limit - 1) + [429] and all(locked),  # refused from the limit on, not before
             f"{limit} failures over instances 1,2,1,… locked the account: the right password refused (429) "
             f"on {'both instances' if all(locked) else 'instances ' + str(locked)}, page and token",
         )

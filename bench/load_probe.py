@@ -143,6 +143,7 @@ def main() -> int:
             "postgres_backends": backend_cpu.total(),
             "machine": machine_busy() - busy,
         },
+        "workers_seen": len(worker_cpu.last),
         "samples": samples,
         "connections": {"max": max(connections), "mean": sum(connections) / samples},
         "active": {"max": max(active), "mean": sum(active) / samples},

@@ -37,6 +37,9 @@ def main(stats_csv: str, probe_json: str, sql_dir: str) -> None:
         return f"{seconds:6.1f} s CPU = {seconds / window:4.2f} of {cores} cores, {1000 * seconds / requests:5.1f} ms/request"
 
     print(f"\nWhere it bends ({window:.0f} s after every user signed in, {sql['requests']} requests served):")
+    if probe.get("workers_seen", 0) > sql["workers"]:
+        print(f"  ({probe['workers_seen'] - sql['workers']} of {probe['workers_seen']} gunicorn workers did not report: "
+              "killed (WORKER TIMEOUT) before they could; their statements are missing)")  # fmt: skip
     print(f"  gunicorn workers (Python)   {share(cpu['gunicorn_workers'])}")
     print(f"  PostgreSQL backends         {share(cpu['postgres_backends'])}")
     print(f"  rest of the machine         {share(other)}  (locust itself, other jobs)")

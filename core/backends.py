@@ -33,6 +33,17 @@ class CachedPermissionsBackend(ModelBackend):
 
     TIMEOUT = 3600
 
+    def get_user(self, user_id):
+        """The signed-in user with their township in the same query: most pages read it (the
+        menu, the jurisdiction), which was a Division query on every other request under load."""
+        from django.contrib.auth import get_user_model
+
+        try:
+            user = get_user_model()._default_manager.select_related("township").get(pk=user_id)
+        except get_user_model().DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
     def get_all_permissions(self, user_obj, obj=None):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()

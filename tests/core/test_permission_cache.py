@@ -65,3 +65,15 @@ def test_a_deactivated_user_has_no_permission_even_with_a_cached_set(make_user, 
     assert client.get("/orgs/new/").status_code == 200
     User.objects.filter(pk=user.pk).update(is_active=False)
     assert client.get("/orgs/new/").status_code in (302, 403)
+
+
+def test_the_signed_in_users_township_comes_with_the_user(make_user, client_for):
+    """One query for the user and their township, not a Division query on top (seen under load)."""
+    from tests.factories import HONGLAI
+
+    client = client_for(make_user(Role.TOWNSHIP_OFFICER, HONGLAI))
+    client.get("/")
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/").status_code == 200
+    division_alone = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith('SELECT "core_division"')]
+    assert not [q for q in division_alone if '"core_division"."code" = ' in q and "LIMIT 21" in q]

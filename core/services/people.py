@@ -5,11 +5,13 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.bulk import bulk_history, bulk_update
 from core.changes import touch
-from core.events import person_died, person_moved
+from core.events import people_died, person_died, person_moved
 from core.exceptions import FieldErrors
 from core.identifiers import normalize_id_number, parse_id_number, validate_person_name
 from core.jurisdiction import user_can_act_in
@@ -65,12 +67,16 @@ def _loaded(instance, field: str) -> bool:
 def _name_is_new(person: Person) -> bool:
     if person._state.adding or person.pk is None:
         return True
+    if hasattr(person, "_db_name"):  # the name as read from the database with the person
+        return person._db_name != person.name
     return Person.objects.filter(pk=person.pk).values_list("name", flat=True).first() != person.name
 
 
-def person_validate(person: Person, *, user, check_unique: bool = True, today=None) -> None:
+def person_validate(person: Person, *, user, check_unique: bool = True, unique_known: bool = False, today=None) -> None:
     """Every rule for a person; raises ValidationError keyed by field. `today`: an import's, read
-    once for the file."""
+    once for the file. `unique_known`: the caller has already found that no one else has this ID
+    number (a whole file's numbers in one query), so the rules are the same as with check_unique but
+    for that query."""
     errors = FieldErrors()
     # Divisions already loaded from the database need no existence query, and the check
     # constraints (disability grade 1–4, the date window) are checked here with their messages:
@@ -84,7 +90,7 @@ def person_validate(person: Person, *, user, check_unique: bool = True, today=No
         if checked[1]:
             errors.add("id_number", checked[1])
     try:
-        person.full_clean(exclude=loaded, validate_unique=check_unique, validate_constraints=False)
+        person.full_clean(exclude=loaded, validate_unique=check_unique and not unique_known, validate_constraints=False)
     except ValidationError as exc:
         errors.merge(exc)
     # The rule applies to a name as it is typed: a name kept from before the rule (an old import)
@@ -155,27 +161,77 @@ def person_update(*, user, person: Person, **data) -> Person:
             Person, person=person, township_from=township_before, township_to=person.township_id, user=user
         )
     if person.date_of_death and person.date_of_death != died_before:
-        person_died.send(Person, person=person, date_of_death=person.date_of_death, user=user, source="person_form")
+        _announce_deaths([(person, person.date_of_death)], user=user, source="person_form")
     return person
+
+
+def person_death_check(person: Person, date_of_death, *, user) -> None:
+    """The rules on recording `person`'s death on `date_of_death`, without saving: raises
+    ValidationError as person_record_death would (the ledger import asks it of a whole file before
+    it saves anything). Leaves `person` as it was."""
+    if not user_can_act_in(user, person.township_id) and person.township_id is not None:
+        raise ValidationError({"person": [_("您只能登记本乡镇（街道）人员的死亡。")]})
+    before = person.date_of_death
+    person.date_of_death = date_of_death
+    try:
+        person_validate(person, user=user, check_unique=False)
+    finally:
+        person.date_of_death = before
+
+
+def _announce_deaths(deaths: list, *, user, source: str) -> None:
+    """core.events: people_died once for all of them, then person_died for each."""
+    if not deaths:
+        return
+    people_died.send(Person, deaths=deaths, user=user, source=source)
+    for person, date_of_death in deaths:
+        person_died.send(Person, person=person, date_of_death=date_of_death, user=user, source=source)
 
 
 @transaction.atomic
 def person_record_death(*, user, person: Person, date_of_death, source: str) -> Person:
     """Record a death once, for every app: assistance stops the person's share of the next payroll
-    and re-checks the household, and so on (receivers of core.events.person_died). Recording the
+    and re-checks the household, and so on (receivers of core.events.people_died). Recording the
     same date again changes nothing and sends nothing; a different date is a correction that
     every receiver hears about."""
-    person = Person.objects.select_for_update().get(pk=person.pk)
-    if person.date_of_death == date_of_death:
-        return person
-    if not user_can_act_in(user, person.township_id) and person.township_id is not None:
-        raise ValidationError({"person": [_("您只能登记本乡镇（街道）人员的死亡。")]})
-    person.date_of_death = date_of_death
-    person_validate(person, user=user, check_unique=False)
-    _set_history_user(person, user)
-    person.save()
-    person_died.send(Person, person=person, date_of_death=date_of_death, user=user, source=source)
-    return person
+    return people_record_death(user=user, deaths=[(person, date_of_death)], source=source)[0]
+
+
+@transaction.atomic
+def people_record_death(*, user, deaths, source: str) -> list[Person]:
+    """person_record_death for many people at once, in a fixed number of queries: the people are
+    locked and read in one query, checked by person_death_check, written in one UPDATE with their
+    history rows (core.bulk), and the apps hear of them in one people_died event. `deaths` is
+    (person, date_of_death) pairs, each person once; returns the people as now recorded, in order.
+    The first person refused raises its ValidationError, and nothing is recorded."""
+    deaths = list(deaths)
+    ids = [person.pk for person, _date in deaths]
+    if len(set(ids)) != len(ids):
+        raise ValueError("people_record_death: a person given twice")
+    locked = (
+        Person.objects.select_for_update(of=("self",))
+        .select_related("township", "village")  # what person_validate reads, read here
+        .in_bulk(ids)
+    )
+    people, changed = [], []
+    for person, date_of_death in deaths:
+        person = locked[person.pk]
+        people.append(person)
+        if person.date_of_death == date_of_death:
+            continue
+        person._db_name = person.name  # as read: person_validate need not read it again
+        person_death_check(person, date_of_death, user=user)
+        person.date_of_death = date_of_death
+        changed.append((person, date_of_death))
+    if changed:
+        now = timezone.now()
+        for person, _date in changed:
+            person.updated_at = now
+        rows = [person for person, _date in changed]
+        bulk_update(Person, rows, ["date_of_death", "updated_at"])
+        bulk_history(Person, rows, user=user)
+        _announce_deaths(changed, user=user, source=source)
+    return people
 
 
 def _check_can_act(user, township_id):

@@ -9,13 +9,13 @@ class AssistanceConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from core.events import person_died
+        from core.events import people_died
 
         from . import categories, importers, indicators  # noqa: F401 (registries)
         from .services import payroll  # noqa: F401 (the payment-list programme)
-        from .services.cases import on_person_died
+        from .services.cases import on_people_died
 
-        person_died.connect(on_person_died, dispatch_uid="assistance.person_died")
+        people_died.connect(on_people_died, dispatch_uid="assistance.people_died")
         post_migrate.connect(_ensure_standards, sender=self, dispatch_uid="assistance.standards")
 
 

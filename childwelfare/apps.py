@@ -9,15 +9,15 @@ class ChildwelfareConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from core.events import person_died
+        from core.events import people_died
 
         # tasks: registered with the Celery app when Django is ready, as every app's (it was imported
         # only when first sent, and a full test run then found it missing from the current app).
         from . import categories, importers, indicators, tasks  # noqa: F401 (registries, Celery tasks)
         from .services import allowances  # noqa: F401 (the allowance programme in core.payments)
-        from .services.children import on_person_died
+        from .services.children import on_people_died
 
-        person_died.connect(on_person_died, dispatch_uid="childwelfare.person_died")
+        people_died.connect(on_people_died, dispatch_uid="childwelfare.people_died")
         post_migrate.connect(_ensure_intervals, sender=self, dispatch_uid="childwelfare.intervals")
 
 

@@ -8,12 +8,12 @@ class EldercareConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from core.events import person_died
+        from core.events import people_died
         from eldercare import importers, indicators  # noqa: F401 (register the importers and providers)
         from eldercare.services import subsidies, visits  # subsidies: the payment-list programme
 
-        person_died.connect(subsidies.on_person_died, dispatch_uid="eldercare.person_died")
-        person_died.connect(visits.on_person_died_visits, dispatch_uid="eldercare.person_died_visits")
+        people_died.connect(subsidies.on_people_died, dispatch_uid="eldercare.people_died")
+        people_died.connect(visits.on_people_died_visits, dispatch_uid="eldercare.people_died_visits")
         # Assessments and subsidies are filed under their person's township: a move moves them.
         from core.events import person_moved
         from eldercare.townships import records_follow_move

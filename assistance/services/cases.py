@@ -23,6 +23,7 @@ from assistance.models import AssetItem, Case, CaseDocument, CaseMember, Decisio
 from assistance.models.cases import ASSET_VALUE_MAX, INCOME_MONTHLY_MAX, REQUESTED_AMOUNT_MAX, REQUESTED_AMOUNT_MIN
 from assistance.workdays import add_working_days
 from assistance.workflow import ACTIONS, action_applies
+from core.bulk import bulk_update
 from core.documents import document_refusal
 from core.exceptions import ApplicationError, FieldErrors
 from core.identifiers import normalize_id_number
@@ -875,14 +876,36 @@ _HANDLERS = {
 }
 
 
-def on_person_died(sender, *, person, date_of_death, user=None, source="", **kwargs) -> None:
-    """core.events.person_died: flag every open case the person is a member of for a re-check within
-    3 months; the payroll leaves the person's share out from the month after the death."""
-    due = add_months(date_of_death, DEATH_RECHECK_MONTHS)
-    for member in CaseMember.objects.filter(person=person, case__state__in=Case.OPEN_STATES).select_related("case"):
-        case = member.case
-        if case.next_recheck is None or case.next_recheck > due:
-            case.next_recheck = due
-        case.recheck_reason = _("成员 %(name)s 于 %(date)s 死亡") % {"name": person.name, "date": date_of_death}
-        case.save(update_fields=["next_recheck", "recheck_reason", "updated_at"])
-        _record(case, "member_died", case.state, case.state, user, date_of_death, case.recheck_reason)
+def on_people_died(sender, *, deaths, user=None, source="", **kwargs) -> None:
+    """core.events.people_died: flag every open case each person is a member of for a re-check
+    within 3 months; the payroll leaves the person's share out from the month after the death.
+    Three queries for any number of deaths: the memberships with their cases, one UPDATE of the
+    cases, one INSERT of their "member_died" steps."""
+    dated = [(person, died) for person, died in deaths if died is not None]
+    if not dated:
+        return
+    memberships: dict[int, list[int]] = {}
+    cases: dict[int, Case] = {}
+    for member in CaseMember.objects.filter(
+        person_id__in=[person.pk for person, _died in dated], case__state__in=Case.OPEN_STATES
+    ).select_related("case"):
+        memberships.setdefault(member.person_id, []).append(member.case_id)
+        cases.setdefault(member.case_id, member.case)
+    now, steps, changed = timezone.now(), [], {}
+    for person, died in dated:  # in order: a case two members of which died ends with the last one's reason
+        due = add_months(died, DEATH_RECHECK_MONTHS)
+        for case_id in memberships.get(person.pk, ()):
+            case = cases[case_id]
+            if case.next_recheck is None or case.next_recheck > due:
+                case.next_recheck = due
+            case.recheck_reason = _("成员 %(name)s 于 %(date)s 死亡") % {"name": person.name, "date": died}
+            case.updated_at = now
+            changed[case_id] = case
+            steps.append(
+                Transition(
+                    case=case, action="member_died", from_state=case.state, to_state=case.state, user=user,
+                    on_date=died, comment=case.recheck_reason,
+                )
+            )  # fmt: skip
+    bulk_update(Case, list(changed.values()), ["next_recheck", "recheck_reason", "updated_at"])
+    Transition.objects.bulk_create(steps, batch_size=2000)

@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
 
+from core.bulk import bulk_update
 from core.categories import CATEGORIES
 from core.exceptions import FieldErrors
 from core.identifiers import parse_id_number
@@ -405,21 +406,27 @@ def subsidy_suspend(*, user, subsidy: Subsidy, suspend: bool) -> Subsidy:
     return subsidy
 
 
-def on_person_died(sender, *, person, date_of_death, **kwargs) -> None:
-    """core.events.person_died: the person's open entries end on the date of death (the month of
-    death is the last paid); a corrected date moves the end of entries a death had ended."""
+def on_people_died(sender, *, deaths, **kwargs) -> None:
+    """core.events.people_died: each person's open entries end on the date of death (the month of
+    death is the last paid); a corrected date moves the end of entries a death had ended. Two
+    queries for any number of deaths."""
     marker = gettext("死亡")
+    died = {person.pk: day for person, day in deaths if day is not None}
+    if not died:
+        return
+    now, changed = timezone.now(), []
     for subsidy in (
         Subsidy.objects.select_for_update()
-        .filter(person=person)
+        .filter(person_id__in=list(died))
         .filter(~Q(status=Subsidy.Status.ENDED) | Q(end_reason__startswith=marker))
     ):
-        if date_of_death is None:
-            continue
+        day = died[subsidy.person_id]
         subsidy.status = Subsidy.Status.ENDED
-        subsidy.ended_on = max(date_of_death, subsidy.starts_on)
-        subsidy.end_reason = f"{marker} {date_of_death.isoformat()}"
-        subsidy.save(update_fields=["status", "ended_on", "end_reason", "updated_at"])
+        subsidy.ended_on = max(day, subsidy.starts_on)
+        subsidy.end_reason = f"{marker} {day.isoformat()}"
+        subsidy.updated_at = now
+        changed.append(subsidy)
+    bulk_update(Subsidy, changed, ["status", "ended_on", "end_reason", "updated_at"])
 
 
 # --- the monthly list ------------------------------------------------------------------------------

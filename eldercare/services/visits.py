@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
+from core.bulk import bulk_update
 from core.categories import CATEGORIES
 from core.exceptions import FieldErrors
 from core.jurisdiction import user_can_act_in
@@ -159,11 +160,15 @@ def visit_record(
     )  # fmt: skip
 
 
-def on_person_died_visits(sender, *, person, date_of_death, **kwargs) -> None:
-    """core.events.person_died: the person leaves the visit programme on the date of death."""
-    if date_of_death is None:
+def on_people_died_visits(sender, *, deaths, **kwargs) -> None:
+    """core.events.people_died: each person leaves the visit programme on the date of death (two
+    queries for any number of deaths)."""
+    died = {person.pk: day for person, day in deaths if day is not None}
+    if not died:
         return
-    for target in VisitTarget.objects.select_for_update().filter(person=person, ended_on__isnull=True):
-        target.ended_on = max(date_of_death, target.since)
-        target.end_reason = f"{gettext('死亡')} {date_of_death.isoformat()}"
-        target.save(update_fields=["ended_on", "end_reason"])
+    targets = list(VisitTarget.objects.select_for_update().filter(person_id__in=list(died), ended_on__isnull=True))
+    for target in targets:
+        day = died[target.person_id]
+        target.ended_on = max(day, target.since)
+        target.end_reason = f"{gettext('死亡')} {day.isoformat()}"
+    bulk_update(VisitTarget, targets, ["ended_on", "end_reason"])

@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.bulk import bulk_update
 from core.exceptions import FieldErrors
 from core.limits import check_date, check_year
 from core.models import Person
@@ -75,10 +76,19 @@ def social_worker_update(*, user, worker: SocialWorker, **data) -> SocialWorker:
     return worker
 
 
-def social_workers_leave_on_death(*, person, date_of_death, **kwargs) -> None:
-    """core.events.person_died: a social worker who died is no longer on record from that day."""
-    SocialWorker.objects.filter(person=person, left_on__isnull=True).update(left_on=date_of_death)
-    SocialWorker.objects.filter(person=person, left_on__gt=date_of_death).update(left_on=date_of_death)
+def social_workers_leave_on_death(*, deaths, **kwargs) -> None:
+    """core.events.people_died: a social worker who died is no longer on record from that day (two
+    queries for any number of deaths)."""
+    died = {person.pk: day for person, day in deaths if day is not None}
+    if not died:
+        return
+    workers = []
+    for worker in SocialWorker.objects.filter(person_id__in=list(died)).only("id", "person_id", "left_on"):
+        day = died[worker.person_id]
+        if worker.left_on is None or worker.left_on > day:
+            worker.left_on = day
+            workers.append(worker)
+    bulk_update(SocialWorker, workers, ["left_on"])
 
 
 def _check_station(errors: FieldErrors, user, station: SocialWorkStation) -> None:

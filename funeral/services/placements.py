@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Case, F, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -71,17 +71,48 @@ def placement_check(errors: FieldErrors, *, record: DeathRecord, data: Placement
         )
 
 
+def capacity_field(field: str) -> str:
+    """The capacity a counter (slot_field) is bounded by."""
+    return "niche_capacity" if field == "niches_used" else "grave_capacity"
+
+
+def slots_free(facility: Facility, form: str) -> int | None:
+    """How many more placements of this form the facility takes (None: the form takes no slot)."""
+    field = slot_field(form)
+    if facility is None or field is None:
+        return None
+    return getattr(facility, capacity_field(field)) - getattr(facility, field)
+
+
+def facility_full_error(facility: Facility) -> ValidationError:
+    return ValidationError({"facility": [_("%(f)s 已满，请选择其他设施。") % {"f": facility}]})
+
+
+def take_slots(taken: dict[tuple[int, str], int]) -> None:
+    """Count placements into their facilities: `taken` is (facility id, counter field) -> how many.
+    Two queries for any number: the facilities locked and checked, then one UPDATE. A facility
+    without room raises (nothing is counted)."""
+    taken = {key: n for key, n in taken.items() if n}
+    if not taken:
+        return
+    facilities = Facility.objects.select_for_update().in_bulk({facility_id for facility_id, _field in taken})
+    for (facility_id, field), n in taken.items():
+        facility = facilities[facility_id]
+        if getattr(facility, field) + n > getattr(facility, capacity_field(field)):
+            raise facility_full_error(facility)
+    changes = {}
+    for field in ("graves_used", "niches_used"):
+        whens = [When(pk=facility_id, then=F(field) + n) for (facility_id, f), n in taken.items() if f == field]
+        if whens:
+            changes[field] = Case(*whens, default=F(field), output_field=Facility._meta.get_field(field))
+    Facility.objects.filter(pk__in=list(facilities)).update(**changes, updated_at=timezone.now())
+
+
 def _take_slot(facility_id: int | None, form: str) -> None:
     field = slot_field(form)
     if facility_id is None or field is None:
         return
-    capacity = "niche_capacity" if field == "niches_used" else "grave_capacity"
-    updated = Facility.objects.filter(pk=facility_id, **{f"{field}__lt": F(capacity)}).update(
-        **{field: F(field) + 1}, updated_at=timezone.now()
-    )
-    if not updated:
-        facility = Facility.objects.get(pk=facility_id)
-        raise ValidationError({"facility": [_("%(f)s 已满，请选择其他设施。") % {"f": facility}]})
+    take_slots({(facility_id, field): 1})
 
 
 def _release_slot(facility_id: int | None, form: str) -> None:

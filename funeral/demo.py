@@ -5,7 +5,7 @@
   public cemeteries, a commercial cemetery and one still being built. Names of the township
   facilities and all capacities are invented for the demo.
 - Deaths from 2020 to the current month at a crude death rate of about 6‰ a year among the demo households' people,
-  each recorded in core through person_record_death (so assistance stops payments and re-checks);
+  each recorded in core through people_record_death, in one batch (so assistance stops payments and re-checks);
   the funeral home's ledger also holds residents outside the demo registry (topping a small demo up
   to MIN_LEDGER_PER_YEAR a year; created as people already deceased), a few of unknown identity.
 - Placements with the eco share rising from 98 % (2020) to 99 % (2025) as in the plan's Table 2;
@@ -28,7 +28,7 @@ from django.utils import timezone
 from core.demo.people import GIVEN_FEMALE, GIVEN_MALE, SURNAMES, Seeder
 from core.models import Division, HouseholdMember, Person, User
 from core.roles import Role
-from core.services.people import person_record_death
+from core.services.people import people_record_death
 from funeral.models import DeathRecord, Facility, FeeItem, Placement, TombCase, Waiver, WaiverLine
 from funeral.services.configuration import waiver_category_add
 from funeral.services.placements import slot_field
@@ -282,8 +282,9 @@ def seed(*, scale: float, log=print) -> None:
             )
         )  # fmt: skip
     DeathRecord.objects.bulk_create(new_records)
-    for record in new_records:
-        person_record_death(user=user, person=record.person, date_of_death=record.date_of_death, source=DEATH_SOURCE)
+    # One batch (core's people_record_death, one people_died event): at --scale 500 these are
+    # thousands of deaths, which one at a time cost some fifty queries each.
+    people_record_death(user=user, deaths=[(r.person, r.date_of_death) for r in new_records], source=DEATH_SOURCE)
 
     # The rest of the funeral home's ledger.
     everyone = HouseholdMember.objects.count()

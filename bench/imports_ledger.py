@@ -251,6 +251,7 @@ def rss_mb() -> float:
 def run(rows: int) -> None:
     from django.db import connection, transaction
 
+    from core.identifiers import parse_id_number
     from core.imports import REGISTRY, read_rows
     from core.models import User
 
@@ -267,6 +268,7 @@ def run(rows: int) -> None:
             parsed = read_rows(io.BytesIO(content), importer)
             read_s = time.perf_counter() - start
             staff = User.objects.get(pk=staff.pk)  # no permission cache carried over
+            parse_id_number(parsed[0].values["id_number"])  # stdnum's region table, read once a process
             with QueryCount(connection) as validate_q:
                 start = time.perf_counter()
                 prepared, errors = importer.validate(parsed, user=staff, progress=lambda n: None)

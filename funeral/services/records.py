@@ -361,6 +361,8 @@ def death_records_check(*, user, entries: list[dict]) -> list[RecordPlan | Field
             if plan.waiver is not None:
                 waiver_permission_check(user=user, record=record)
                 person = plan.person
+                # A person this ledger creates is in no category yet (no case, no file, no
+                # disability on record): as the service finds them once created.
                 codes = eligible.get(person.pk, []) if person is not None and person.pk else []
                 waiver_eligible_check(identified=person is not None, codes=codes, configured=configured)
                 day = record.cremation_date or record.date_of_death

@@ -109,3 +109,20 @@ def test_the_aging_out_task_is_on_the_daily_beat_schedule():
     from django.conf import settings
 
     assert settings.CELERY_BEAT_SCHEDULE["childwelfare-aging-out-daily"]["task"] == "childwelfare.aging_out"
+
+
+def test_deaths_recorded_together_close_each_file_on_its_date_with_its_history(open_file, allowance_standards, staff):
+    from core.services.people import people_record_death
+
+    first = open_file(9, categories=[orphan(years_ago(2))], name="陈一")
+    second = open_file(7, categories=[orphan(years_ago(1)), distress(years_ago(1), "disability")], name="陈二")
+    living = open_file(8, categories=[orphan(years_ago(1))], name="陈三")
+    yesterday = TODAY - datetime.timedelta(days=1)
+    people_record_death(user=staff, deaths=[(first.person, TODAY), (second.person, yesterday)], source="测试")
+    for child, day in ((first, TODAY), (second, yesterday)):
+        child = Child.objects.get(pk=child.pk)
+        assert (child.closed_on, child.close_reason) == (day, Child.CloseReason.DEATH)
+        assert set(child.categories.values_list("end", flat=True)) == {day}
+        assert (child.history.first().history_type, child.history.first().closed_on) == ("~", day)
+        assert all(c.history.first().end == day for c in child.categories.all())
+    assert set(paid(NEXT_MONTH)) == {living.pk}

@@ -294,3 +294,14 @@ def test_approving_twice_is_refused_and_the_builder_cannot_approve(roster, staff
     with pytest.raises(ApplicationError) as err:
         payment_batch_build(program=PROGRAM, month=NEXT, user=staff)
     assert err.value.code == "batch_frozen" and PaymentLine.objects.filter(batch=batch).count() == 3
+
+
+def test_deaths_recorded_together_end_each_entry_on_its_own_date_and_leave_the_others(roster, staff):
+    from core.services.people import people_record_death
+
+    chen, lin = roster["chen"].person, roster["lin"].person
+    people_record_death(user=staff, deaths=[(chen, TODAY), (lin, THIS_MONTH)], source="test")
+    ended = {s.pk: (s.status, s.ended_on) for s in Subsidy.objects.filter(pk__in=[roster["chen"].pk, roster["lin"].pk])}
+    assert ended == {roster["chen"].pk: ("ended", TODAY), roster["lin"].pk: ("ended", THIS_MONTH)}
+    assert Subsidy.objects.get(pk=roster["huang"].pk).status == "active"
+    assert set(_lines(payment_batch_build(program=PROGRAM, month=NEXT, user=staff))) == {roster["huang"].pk}

@@ -49,7 +49,8 @@ def bulk_update(model, objs: list, fields: list[str]) -> None:
     """Write `fields` of `objs` (saved instances of `model`) in one statement. On PostgreSQL an
     UPDATE ... FROM unnest() of one array per column: Django's bulk_update builds a CASE WHEN per
     row and field, a second of Python for 1,000 rows. Elsewhere Django's bulk_update. Like it, no
-    signal is sent and auto_now is not applied (set updated_at yourself)."""
+    signal is sent and auto_now is not applied (set updated_at yourself). For columns of scalar
+    types (text, numbers, dates, times, booleans): each becomes an array of its type."""
     if not objs:
         return
     if connection.vendor != "postgresql":

@@ -9,6 +9,7 @@ date; 失能、重残 is a latest assessment of moderate loss or worse, or a dis
 import datetime
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
@@ -167,8 +168,10 @@ def on_people_died_visits(sender, *, deaths, **kwargs) -> None:
     if not died:
         return
     targets = list(VisitTarget.objects.select_for_update().filter(person_id__in=list(died), ended_on__isnull=True))
+    now = timezone.now()
     for target in targets:
         day = died[target.person_id]
         target.ended_on = max(day, target.since)
         target.end_reason = f"{gettext('死亡')} {day.isoformat()}"
-    bulk_update(VisitTarget, targets, ["ended_on", "end_reason"])
+        target.updated_at = now
+    bulk_update(VisitTarget, targets, ["ended_on", "end_reason", "updated_at"])

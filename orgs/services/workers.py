@@ -1,6 +1,7 @@
 """Social work professionals (社会工作专业人才) and the townships' social-work stations (社工站)."""
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.bulk import bulk_update
@@ -82,13 +83,13 @@ def social_workers_leave_on_death(*, deaths, **kwargs) -> None:
     died = {person.pk: day for person, day in deaths if day is not None}
     if not died:
         return
-    workers = []
+    workers, now = [], timezone.now()
     for worker in SocialWorker.objects.filter(person_id__in=list(died)).only("id", "person_id", "left_on"):
         day = died[worker.person_id]
         if worker.left_on is None or worker.left_on > day:
-            worker.left_on = day
+            worker.left_on, worker.updated_at = day, now  # a REST client's next pull hears of it
             workers.append(worker)
-    bulk_update(SocialWorker, workers, ["left_on"])
+    bulk_update(SocialWorker, workers, ["left_on", "updated_at"])
 
 
 def _check_station(errors: FieldErrors, user, station: SocialWorkStation) -> None:

@@ -331,7 +331,7 @@ def _month_after(day: datetime.date) -> datetime.date:
 
 
 def _ended(entry: Subsidy, died: datetime.date | None) -> Subsidy:
-    """As eldercare.services.subsidies.on_person_died writes a death onto an open entry."""
+    """As eldercare.services.subsidies.on_people_died writes a death onto an open entry."""
     if died is not None:
         entry.status, entry.ended_on, entry.end_reason = (
             Subsidy.Status.ENDED,

@@ -16,22 +16,29 @@ def file_under_person_township(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0009_updated_at_for_pulls'),
-        ('eldercare', '0003_assessment_township'),
+        ("core", "0009_updated_at_for_pulls"),
+        ("eldercare", "0003_assessment_township"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='subsidy',
-            name='township',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.division', verbose_name='乡镇（街道）'),
+            model_name="subsidy",
+            name="township",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="core.division",
+                verbose_name="乡镇（街道）",
+            ),
         ),
         migrations.RunPython(file_under_person_township, migrations.RunPython.noop),
         migrations.AddIndex(
-            model_name='subsidy',
-            index=models.Index(fields=['township', '-starts_on', '-id'], name='subsidy_township_recent'),
+            model_name="subsidy",
+            index=models.Index(fields=["township", "-starts_on", "-id"], name="subsidy_township_recent"),
         ),
     ]

@@ -160,8 +160,11 @@ def lacks_carer(child: Child, day: date | None = None) -> bool:
 # --- guardianship assessments ----------------------------------------------------------------------
 
 
+SETTING_PK = 1
+
+
 def risk_follow_up_days() -> int:
-    row = RiskFollowUp.objects.order_by("pk").first()
+    row = RiskFollowUp.objects.order_by("pk").first()  # the fixed key, or an older row before it
     return row.days if row else HIGH_RISK_FOLLOW_UP_DAYS
 
 
@@ -254,8 +257,8 @@ def risk_follow_up_days_set(*, user, days) -> int:
         if not FOLLOW_UP_MIN <= days <= FOLLOW_UP_MAX:
             errors.add("days", _("跟进期限应在 %(a)d 至 %(b)d 天之间。") % {"a": FOLLOW_UP_MIN, "b": FOLLOW_UP_MAX})
     errors.raise_if_any()
-    row = RiskFollowUp.objects.order_by("pk").first() or RiskFollowUp()
-    row.days = days
-    row.save()
+    # One setting row, at a fixed key: two first saves at the same moment meet on the key (Django
+    # retries the loser as an update) instead of leaving two rows, one of them never read.
+    RiskFollowUp.objects.update_or_create(pk=SETTING_PK, defaults={"days": days})
     child_risk_refresh(Child.objects.filter(risk_level=RiskLevel.HIGH).values_list("pk", flat=True))
     return days

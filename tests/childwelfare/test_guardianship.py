@@ -382,3 +382,35 @@ def test_a_guardian_changed_on_the_file_ends_the_old_record_and_starts_a_new_one
                                 {"guardian_name": "林建国", "guardian_relation": "父亲"}, format="json")  # fmt: skip
     assert response.status_code == 200, response.json()
     assert not lacks_carer(bare)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_first_saves_of_the_follow_up_setting_at_once_leave_one_row(staff):
+    """Found by review: the setting was read as the first row and written as 'the first row or a
+    new one', so two first saves at the same moment made two rows and one value was never read."""
+    import threading
+
+    from django.db import connection
+
+    from childwelfare.models import RiskFollowUp
+    from childwelfare.services.guardianship import risk_follow_up_days
+
+    barrier, errors = threading.Barrier(2), []
+
+    def save(days):
+        try:
+            barrier.wait(timeout=10)
+            risk_follow_up_days_set(user=staff, days=days)
+        except Exception as exc:  # reported below: a thread's failure must fail the test
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save, args=(d,)) for d in (21, 28)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert errors == []
+    assert RiskFollowUp.objects.count() == 1
+    assert risk_follow_up_days() in (21, 28)

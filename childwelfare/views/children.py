@@ -176,6 +176,11 @@ def child_detail(request, pk):
     categories = list(child.categories.order_by("start", "id"))
     visits = list(child.visits.order_by("-visited_on", "-id")[:50])
     carers = list(child.carers.order_by("-start", "-id"))
+    # The carers' own ID numbers on this page are logged under each carer (their API does the same).
+    pd.log_view(
+        request=request, object_type="childwelfare_carer", object_ids=[c.pk for c in carers if c.id_number],
+        detail=_("儿童档案页"),
+    )  # fmt: skip
     names = child.names_in_records()
     context = {
         "child": child,

@@ -414,3 +414,13 @@ def test_two_first_saves_of_the_follow_up_setting_at_once_leave_one_row(staff):
     assert errors == []
     assert RiskFollowUp.objects.count() == 1
     assert risk_follow_up_days() in (21, 28)
+
+
+def test_a_carers_full_id_number_on_the_childs_page_is_logged_under_the_carer(open_file, officer, client_for):
+    from core.models import AccessLog
+
+    child = open_file(10, categories=[left_behind(years_ago(1))])
+    carer = carer_add(user=officer, child=child, **entrusted(id_number=make_id_number(datetime.date(1960, 5, 1))))
+    assert client_for(officer).get(f"/childwelfare/children/{child.pk}/").status_code == 200
+    logged = AccessLog.objects.filter(object_type="childwelfare_carer", action=AccessLog.Action.VIEW_FULL_ID)
+    assert [entry.object_ids for entry in logged] == [[carer.pk]]

@@ -33,11 +33,13 @@ class PersonAdmin(SimpleHistoryAdmin):
         person_update tells them."""
         from core.events import person_moved
 
+        # The stored township, not the form's initial one: simple_history's revert builds its form
+        # on the historical row, so a revert of a move shows no change in the form.
+        before = Person.objects.filter(pk=obj.pk).values_list("township_id", flat=True).first() if change else None
         super().save_model(request, obj, form, change)
-        if change and "township" in form.changed_data:
+        if change and before != obj.township_id:
             person_moved.send(
-                Person, person=obj, township_from=form.initial.get("township"), township_to=obj.township_id,
-                user=request.user,
+                Person, person=obj, township_from=before, township_to=obj.township_id, user=request.user
             )  # fmt: skip
 
 

@@ -19,10 +19,16 @@ class CoreConfig(AppConfig):
         # flush emits post_migrate once per app; syncing after each cost ~1.5 s a flush, thirty times).
         post_migrate.connect(_sync_role_groups, dispatch_uid="core.sync_role_groups")
         # A change of what a user may do moves their perms_version (core.backends' cached sets).
-        from django.contrib.auth.models import Group
-        from django.db.models.signals import m2m_changed
+        from django.contrib.auth.models import Group, Permission
+        from django.db.models.signals import m2m_changed, post_delete, pre_delete
 
-        from .backends import on_group_permissions_changed, on_user_access_changed
+        from .backends import (
+            on_group_deleted,
+            on_group_deleting,
+            on_group_permissions_changed,
+            on_permission_deleted,
+            on_user_access_changed,
+        )
         from .models import User
 
         for through in (User.groups.through, User.user_permissions.through):
@@ -30,6 +36,10 @@ class CoreConfig(AppConfig):
         m2m_changed.connect(
             on_group_permissions_changed, sender=Group.permissions.through, dispatch_uid="core.group_permissions"
         )
+        # Deletes remove memberships and grants without m2m_changed.
+        pre_delete.connect(on_group_deleting, sender=Group, dispatch_uid="core.group_deleting")
+        post_delete.connect(on_group_deleted, sender=Group, dispatch_uid="core.group_deleted")
+        post_delete.connect(on_permission_deleted, sender=Permission, dispatch_uid="core.permission_deleted")
 
 
 def _ensure_divisions(sender, **kwargs):

@@ -84,6 +84,23 @@ def on_user_access_changed(sender, instance, action, reverse, pk_set, **kwargs):
         perms_moved(None if action == "post_clear" else pk_set)
 
 
+def on_group_deleting(sender, instance, **kwargs):
+    """A group about to be deleted: its members lose what it gave them, and Django removes the
+    memberships without an m2m_changed signal."""
+    from core.models import User
+
+    instance._members_before_delete = list(User.objects.filter(groups=instance).values_list("pk", flat=True))
+
+
+def on_group_deleted(sender, instance, **kwargs):
+    perms_moved(getattr(instance, "_members_before_delete", None))
+
+
+def on_permission_deleted(sender, instance, **kwargs):
+    """A deleted permission may be in anyone's set (directly or through a group)."""
+    perms_moved(None)
+
+
 def on_group_permissions_changed(sender, instance, action, reverse, pk_set, **kwargs):
     """m2m_changed of Group.permissions: every member of the group (or of the groups in pk_set)."""
     if action not in ("post_add", "post_remove", "post_clear"):

@@ -19,7 +19,7 @@ from decimal import Decimal
 import openpyxl
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl.styles import Font, PatternFill
@@ -191,6 +191,15 @@ def import_job_run(job: ImportJob) -> ImportJob:
             lease.finish(state=ImportJob.State.REJECTED, message=cap(str(exc), MESSAGE_MAX))
     except LeaseLost:
         pass  # failed after its lease, or claimed by a redelivery: nothing of this run was saved
+    except IntegrityError:
+        # Someone saved the same person, certificate or code between the check and the save. The
+        # database's own text names the value (an ID number): it goes neither to the job nor to a log.
+        with contextlib.suppress(LeaseLost):
+            lease.fail(
+                message=_(
+                    "导入期间有人登记了相同的人员、编号或证件，没有导入任何数据。请重新导入，系统会指出重复的行。"
+                )
+            )
     except Exception as exc:
         lease.fail(message=cap(_("导入失败，没有导入任何数据：%(e)s") % {"e": exc}, MESSAGE_MAX))
         raise

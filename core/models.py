@@ -143,6 +143,15 @@ class User(AbstractUser):
             return False
         return self.township_id is None
 
+    def save(self, *args, **kwargs):
+        # perms_version is only ever moved in the database (core.backends.perms_moved): a full save
+        # of an instance read before a move must not write the old version back.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields if not f.primary_key and f.name != "perms_version"
+            ]
+        super().save(*args, **kwargs)
+
 
 class Person(models.Model):
     class Sex(models.TextChoices):

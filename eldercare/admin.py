@@ -44,6 +44,7 @@ class AssessmentAdmin(admin.ModelAdmin):
     list_display = ["person", "assessed_on", "total", "level", "assessor"]
     list_filter = ["level"]
     raw_id_fields = ["person", "created_by"]
+    exclude = ["township"]  # the person's, set on save
     date_hierarchy = "assessed_on"
 
     def has_change_permission(self, request, obj=None):
@@ -64,6 +65,7 @@ class SubsidyAdmin(admin.ModelAdmin):
     list_display = ["person", "kind", "starts_on", "status", "ended_on"]
     list_filter = ["kind", "status"]
     raw_id_fields = ["person", "created_by"]
+    exclude = ["township"]  # the person's, set on save
 
 
 @admin.register(VisitInterval)

@@ -341,9 +341,9 @@ class Assessment(models.Model):
         return f"{self.person} {self.assessed_on:%Y-%m-%d} {self.get_level_display()}"
 
     def save(self, *args, **kwargs):
-        # Whoever writes an assessment without its township (a fixture, the admin) still files it
-        # under the person's; the services and the bulk writers set it themselves.
-        if self.township_id is None and self.person_id is not None:
+        # Filed under the person's township whoever writes it (a fixture, the admin, a service);
+        # the bulk writers set it themselves (eldercare.townships.with_townships).
+        if self.person_id is not None and kwargs.get("update_fields") is None:
             from eldercare.townships import township_of
 
             self.township_id = township_of(self.person_id)

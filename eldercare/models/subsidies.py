@@ -153,7 +153,7 @@ class Subsidy(models.Model):
         return f"{self.person} {self.get_kind_display()}"
 
     def save(self, *args, **kwargs):
-        if self.township_id is None and self.person_id is not None:  # as Assessment.save
+        if self.person_id is not None and kwargs.get("update_fields") is None:  # as Assessment.save
             from eldercare.townships import township_of
 
             self.township_id = township_of(self.person_id)

@@ -146,3 +146,36 @@ def test_an_old_job_queued_again_waits_from_when_it_was_queued_again(officer):
     # ... while a job queued three hours ago and never started is failed.
     ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=None)
     assert import_jobs_expire(ImportJob.objects.filter(pk=job.pk)) == 1
+
+
+def test_a_duplicate_saved_between_check_and_save_fails_the_job_without_the_databases_text(staff):
+    """Someone registers the same record while the file is being checked: the save meets the
+    database's unique constraint. Nothing is saved, and the job says what happened in words,
+    without the database's message (which names the value, e.g. an ID number)."""
+    from django.core.files.base import ContentFile
+
+    from core import imports
+    from core.imports import Column, Importer, import_job_run
+    from core.models import Division, ImportJob
+    from tests.core.test_import import xlsx
+
+    def validate(rows, *, user, progress):
+        return [r.values["code"] for r in rows], []
+
+    def save(codes, *, user):
+        Division.objects.create(code=codes[0], name="新村", level="village", kind="village", parent_id="350583113")
+        Division.objects.create(code=codes[0], name="重复村", level="village", kind="village", parent_id="350583113")
+        return 2
+
+    kind = "test-duplicate"
+    imports.REGISTRY[kind] = Importer(kind=kind, label="测试", columns=[Column("代码", "code", required=True)],
+                                      permission="core.add_division", validate=validate, save=save)  # fmt: skip
+    try:
+        job = ImportJob(kind=kind, original_name="t.xlsx", created_by=staff)
+        job.file.save("t.xlsx", ContentFile(xlsx([["350583113298"]], ["代码"]).read()), save=True)
+        job = import_job_run(job)
+    finally:
+        del imports.REGISTRY[kind]
+    assert job.state == ImportJob.State.FAILED
+    assert "重新导入" in job.message and "350583113298" not in job.message and "Key" not in job.message
+    assert not Division.objects.filter(code="350583113298").exists()

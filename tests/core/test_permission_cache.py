@@ -77,3 +77,29 @@ def test_the_signed_in_users_township_comes_with_the_user(make_user, client_for)
         assert client.get("/").status_code == 200
     division_alone = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith('SELECT "core_division"')]
     assert not [q for q in division_alone if '"core_division"."code" = ' in q and "LIMIT 21" in q]
+
+
+def test_deleting_a_group_takes_its_permissions_away_on_the_next_request(make_user, client_for):
+    """Found by review: Django removes a deleted group's memberships without m2m_changed."""
+    user = make_user(Role.LEADER)
+    extra = Group.objects.create(name="临时授权")
+    extra.permissions.add(Permission.objects.get(codename="manage_users", content_type__app_label="core"))
+    user.groups.add(extra)
+    client = client_for(user)
+    assert client.get("/core/users/").status_code == 200
+    extra.delete()
+    assert client.get("/core/users/").status_code == 403
+
+
+def test_a_stale_user_saved_in_full_does_not_bring_an_old_permission_set_back(make_user, client_for):
+    """Found by review: a full save of an instance read before a change wrote the old version back."""
+    user = make_user(Role.LEADER)
+    permission = Permission.objects.get(codename="manage_users", content_type__app_label="core")
+    user.user_permissions.add(permission)
+    stale = User.objects.get(pk=user.pk)
+    client = client_for(user)
+    assert client.get("/core/users/").status_code == 200  # the set with the grant is now cached
+    user.user_permissions.remove(permission)
+    stale.first_name = "新名字"
+    stale.save()
+    assert client.get("/core/users/").status_code == 403

@@ -71,6 +71,7 @@ bench: dev-deps
 	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/orgs.py
 	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/eldercare.py
 	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/childwelfare.py
+	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/imports_ledger.py 10 200 1000
 	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/imports.py 100000 --cases 10000
 
 # The portal under load: gunicorn (DEBUG off, LOAD_WORKERS sync workers) on the bench database, driven by

@@ -78,6 +78,7 @@ class VisitTargetAdmin(admin.ModelAdmin):
     list_display = ["person", "group", "since", "ended_on"]
     list_filter = ["group"]
     raw_id_fields = ["person", "created_by"]
+    exclude = ["township"]  # the person's, set on save
 
 
 @admin.register(Visit)

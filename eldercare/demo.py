@@ -481,7 +481,7 @@ def seed_visit_targets(user, today: datetime.date) -> int:
             add(pk, "living_alone", today - datetime.timedelta(days=rng.randint(30, 900)))
         elif roll < 0.05:
             add(pk, "left_behind", today - datetime.timedelta(days=rng.randint(30, 900)))
-    VisitTarget.objects.bulk_create(new, batch_size=5000)
+    VisitTarget.objects.bulk_create(with_townships(new), batch_size=5000)
     return len(new)
 
 

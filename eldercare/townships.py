@@ -1,5 +1,5 @@
 """Elder care's records of a person are filed under the person's township, kept beside them
-(assessments, subsidies): a township's list reads one index instead of joining its records to 1.5
+(assessments, subsidies, visit programme entries): a township's list reads one index instead of joining its records to 1.5
 million people. Written by the services (from the person), by the bulk writers through
 `with_townships`, by the models' save() otherwise, and moved by core.events.person_moved."""
 
@@ -24,8 +24,8 @@ def township_of(person_id) -> str | None:
 
 
 def records_follow_move(sender, *, person, township_to, **kwargs) -> None:
-    """core.events.person_moved: the person's assessments and subsidies move with them."""
-    from eldercare.models import Assessment, Subsidy
+    """core.events.person_moved: the person's assessments, subsidies and visit entries move with them."""
+    from eldercare.models import Assessment, Subsidy, VisitTarget
 
-    for model in (Assessment, Subsidy):
+    for model in (Assessment, Subsidy, VisitTarget):
         model.objects.filter(person=person).update(township_id=township_to, updated_at=timezone.now())

@@ -156,9 +156,9 @@ class VisitTargetViewSet(_Logged, JurisdictionMixin, mixins.CreateModelMixin, vi
         params = request.query_params
         rows = selectors.visit_due_list(
             user=request.user, township=params.get("township") or None, group=params.get("group", ""),
-            overdue_only=params.get("overdue_only", "").lower() in ("1", "true", "on", "yes"),
+            overdue_only=params.get("overdue_only", "").lower() in ("1", "true", "on", "yes"), with_people=False,
         )  # fmt: skip
-        page = self.paginate_queryset(rows)
+        page = selectors.visit_due_people(self.paginate_queryset(rows))
         pd = personal_data(request.user)
         if pd.full_name or pd.full_id_number:
             pd.log_view(request=request, object_type="person", object_ids=[r["person_id"] for r in page],

@@ -66,8 +66,14 @@ class VisitTarget(models.Model):
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
+    #: The person's township, kept beside the entry (eldercare.townships): the due list by township.
+    township = models.ForeignKey(
+        "core.Division", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False,
+        verbose_name=_("乡镇（街道）"),
+    )  # fmt: skip
+
     objects = JurisdictionQuerySet.as_manager()
-    jurisdiction_field = "person__township"
+    jurisdiction_field = "township"
 
     class Meta:
         verbose_name = _("探访对象")
@@ -83,10 +89,20 @@ class VisitTarget(models.Model):
             date_range_constraint("since", name="visittarget_since_plausible"),
             date_range_constraint("ended_on", name="visittarget_ended_on_plausible"),
         ]
-        indexes = [models.Index(fields=["person", "ended_on"], name="visittarget_person_open")]
+        indexes = [
+            models.Index(fields=["person", "ended_on"], name="visittarget_person_open"),
+            models.Index(fields=["township", "person"], name="visittarget_township"),
+        ]
 
     def __str__(self):
         return f"{self.person} {self.get_group_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.person_id is not None and kwargs.get("update_fields") is None:  # as Assessment.save
+            from eldercare.townships import township_of
+
+            self.township_id = township_of(self.person_id)
+        super().save(*args, **kwargs)
 
 
 class Visit(models.Model):

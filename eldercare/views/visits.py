@@ -24,21 +24,25 @@ from eldercare.services.visits import intervals, visit_interval_set, visit_recor
 from eldercare.views.common import export_rows, paginate_rows
 
 
-def _due(request):
+def _due(request, *, with_people=True):
     form = VisitDueFilterForm(request.GET or None, user=request.user)
     if form.is_bound and not form.is_valid():
         return form, []
-    return form, selectors.visit_due_list(user=request.user, **(form.filters() if form.is_bound else {}))
+    filters = form.filters() if form.is_bound else {}
+    return form, selectors.visit_due_list(user=request.user, with_people=with_people, **filters)
 
 
 @login_required
 @permission_required("eldercare.view_visit", raise_exception=True)
 def visit_due(request):
     """Everyone on the visit programme with their next due day; the overdue first."""
-    form, rows = _due(request)
+    form, rows = _due(request, with_people=False)
     page, query = paginate_rows(request, rows)
     pd = personal_data(request.user)
-    shown = [{**r, "name": pd.name(r["name"]), "id_number": mask_id_number(r["id_number"])} for r in page]
+    shown = [
+        {**r, "name": pd.name(r["name"]), "id_number": mask_id_number(r["id_number"])}
+        for r in selectors.visit_due_people(list(page))
+    ]
     days = intervals()
     missing = [label for group, label in VisitGroup.choices if group not in days]
     context = {"form": form, "page": page, "rows": shown, "query": query,

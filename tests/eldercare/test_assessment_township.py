@@ -4,8 +4,9 @@ when they move (core.events.person_moved); the demo's bulk writers file every on
 
 from core.roles import Role
 from core.services.people import person_update
-from eldercare.models import Assessment, Subsidy
+from eldercare.models import Assessment, Subsidy, VisitTarget
 from eldercare.services.subsidies import subsidy_enroll
+from eldercare.services.visits import visit_target_add
 from tests.eldercare.conftest import NEXT, assess
 
 
@@ -28,6 +29,7 @@ def test_a_move_takes_the_assessments_and_subsidies_to_the_new_township_and_its_
 ):
     first, second = assess(staff, elder, self_care=8), assess(staff, elder, self_care=4)
     entry = subsidy_enroll(user=staff, person=elder, kind="high_age", starts_on=NEXT)  # born 1945
+    visit_target_add(user=staff, person=elder, group="high_age", since=first.assessed_on)
     assert entry.township_id == elder.township_id
     honglai_officer = make_user(Role.TOWNSHIP_OFFICER, elder.township_id)
     shuitou_officer = make_user(Role.TOWNSHIP_OFFICER, shuitou.code)
@@ -39,6 +41,8 @@ def test_a_move_takes_the_assessments_and_subsidies_to_the_new_township_and_its_
     assert not Assessment.objects.for_user(honglai_officer).exists()
     assert set(Assessment.objects.for_user(shuitou_officer)) == {first, second}
     assert list(Subsidy.objects.for_user(shuitou_officer)) == [entry]
+    target = VisitTarget.objects.get(person=elder)
+    assert target.township_id == shuitou.code and VisitTarget.objects.for_user(shuitou_officer).get() == target
     assert not Subsidy.objects.for_user(honglai_officer).exists()
     html = _listed(client_for(staff), shuitou.code)
     assert f"/eldercare/people/{elder.pk}/" in html
@@ -58,7 +62,7 @@ def test_the_demo_files_every_assessment_and_subsidy_under_its_persons_township(
     from django.db.models import F
 
     call_command("seed_demo", scale=0.05, password="Demo-test-2025", stdout=io.StringIO())
-    for model in (Assessment, Subsidy):
+    for model in (Assessment, Subsidy, VisitTarget):
         assert model.objects.exists()
         assert not model.objects.exclude(township_id=F("person__township_id")).exists(), model
 

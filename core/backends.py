@@ -26,10 +26,10 @@ class CachedPermissionsBackend(ModelBackend):
     """Django's ModelBackend, with each user's permission set kept in the cache between requests:
     the two permission queries and the set built from them were a fixed cost of every page (the
     menu, the views' checks and the templates ask it dozens of times a request). The key carries
-    the user's role, superuser flag and perms_version, which core.signals moves whenever the user's
-    groups, own permissions or groups' permissions change; the user row is read on every request,
-    so a change applies from the next request in every process, and a stale set is never read
-    (perms_moved below)."""
+    the user's role, superuser flag and perms_version, which perms_moved (below; its receivers are
+    wired in core/apps.py) moves whenever the user's groups, own permissions or groups' permissions
+    change, or a group or permission is deleted; the user row is read on every request, so a change
+    applies from the next request in every process, and a stale set is never read."""
 
     TIMEOUT = 3600
 

@@ -169,19 +169,15 @@ def save_people(prepared, *, user) -> int:
     heads already in the registry (one query)."""
     reason = "Excel导入：人员与家庭"
     people = bulk_insert(Person, [p for p, *_ in prepared], user=user, reason=reason)
+    heads = [(person, address) for person, head_number, relation, address in prepared
+             if head_number and relation == Household.Relation.HEAD]  # fmt: skip
     # The new rows are given by ids (no related-object assignment a row).
     households = [
         Household(head_id=person.pk, township_id=person.township_id, village_id=person.village_id, address=address)
-        for person, head_number, relation, address in prepared
-        if head_number and relation == Household.Relation.HEAD
+        for person, address in heads
     ]
     bulk_insert(Household, households, user=user, reason=reason)
-    household_by_head = {
-        person.id_number: household.pk
-        for (person, _hn, _r, _a), household in zip(
-            [p for p in prepared if p[1] and p[2] == Household.Relation.HEAD], households, strict=True
-        )
-    }
+    household_by_head = {person.id_number: h.pk for (person, _a), h in zip(heads, households, strict=True)}
     elsewhere = {hn for _p, hn, _r, _a in prepared if hn} - set(household_by_head)
     household_by_head.update(
         Household.objects.filter(head__id_number__in=elsewhere).values_list("head__id_number", "pk")

@@ -94,11 +94,16 @@ def _check_township(user, case_or_township) -> None:
         raise ApplicationError(_("您只能办理本乡镇（街道）的案件。"), code="jurisdiction")
 
 
+def _open_memberships(person_ids):
+    """These people's memberships of open dibao/tekun cases (one person, one such case at a time)."""
+    return CaseMember.objects.filter(
+        person_id__in=list(person_ids), case__kind__in=Case.EXCLUSIVE_KINDS, case__state__in=Case.OPEN_STATES
+    )
+
+
 def open_case_of(person_ids, *, exclude_case_id=None) -> CaseMember | None:
     """The open dibao/tekun case any of these people is a member of, if there is one."""
-    qs = CaseMember.objects.filter(
-        person_id__in=list(person_ids), case__kind__in=Case.EXCLUSIVE_KINDS, case__state__in=Case.OPEN_STATES
-    ).select_related("case__township", "person")
+    qs = _open_memberships(person_ids).select_related("case__township", "person")
     if exclude_case_id:
         qs = qs.exclude(case_id=exclude_case_id)
     return qs.first()
@@ -108,13 +113,7 @@ def open_cases_of(person_ids) -> dict[int, CaseMember]:
     """For many people at once (an import): each person's membership of an open dibao/tekun case,
     by person id, in one query (what open_case_of answers for one group)."""
     out: dict[int, CaseMember] = {}
-    for member in (
-        CaseMember.objects.filter(
-            person_id__in=list(person_ids), case__kind__in=Case.EXCLUSIVE_KINDS, case__state__in=Case.OPEN_STATES
-        )
-        .select_related("person")
-        .order_by("id")
-    ):
+    for member in _open_memberships(person_ids).select_related("person").order_by("id"):
         out.setdefault(member.person_id, member)
     return out
 

@@ -16,6 +16,7 @@ from core.jurisdiction import JurisdictionQuerySet
 from core.limits import date_range_constraint
 from core.models import Division, Person
 from eldercare.assessment import PART_MAX
+from eldercare.models.filing import FiledUnderPersonTownship
 
 #: Plausible sizes (the services say the range, the database enforces it). Nan'an's largest planned
 #: home has 350 beds (plan Table 3, 南安市老年人养护院); no single institution has thousands.
@@ -256,7 +257,7 @@ class CommunityFacility(models.Model):
         return self.full_time_care and self.day_care and self.home_visits
 
 
-class Assessment(models.Model):
+class Assessment(FiledUnderPersonTownship):
     """老年人能力评估 per GB/T 42195-2022: the four part scores (or the 26 items, summed into them),
     the adjustments, and the level the standard gives (eldercare.assessment). Never edited: a new
     assessment is a new row, so the history stays."""
@@ -288,16 +289,8 @@ class Assessment(models.Model):
     )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
-    #: The person's township, kept beside the assessment (person_moved moves it): the registry by
-    #: township counts a township's assessments from one index instead of joining every assessment
-    #: to 1.5 million people.
-    township = models.ForeignKey(
-        "core.Division", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False,
-        verbose_name=_("乡镇（街道）"),
-    )  # fmt: skip
 
     objects = JurisdictionQuerySet.as_manager()
-    jurisdiction_field = "township"
 
     class Meta:
         verbose_name = _("老年人能力评估")
@@ -339,15 +332,6 @@ class Assessment(models.Model):
 
     def __str__(self):
         return f"{self.person} {self.assessed_on:%Y-%m-%d} {self.get_level_display()}"
-
-    def save(self, *args, **kwargs):
-        # Filed under the person's township whoever writes it (a fixture, the admin, a service);
-        # the bulk writers set it themselves (eldercare.townships.with_townships).
-        if self.person_id is not None and kwargs.get("update_fields") is None:
-            from eldercare.townships import township_of
-
-            self.township_id = township_of(self.person_id)
-        super().save(*args, **kwargs)
 
 
 from eldercare.models.subsidies import Subsidy, SubsidyKind, SubsidyStandard  # noqa: E402, F401

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from core.jurisdiction import JurisdictionQuerySet
 from core.limits import date_range_constraint, money_range_constraint
 from core.models import Person
+from eldercare.models.filing import FiledUnderPersonTownship
 
 #: A monthly subsidy amount a bureau could plausibly set (元/人/月).
 SUBSIDY_MIN = Decimal("1")
@@ -90,7 +91,7 @@ class SubsidyStandard(models.Model):
         return str(_("低收入老年人"))
 
 
-class Subsidy(models.Model):
+class Subsidy(FiledUnderPersonTownship):
     """One person's entry on the roster of a subsidy kind: paid each month from `starts_on`'s month
     while active, alive and eligible on the month's first day; ended (death, loss of eligibility,
     the person's request) on `ended_on`, after which no month is paid."""
@@ -113,14 +114,8 @@ class Subsidy(models.Model):
     )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
-    #: The person's township, kept beside the entry (eldercare.townships): the roster by township.
-    township = models.ForeignKey(
-        "core.Division", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False,
-        verbose_name=_("乡镇（街道）"),
-    )  # fmt: skip
 
     objects = JurisdictionQuerySet.as_manager()
-    jurisdiction_field = "township"
 
     class Meta:
         verbose_name = _("养老服务补贴对象")
@@ -151,10 +146,3 @@ class Subsidy(models.Model):
 
     def __str__(self):
         return f"{self.person} {self.get_kind_display()}"
-
-    def save(self, *args, **kwargs):
-        if self.person_id is not None and kwargs.get("update_fields") is None:  # as Assessment.save
-            from eldercare.townships import township_of
-
-            self.township_id = township_of(self.person_id)
-        super().save(*args, **kwargs)

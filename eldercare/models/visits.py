@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from core.jurisdiction import JurisdictionQuerySet
 from core.limits import date_range_constraint
 from core.models import Person
+from eldercare.models.filing import FiledUnderPersonTownship
 
 VISIT_TEXT_MAX = 500
 #: A visit at least once a year, at most once a week: the plausible range of an interval.
@@ -51,7 +52,7 @@ class VisitInterval(models.Model):
         return f"{self.get_group_display()} {self.days}"
 
 
-class VisitTarget(models.Model):
+class VisitTarget(FiledUnderPersonTownship):
     """A person on the visit programme in one group, from `since` until `ended_on`."""
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("老年人"))
@@ -66,14 +67,7 @@ class VisitTarget(models.Model):
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    #: The person's township, kept beside the entry (eldercare.townships): the due list by township.
-    township = models.ForeignKey(
-        "core.Division", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False,
-        verbose_name=_("乡镇（街道）"),
-    )  # fmt: skip
-
     objects = JurisdictionQuerySet.as_manager()
-    jurisdiction_field = "township"
 
     class Meta:
         verbose_name = _("探访对象")
@@ -96,13 +90,6 @@ class VisitTarget(models.Model):
 
     def __str__(self):
         return f"{self.person} {self.get_group_display()}"
-
-    def save(self, *args, **kwargs):
-        if self.person_id is not None and kwargs.get("update_fields") is None:  # as Assessment.save
-            from eldercare.townships import township_of
-
-            self.township_id = township_of(self.person_id)
-        super().save(*args, **kwargs)
 
 
 class Visit(models.Model):

@@ -112,7 +112,6 @@ def assessment_record(
     total = sum(scores.values())
     assessment = Assessment(
         person=person,
-        township_id=person.township_id,
         assessed_on=assessed_on,
         items=cleaned_items,
         coma=bool(coma),

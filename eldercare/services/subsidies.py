@@ -355,9 +355,8 @@ def subsidy_enroll(
         errors.add("kind", _("该老年人已在享受%(k)s。") % {"k": SubsidyKind(kind).label})
     errors.raise_if_any()
     return Subsidy.objects.create(
-        person=person, township_id=person.township_id, kind=kind, starts_on=starts_on, bank_account=bank_account,
-        note=note or "", created_by=user,
-    )  # fmt: skip
+        person=person, kind=kind, starts_on=starts_on, bank_account=bank_account, note=note or "", created_by=user
+    )
 
 
 def _locked(user, subsidy: Subsidy) -> Subsidy:

@@ -99,9 +99,7 @@ def visit_target_add(*, user, person, group: str, since: datetime.date | None, n
         elif VisitTarget.objects.filter(person=person, group=group, ended_on__isnull=True).exists():
             errors.add("group", _("该老年人已是%(g)s探访对象。") % {"g": VisitGroup(group).label})
     errors.raise_if_any()
-    return VisitTarget.objects.create(
-        person=person, township_id=person.township_id, group=group, since=since, note=note or "", created_by=user
-    )
+    return VisitTarget.objects.create(person=person, group=group, since=since, note=note or "", created_by=user)
 
 
 @transaction.atomic

@@ -5,14 +5,15 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.bulk import bulk_insert
+from core.bulk import bulk_insert_values
 from core.exceptions import FieldErrors
 from core.identifiers import normalize_id_number
 from core.imports import Column, Importer, RowError, register, validation_messages
+from core.jurisdiction import user_can_act_in
 from core.limits import check_text
 from core.models import Division, Household, HouseholdMember, Person
 from core.roles import IMPORT_DATA
-from core.services.people import person_build, person_validate
+from core.services.people import person_build, person_surely_valid, person_validate
 
 COLUMNS = [
     Column("姓名", "name", required=True),
@@ -54,8 +55,22 @@ def _division_lookup():
     return townships, villages
 
 
+#: The person columns an import writes, in the order of its prepared rows (core.bulk.bulk_insert_values).
+PERSON_VALUES = ["name", "id_number", "id_note", "birth_date", "sex", "phone", "township_id", "village_id", "hukou",
+                 "disability_category", "disability_grade"]  # fmt: skip
+_TOWNSHIP, _VILLAGE = PERSON_VALUES.index("township_id"), PERSON_VALUES.index("village_id")
+
+
+def _person_values(person: Person) -> tuple:
+    return tuple(getattr(person, name) for name in PERSON_VALUES)
+
+
 def validate_people(rows, *, user, progress):
+    """Each row through the person rules of core.services.people: a row the quick check
+    (person_surely_valid) passes is taken as plain values; any other row is built and validated as
+    the form and the API do, and its errors are theirs."""
     townships, villages = _division_lookup()
+    townships_allowed = {d.pk for d in townships.values() if user_can_act_in(user, d.pk)}
     hukou = _labels(Person.Hukou.choices)
     disability = _labels(Person.Disability.choices)
     relations = _labels(Household.Relation.choices)
@@ -67,18 +82,16 @@ def validate_people(rows, *, user, progress):
     ids = [normalize_id_number(r.values.get("id_number") or "") for r in rows]
     in_db = set(Person.objects.filter(id_number__in=[i for i in ids if i]).values_list("id_number", flat=True))
     heads_in_file = {
-        normalize_id_number(r.values.get("id_number") or "")
-        for r in rows
-        if r.values.get("head_id_number")
-        and normalize_id_number(r.values["head_id_number"]) == normalize_id_number(r.values.get("id_number") or "")
+        number
+        for number, r in zip(ids, rows, strict=True)
+        if r.values.get("head_id_number") and normalize_id_number(r.values["head_id_number"]) == number
     }
     head_ids = {normalize_id_number(r.values.get("head_id_number") or "") for r in rows} - heads_in_file - {""}
-    households_in_db = {
-        h.head.id_number: h
-        for h in Household.objects.for_user(user).filter(head__id_number__in=head_ids).select_related("head")
-    }
+    households_in_db = set(
+        Household.objects.for_user(user).filter(head__id_number__in=head_ids).values_list("head__id_number", flat=True)
+    )
 
-    for n, row in enumerate(rows, start=1):
+    for n, (row, number) in enumerate(zip(rows, ids, strict=True), start=1):
         v = row.values
         row_errors: list[RowError] = []
 
@@ -94,9 +107,9 @@ def validate_people(rows, *, user, progress):
             if village is None:
                 err("village", _("%(t)s 下没有村（社区）：%(v)s") % {"t": township.name, "v": v["village"]})
         data = {
-            "name": v.get("name") or "",
-            "id_number": v.get("id_number") or "",
-            "phone": v.get("phone") or "",
+            "name": (v.get("name") or "").strip(),
+            "id_number": number,
+            "phone": (v.get("phone") or "").strip(),
             "township": township,
             "village": village,
         }
@@ -116,14 +129,20 @@ def validate_people(rows, *, user, progress):
                 err("disability_grade", _("残疾等级应为1–4。"))
             else:
                 data["disability_grade"] = int(grade)
-        person = person_build(today=today, **data)
-        try:
-            person_validate(person, user=user, check_unique=False, today=today)
-        except ValidationError as exc:
-            for header, message in validation_messages(exc, _BY_KEY):
-                row_errors.append(RowError(row.number, header, message))
+        info = None if row_errors else person_surely_valid(**data, townships_allowed=townships_allowed, today=today)
+        if info is not None:
+            values = (data["name"], number, info.note, info.birth_date, info.sex, data["phone"], township.pk,
+                      village.pk if village else None, data.get("hukou", Person.Hukou.RURAL),
+                      data.get("disability_category", ""), data.get("disability_grade"))  # fmt: skip
+        else:  # the service's own build and rules, which name what is wrong
+            person = person_build(today=today, **data)
+            try:
+                person_validate(person, user=user, check_unique=False, today=today)
+            except ValidationError as exc:
+                for header, message in validation_messages(exc, _BY_KEY):
+                    row_errors.append(RowError(row.number, header, message))
+            values = _person_values(person)
 
-        number = person.id_number
         if number:
             if number in seen:
                 err("id_number", _("与第 %(r)d 行的身份证号重复。") % {"r": seen[number]})
@@ -149,46 +168,49 @@ def validate_people(rows, *, user, progress):
             err("head_id_number", _("填写了与户主关系，但没有填写户主身份证号。"))
 
         address = (v.get("address") or "").strip()
-        too_long = FieldErrors()
-        check_text(too_long, "address", address, max_length=ADDRESS_MAX)
-        for message in too_long.get("address", []):
-            err("address", message)
+        if address:
+            too_long = FieldErrors()
+            check_text(too_long, "address", address, max_length=ADDRESS_MAX)
+            for message in too_long.get("address", []):
+                err("address", message)
 
         errors.extend(row_errors)
         if not row_errors:
-            prepared.append((person, head_number, relation, address))
-        if n % 500 == 0:
+            prepared.append((values, head_number, relation, address))
+        if n % 5000 == 0:
             progress(n)
     progress(len(rows))
-    return prepared, (errors if errors else [])
+    return prepared, errors
 
 
 def save_people(prepared, *, user) -> int:
-    """People, the households their heads found and the members, each in one COPY with its history
-    rows (core.bulk): ids come from the sequences, so nothing is read back but the households of
-    heads already in the registry (one query)."""
+    """People, the households their heads found and the members, each in one COPY of plain rows with
+    its history rows (core.bulk): ids come from the sequences, so nothing is read back but the
+    households of heads already in the registry (one query)."""
     reason = "Excel导入：人员与家庭"
-    people = bulk_insert(Person, [p for p, *_ in prepared], user=user, reason=reason)
-    heads = [(person, address) for person, head_number, relation, address in prepared
+    person_ids = bulk_insert_values(Person, PERSON_VALUES, [values for values, *_ in prepared], user=user,
+                                    reason=reason)  # fmt: skip
+    heads = [(pk, values, address) for pk, (values, head_number, relation, address) in zip(person_ids, prepared, strict=True)
              if head_number and relation == Household.Relation.HEAD]  # fmt: skip
-    # The new rows are given by ids (no related-object assignment a row).
-    households = [
-        Household(head_id=person.pk, township_id=person.township_id, village_id=person.village_id, address=address)
-        for person, address in heads
-    ]
-    bulk_insert(Household, households, user=user, reason=reason)
-    household_by_head = {person.id_number: h.pk for (person, _a), h in zip(heads, households, strict=True)}
-    elsewhere = {hn for _p, hn, _r, _a in prepared if hn} - set(household_by_head)
+    household_ids = bulk_insert_values(
+        Household,
+        ["head_id", "township_id", "village_id", "address"],
+        [(pk, values[_TOWNSHIP], values[_VILLAGE], address) for pk, values, address in heads],
+        user=user,
+        reason=reason,
+    )
+    household_by_head = {values[1]: h for (_pk, values, _a), h in zip(heads, household_ids, strict=True)}
+    elsewhere = {hn for _v, hn, _r, _a in prepared if hn} - set(household_by_head)
     household_by_head.update(
         Household.objects.filter(head__id_number__in=elsewhere).values_list("head__id_number", "pk")
     )
     members = [
-        HouseholdMember(household_id=household_by_head[head_number], person_id=person.pk, relation=relation)
-        for person, head_number, relation, _address in prepared
+        (household_by_head[head_number], pk, relation)
+        for pk, (_values, head_number, relation, _address) in zip(person_ids, prepared, strict=True)
         if head_number
     ]
-    bulk_insert(HouseholdMember, members, user=user, reason=reason)
-    return len(people)
+    bulk_insert_values(HouseholdMember, ["household_id", "person_id", "relation"], members, user=user, reason=reason)
+    return len(person_ids)
 
 
 PEOPLE_IMPORTER = register(

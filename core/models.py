@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
+
+from core.history import AuditHistory
 
 from .identifiers import validate_id_number
 from .jurisdiction import JurisdictionQuerySet
@@ -207,7 +208,7 @@ class Person(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = AuditHistory(excluded_fields=["updated_at"])
     objects = JurisdictionQuerySet.as_manager()
 
     class Meta:
@@ -270,7 +271,7 @@ class Household(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = AuditHistory(excluded_fields=["updated_at"])
     objects = JurisdictionQuerySet.as_manager()
 
     class Meta:
@@ -288,7 +289,7 @@ class HouseholdMember(models.Model):
     person = models.OneToOneField(Person, on_delete=models.PROTECT, related_name="membership", verbose_name=_("成员"))
     relation = models.CharField(_("与户主关系"), max_length=20, choices=Household.Relation.choices)
 
-    history = HistoricalRecords()
+    history = AuditHistory()
     objects = JurisdictionQuerySet.as_manager()
     jurisdiction_field = "household__township"
 

@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from core.exceptions import FieldErrors
+from core.history import AuditHistory
 from core.jurisdiction import JurisdictionQuerySet
 from core.limits import check_money, date_range_constraint, money_range_constraint
 from core.models import Division, Person
@@ -181,7 +181,7 @@ class DeathRecord(models.Model):
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = AuditHistory(excluded_fields=["updated_at"])
     objects = JurisdictionQuerySet.as_manager()
 
     class Meta:
@@ -452,7 +452,7 @@ class TombCase(models.Model):
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = AuditHistory(excluded_fields=["updated_at"])
     objects = JurisdictionQuerySet.as_manager()
 
     class Meta:

@@ -7,8 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from core.history import AuditHistory
 from core.jurisdiction import JurisdictionQuerySet
 from core.limits import REASON_MAX, date_range_constraint, money_range_constraint, text_length_constraint
 from core.models import Division, Person
@@ -111,7 +111,7 @@ class Child(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    history = HistoricalRecords(
+    history = AuditHistory(
         excluded_fields=["updated_at", "last_visit_on", "visit_due_on", "risk_level", "risk_assessed_on",
                          "risk_follow_up_due"]
     )  # fmt: skip
@@ -175,7 +175,7 @@ class ChildCategory(models.Model):
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = AuditHistory()
     objects = JurisdictionQuerySet.as_manager()
     jurisdiction_field = "child__township"
 
@@ -257,7 +257,7 @@ class Recognition(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = AuditHistory(excluded_fields=["updated_at"])
     objects = JurisdictionQuerySet.as_manager()
     jurisdiction_field = "child__township"
 

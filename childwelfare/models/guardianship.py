@@ -5,8 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from core.history import AuditHistory
 from core.jurisdiction import JurisdictionQuerySet
 from core.limits import REASON_MAX, date_range_constraint, text_length_constraint
 
@@ -60,7 +60,7 @@ class Carer(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = AuditHistory(excluded_fields=["updated_at"])
     objects = CarerQuerySet.as_manager()
     jurisdiction_field = "child__township"
 
@@ -124,7 +124,7 @@ class GuardianshipAssessment(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = AuditHistory(excluded_fields=["updated_at"])
     objects = JurisdictionQuerySet.as_manager()
     jurisdiction_field = "child__township"
 

@@ -13,9 +13,9 @@ from core.bulk import bulk_history, bulk_update
 from core.changes import touch
 from core.events import people_died, person_died, person_moved
 from core.exceptions import FieldErrors
-from core.identifiers import normalize_id_number, parse_id_number, validate_person_name
+from core.identifiers import IdNumberInfo, normalize_id_number, parse_id_number, validate_person_name
 from core.jurisdiction import user_can_act_in
-from core.limits import check_date, check_text
+from core.limits import EARLIEST_DATE, LATEST_DATE, check_date, check_text
 from core.models import Division, Household, HouseholdMember, Person
 
 PERSON_FIELDS = (
@@ -128,6 +128,55 @@ def person_validate(person: Person, *, user, check_unique: bool = True, unique_k
     if person.township_id and not user_can_act_in(user, person.township_id):
         errors.add("township", _("您只能登记本乡镇（街道）的人员。"))
     errors.raise_if_any()
+
+
+_NAME_MAX = Person._meta.get_field("name").max_length
+_PHONE_MAX = Person._meta.get_field("phone").max_length
+_NOTE_MAX = Person._meta.get_field("id_note").max_length
+_HUKOU = frozenset(Person.Hukou.values)
+_DISABILITY = frozenset(Person.Disability.values)
+
+
+def person_surely_valid(
+    *,
+    name: str,
+    id_number: str,
+    phone: str,
+    township,
+    village,
+    hukou: str = Person.Hukou.RURAL,
+    disability_category: str = "",
+    disability_grade: int | None = None,
+    townships_allowed,
+    today,
+) -> IdNumberInfo | None:
+    """A quick yes for an import's rows: what the ID number says when every rule of person_validate
+    surely passes for a new person with these values (text already stripped and normalised,
+    divisions already loaded, `townships_allowed` the ids where the user may register people), else
+    None. A row without the quick yes goes through person_build and person_validate, which say what
+    is wrong, so no message is written twice; the quick yes is never given where person_validate
+    says no (tests/core/test_person_quick_check.py holds the two side by side). 100,000 rows through
+    full_clean cost more than the database's whole write."""
+    if not name or len(name) > _NAME_MAX or not id_number:
+        return None
+    try:
+        validate_person_name(name)
+        info = parse_id_number(id_number, today=today)
+    except ValidationError:
+        return None
+    if len(info.note) > _NOTE_MAX or not (EARLIEST_DATE <= info.birth_date <= min(LATEST_DATE, today)):
+        return None
+    if phone and (len(phone) > _PHONE_MAX or not _PHONE.match(phone)):
+        return None
+    if township is None or township.level != Division.Level.TOWNSHIP or township.pk not in townships_allowed:
+        return None
+    if village is not None and (village.level != Division.Level.VILLAGE or village.parent_id != township.pk):
+        return None
+    if hukou not in _HUKOU or disability_category not in _DISABILITY:
+        return None
+    if disability_grade not in (None, 1, 2, 3, 4) or bool(disability_category) != bool(disability_grade):
+        return None
+    return info
 
 
 def _set_history_user(instance, user):

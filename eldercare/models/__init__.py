@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from core.history import AuditHistory
 from core.jurisdiction import JurisdictionQuerySet
 from core.limits import date_range_constraint
 from core.models import Division, Person
@@ -108,7 +108,7 @@ class Institution(models.Model):
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = AuditHistory(excluded_fields=["updated_at"])
     objects = OperatingQuerySet.as_manager()
 
     class Meta:
@@ -231,7 +231,7 @@ class CommunityFacility(models.Model):
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = AuditHistory(excluded_fields=["updated_at"])
     objects = OperatingQuerySet.as_manager()
 
     class Meta:

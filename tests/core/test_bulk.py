@@ -61,3 +61,32 @@ def test_demo_rows_keep_their_dates_on_the_bulk_create_path(db):
     assert Person.objects.get(name="陈旧").created_at == past
     field = Person._meta.get_field("created_at")
     assert field.auto_now_add  # put back after the block
+
+
+def test_plain_rows_land_like_instances_with_defaults_times_and_history(staff):
+    """bulk_insert_values takes tuples (no model instance a row): the fields not named take their
+    defaults, the auto_now fields the present moment, and each row one history row."""
+    from django.utils import timezone
+
+    from core.bulk import bulk_insert_values
+
+    before = timezone.now()
+    numbers = [make_id_number(datetime.date(1990, 2, 1 + i)) for i in range(2)]
+    ids = bulk_insert_values(
+        Person,
+        ["name", "id_number", "township_id", "phone"],
+        [("林一", numbers[0], HONGLAI, "0595-1234567"), ("林二\t\\N", numbers[1], HONGLAI, "")],
+        user=staff,
+        reason="Excel导入：测试",
+    )
+    people = {p.pk: p for p in Person.objects.filter(pk__in=ids)}
+    first, second = people[ids[0]], people[ids[1]]
+    assert (first.name, first.id_number, first.phone) == ("林一", numbers[0], "0595-1234567")
+    assert (second.name, second.phone) == ("林二\t\\N", "")
+    assert first.hukou == Person.Hukou.RURAL and first.disability_category == "" and first.disability_grade is None
+    assert first.created_at >= before and first.updated_at >= before
+    history = Person.history.filter(id__in=ids)
+    assert {(h.id, h.history_type, h.history_user_id, h.history_change_reason) for h in history} == {
+        (pk, "+", staff.pk, "Excel导入：测试") for pk in ids
+    }
+    assert PersonFactory().pk > max(ids)

@@ -32,7 +32,7 @@ def bulk_insert(model, objs: list, *, user=None, reason: str = "") -> list:
             )
         return model.objects.bulk_create(objs, batch_size=500)
     fields = model._meta.concrete_fields
-    _assign_ids(model, objs)
+    _assign_ids(model, [obj for obj in objs if obj.pk is None])  # some may hold ids from reserve_ids
     for obj in objs:
         for field in fields:  # auto_now / auto_now_add, as save() would
             if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
@@ -118,9 +118,20 @@ def bulk_history(model, objs: list, *, user=None, reason: str = "") -> None:
     _copy_history(history.model, objs, user=user, reason=reason, history_type="~")
 
 
+def reserve_ids(model, count: int) -> range | list[int] | None:
+    """Ids for `count` rows of `model` to be written by bulk_insert, taken now so that rows pointing
+    at each other can be written in one pass (the foreign keys are checked at commit). None where
+    ids cannot be taken before the insert (SQLite): the caller links the rows afterwards."""
+    if connection.vendor != "postgresql" or not count:
+        return None
+    return _next_ids(model, count)
+
+
 def _next_ids(model, count: int) -> range | list[int]:
     """`count` new ids from the table's sequence: a range when they follow each other (no one else
     took one meanwhile, the usual case), so the database sends three numbers instead of a list."""
+    if not count:
+        return range(0)
     pk = model._meta.pk
     with connection.cursor() as cursor:
         cursor.execute(

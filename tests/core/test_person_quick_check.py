@@ -71,8 +71,12 @@ def test_the_quick_yes_is_given_only_where_the_service_says_yes(role, request):
     user = request.getfixturevalue(role)
     today = timezone.localdate()
     honglai, shuitou = Division.objects.get(code=HONGLAI), Division.objects.get(code=SHUITOU)
-    village = Division.objects.filter(parent=honglai).first()
-    other_village = Division.objects.filter(parent=shuitou).first()
+    village, _ = Division.objects.get_or_create(
+        code=HONGLAI + "298", defaults={"name": "测试村", "level": Division.Level.VILLAGE, "parent": honglai}
+    )
+    other_village, _ = Division.objects.get_or_create(
+        code=SHUITOU + "298", defaults={"name": "测试社区", "level": Division.Level.VILLAGE, "parent": shuitou}
+    )
     allowed = {t.pk for t in (honglai, shuitou) if user.is_city_level or t.pk == user.township_id}
     cases = list(_variants(honglai, shuitou, village, other_village))
     if role == "officer":  # the officer of 洪濑镇 registers no one in 水头镇

@@ -1,9 +1,10 @@
 """Import engine benchmark (issue 14), each import through core's engine end to end (the sheet read,
 validated and saved), then rolled back: a people-and-households sheet of N rows (a head and two
-members a household), and with --cases M an active-cases sheet of M households already in the
+members a household), with --bad P the same sheet with every P-th row's ID number given a wrong check
+digit (rejected, every bad row named), and with --cases M an active-cases sheet of M households already in the
 registry and in no open case. Prints rows/s, the queries and the peak RSS of the process.
 
-Usage: DATABASE_URL=postgres://.../nanan_bench python bench/imports.py [rows] [--cases M]"""
+Usage: DATABASE_URL=postgres://.../nanan_bench python bench/imports.py [rows] [--bad P] [--cases M]"""
 
 import datetime
 import io
@@ -22,7 +23,7 @@ class _Rollback(Exception):
     pass
 
 
-def people_sheet(rows: int) -> bytes:
+def people_sheet(rows: int, bad_every: int = 0) -> bytes:
     import openpyxl
 
     from core.demo.people import GIVEN_FEMALE, GIVEN_MALE, SURNAMES, Seeder
@@ -36,6 +37,8 @@ def people_sheet(rows: int) -> bytes:
     for i in range(rows):
         birth = datetime.date(1950, 1, 1) + datetime.timedelta(days=(i * 37) % 25000)
         number = seeder.id_number(birth, i % 2 == 0)
+        if bad_every and i % bad_every == bad_every - 1:  # a member's number with a wrong check digit
+            number = number[:17] + ("0" if number[17] != "0" else "1")
         if i % 3 == 0:
             head = number
         name = (
@@ -121,7 +124,7 @@ def run_import(kind: str, content: bytes, rows: int, user) -> None:
             print(f"{kind} import of {rows:,} rows: {job.state}, {job.created_rows:,} saved in {elapsed:.2f} s "
                   f"({rows / elapsed:,.0f} rows/s), {len(queries):,} queries, peak RSS {peak:.0f} MB")  # fmt: skip
             if job.state != ImportJob.State.DONE:
-                print(job.message, job.errors[:3])
+                print(f"  {job.message} {len(job.errors):,} errors named, e.g. {job.errors[:2]}")
             job.file.delete(save=False)
             raise _Rollback
     except _Rollback:
@@ -148,6 +151,11 @@ def main():
     settings.DEBUG = False
     args = sys.argv[1:]
     cases = 0
+    bad = 0
+    if "--bad" in args:
+        i = args.index("--bad")
+        bad = int(args[i + 1])
+        del args[i : i + 2]
     if "--cases" in args:
         i = args.index("--cases")
         cases = int(args[i + 1])
@@ -156,7 +164,7 @@ def main():
     staff = User.objects.get(username="staff")
     if rows:
         start = time.perf_counter()
-        content = people_sheet(rows)
+        content = people_sheet(rows, bad)
         print(f"sheet of {rows:,} rows: {len(content) / 1e6:.1f} MB, written in {time.perf_counter() - start:.1f} s")
         run_import("people", content, rows, staff)
     if cases:

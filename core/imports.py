@@ -54,11 +54,10 @@ class RowError:
         return {"row": self.row, "column": self.column, "message": self.message}
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     number: int
     values: dict  # key -> cleaned cell text (or None)
-    raw: list = field(default_factory=list)
 
 
 @dataclass
@@ -123,7 +122,7 @@ def read_rows(fileobj, importer: Importer) -> list[Row]:
         texts = [cell_text(v) for v in raw]
         if all(t is None for t in texts):
             continue
-        rows.append(Row(number, {col.key: texts[i] if i < len(texts) else None for i, col in positions}, texts))
+        rows.append(Row(number, {col.key: texts[i] if i < len(texts) else None for i, col in positions}))
     if empty:
         raise ImportFileError(_("文件是空的。"))
     if positions is None:

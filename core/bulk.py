@@ -182,11 +182,12 @@ class _LineReader:
 
     def read(self, size: int = -1) -> str:
         parts, length = [self.rest], len(self.rest)
-        for line in self.lines:
+        while size < 0 or length < size:
+            line = next(self.lines, None)
+            if line is None:
+                break
             parts.append(line)
             length += len(line)
-            if 0 <= size <= length:
-                break
         text = "".join(parts)
         if size < 0 or len(text) <= size:
             self.rest = ""

@@ -61,7 +61,8 @@ def child_list(request):
     today = timezone.localdate()
     # Every cell as text here: a template lookup per cell costs more than the query behind the page.
     detail = reverse("childwelfare:child_detail", args=[0])[:-2]
-    labels, care, risks = dict(CategoryCode.choices), dict(CareSetting.choices), dict(RiskLevel.choices)
+    # Labels translated once, not once a cell (a lazy label is translated again wherever it is shown).
+    labels, care, risks = (_texts(CategoryCode.choices), _texts(CareSetting.choices), _texts(RiskLevel.choices))
     lacking = selectors.lacking_carer_ids(page, today)
     rows = []
     for c in page:
@@ -99,6 +100,10 @@ def child_list(request):
                "turning_label": _("即将满18岁"), "overdue_label": _("逾期"),
                "no_carer_label": _("无监护人（照护人）"), "risk_overdue_label": _("高风险未跟进")}  # fmt: skip
     return render(request, "childwelfare/child_list.html", context)
+
+
+def _texts(choices) -> dict[str, str]:
+    return {value: str(label) for value, label in choices}
 
 
 def _mask(number):

@@ -90,3 +90,11 @@ def test_plain_rows_land_like_instances_with_defaults_times_and_history(staff):
         (pk, "+", staff.pk, "Excel导入：测试") for pk in ids
     }
     assert PersonFactory().pk > max(ids)
+
+
+def test_copy_reader_hands_out_exactly_what_was_asked_and_then_nothing():
+    from core.bulk import _LineReader
+
+    reader = _LineReader(iter(["abc\n", "defghij\n", "k\n"]))
+    assert [reader.read(3), reader.read(3), reader.read(100), reader.read(100)] == ["abc", "\nde", "fghij\nk\n", ""]
+    assert _LineReader(iter(["a\n", "b\n"])).read() == "a\nb\n"

@@ -16,7 +16,7 @@ from assistance.services.cases import DecidedMember, add_months, decision_build,
 from core.bulk import bulk_insert, bulk_insert_values, bulk_update, reserve_ids
 from core.exceptions import FieldErrors
 from core.identifiers import normalize_id_number
-from core.imports import Column, Importer, RowError, register
+from core.imports import Column, Importer, RowError, register, rows_saved
 from core.jurisdiction import user_can_act_in
 from core.limits import check_date
 from core.models import HouseholdMember, Person
@@ -259,7 +259,7 @@ def save_cases(prepared, *, user) -> int:
             case.decision_id = decision_id
     # COPY with ids from the sequences (core.bulk): Django's bulk_create prepared every value of
     # 10,000 cases, their members, decisions and steps one by one (most of a 10 s import).
-    bulk_insert(Case, cases, user=user, reason=reason)
+    bulk_insert(Case, cases, user=user, reason=reason, progress=rows_saved)
     members, decisions = [], []
     step_text = _("从原台账导入：每人每月 %(pm)s 元 × 保障 %(n)d 人 = %(amt)s 元")
     for case, p in zip(cases, prepared, strict=True):

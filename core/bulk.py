@@ -17,9 +17,9 @@ from django.utils import timezone
 CHUNK = 50_000
 
 
-def bulk_insert(model, objs: list, *, user=None, reason: str = "") -> list:
+def bulk_insert(model, objs: list, *, user=None, reason: str = "", progress=None) -> list:
     """Insert `objs` (unsaved instances of `model`) and their history rows; returns them with their
-    primary keys set."""
+    primary keys set. `progress(n)` is told the number of rows sent as the COPY goes."""
     if not objs:
         return objs
     history = getattr(model, "history", None)
@@ -38,18 +38,21 @@ def bulk_insert(model, objs: list, *, user=None, reason: str = "") -> list:
             if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
                 field.pre_save(obj, add=True)
         obj._state.adding, obj._state.db = False, connection.alias
-    _copy(model._meta.db_table, fields, objs)
+    _copy(model._meta.db_table, fields, objs, progress)
     if history is not None:
         _copy_history(history.model, objs, user=user, reason=reason)
     return objs
 
 
-def bulk_insert_values(model, fields: list[str], rows: list[tuple], *, user=None, reason: str = "") -> list[int]:
+def bulk_insert_values(
+    model, fields: list[str], rows: list[tuple], *, user=None, reason: str = "", progress=None
+) -> list[int]:
     """Insert plain rows, each a tuple of values in the order of `fields` (attnames: township_id),
     and their history rows; returns the new primary keys in the rows' order. What bulk_insert does
     without a model instance a row: an import of 100,000 people spends more on building instances
     than the database spends on the COPY. Fields not named take their default; auto_now and
-    auto_now_add fields take the present moment. Only for rows the caller has validated."""
+    auto_now_add fields take the present moment. Only for rows the caller has validated. `progress(n)`
+    is told the number of rows sent as the COPY goes."""
     if not rows:
         return []
     meta = model._meta
@@ -69,7 +72,7 @@ def bulk_insert_values(model, fields: list[str], rows: list[tuple], *, user=None
             constants[field.column] = field.get_default()
     ids = _next_ids(model, len(rows))
     columns = [meta.pk.column] + [meta.get_field(name).column for name in fields]
-    _copy_rows(meta.db_table, columns, ((pk, *row) for pk, row in zip(ids, rows, strict=True)), constants)
+    _copy_rows(meta.db_table, columns, ((pk, *row) for pk, row in zip(ids, rows, strict=True)), constants, progress)
     history = getattr(model, "history", None)
     if history is not None:
         _copy_history_ids(history.model, model, ids, user=user, reason=reason)
@@ -150,13 +153,14 @@ def _assign_ids(model, objs: list) -> None:
         setattr(obj, attname, value)
 
 
-def _copy(table: str, fields, objs) -> None:
+def _copy(table: str, fields, objs, progress=None) -> None:
     """COPY the objects' fields (by attname) into `table`."""
     attnames = [f.attname for f in fields]
-    _copy_rows(table, [f.column for f in fields], ([obj.__dict__[a] for a in attnames] for obj in objs))
+    rows = ([obj.__dict__[a] for a in attnames] for obj in objs)
+    _copy_rows(table, [f.column for f in fields], rows, progress=progress)
 
 
-def _copy_rows(table: str, columns: list[str], rows, extra: dict | None = None) -> None:
+def _copy_rows(table: str, columns: list[str], rows, extra: dict | None = None, progress=None) -> None:
     """COPY `rows` (sequences of values in the order of `columns`) and `extra` constant columns into
     `table` (PostgreSQL's text format: a tab between cells, \\N for NULL, backslash escapes). The
     lines are made as the database reads them, so it files the first rows while the later ones are
@@ -165,9 +169,24 @@ def _copy_rows(table: str, columns: list[str], rows, extra: dict | None = None) 
     quote = connection.ops.quote_name  # a column named like a keyword ("end")
     names = ", ".join(quote(c) for c in [*columns, *extra])
     constants = "".join("\t" + _text(v) for v in extra.values())
+    if progress is not None:
+        rows = _told(rows, progress)
     lines = ("\t".join([_text(v) for v in row]) + constants + "\n" for row in rows)
     with connection.cursor() as cursor, connection.wrap_database_errors:
         cursor.cursor.copy_expert(f"COPY {quote(table)} ({names}) FROM STDIN", _LineReader(lines), size=COPY_READ)
+
+
+#: How often a COPY tells its progress, in rows.
+PROGRESS_EVERY = 5_000
+
+
+def _told(rows, progress):
+    count = 0
+    for count, row in enumerate(rows, start=1):
+        yield row
+        if count % PROGRESS_EVERY == 0:
+            progress(count)
+    progress(count)
 
 
 #: What the database driver asks of the lines at a time.

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from core.bulk import bulk_insert_values
 from core.exceptions import FieldErrors
 from core.identifiers import normalize_id_number
-from core.imports import Column, Importer, RowError, register, validation_messages
+from core.imports import Column, Importer, RowError, register, rows_saved, validation_messages
 from core.jurisdiction import user_can_act_in
 from core.limits import check_text
 from core.models import Division, Household, HouseholdMember, Person
@@ -189,7 +189,7 @@ def save_people(prepared, *, user) -> int:
     households of heads already in the registry (one query)."""
     reason = "Excel导入：人员与家庭"
     person_ids = bulk_insert_values(Person, PERSON_VALUES, [values for values, *_ in prepared], user=user,
-                                    reason=reason)  # fmt: skip
+                                    reason=reason, progress=rows_saved)  # fmt: skip
     heads = [(pk, values, address) for pk, (values, head_number, relation, address) in zip(person_ids, prepared, strict=True)
              if head_number and relation == Household.Relation.HEAD]  # fmt: skip
     household_ids = bulk_insert_values(

@@ -349,6 +349,8 @@ class ImportJob(models.Model):
     total_rows = models.PositiveIntegerField(_("数据行数"), default=0)
     processed_rows = models.PositiveIntegerField(_("已检查行数"), default=0)
     created_rows = models.PositiveIntegerField(_("新增行数"), default=0)
+    #: Rows written so far, told while the import's transaction is still open (core.imports).
+    saved_rows = models.PositiveIntegerField(_("已写入行数"), default=0)
     errors = models.JSONField(_("错误"), default=list, blank=True)
     message = models.CharField(_("结果说明"), max_length=500, blank=True)
     created_by = models.ForeignKey(
@@ -379,6 +381,15 @@ class ImportJob(models.Model):
         if not self.total_rows:
             return 100 if self.state in {self.State.DONE, self.State.REJECTED, self.State.FAILED} else 0
         return min(100, round(100 * self.processed_rows / self.total_rows))
+
+    @property
+    def saved_percent(self) -> int:
+        """The write's progress, once every row has passed the checks."""
+        if self.state == self.State.DONE:
+            return 100
+        if not self.total_rows:
+            return 0
+        return min(100, round(100 * self.saved_rows / self.total_rows))
 
     @property
     def is_finished(self) -> bool:

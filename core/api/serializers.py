@@ -179,13 +179,16 @@ class ImportJobSerializer(serializers.ModelSerializer):
         help_text=_("上传人所属乡镇（街道）代码；市级用户上传的为 null"),
     )
     progress_percent = serializers.IntegerField(read_only=True, help_text=_("已检查行数占数据行数的百分比"))
+    saved_percent = serializers.IntegerField(
+        read_only=True, help_text=_("检查全部通过后，已写入行数占数据行数的百分比（完成时为 100）")
+    )
     error_count = serializers.IntegerField(read_only=True, help_text=_("错误条数"))
 
     class Meta:
         model = ImportJob
         fields = [
             "id", "kind", "kind_label", "original_name", "state", "state_label", "total_rows", "processed_rows",
-            "created_rows", "progress_percent", "error_count", "message", "created_by", "township", "created_at",
+            "created_rows", "saved_rows", "progress_percent", "saved_percent", "error_count", "message", "created_by", "township", "created_at",
             "started_at", "heartbeat_at", "finished_at",
             "updated_at",
         ]  # fmt: skip

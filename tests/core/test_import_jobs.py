@@ -179,3 +179,36 @@ def test_a_duplicate_saved_between_check_and_save_fails_the_job_without_the_data
     assert job.state == ImportJob.State.FAILED
     assert "重新导入" in job.message and "350583113298" not in job.message and "Key" not in job.message
     assert not Division.objects.filter(code="350583113298").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_write_is_seen_moving_from_outside_while_the_import_is_still_uncommitted(officer, monkeypatch):
+    """The rows written so far reach the job's row through a connection of their own, so the page
+    (another connection) sees the write move while the import's transaction keeps its rows."""
+    from django.db import DEFAULT_DB_ALIAS, connections
+
+    from core.imports import REGISTRY
+
+    numbers = [make_id_number() for _ in NAMES]
+    job = _job(officer, [row(n, i) for n, i in zip(NAMES, numbers, strict=True)], township=officer.township)
+    seen = {}
+    importer, save = REGISTRY["people"], REGISTRY["people"].save
+
+    def save_then_look(prepared, *, user):
+        created = save(prepared, user=user)
+        outside = connections.create_connection(DEFAULT_DB_ALIAS)
+        try:
+            with outside.cursor() as cursor:
+                cursor.execute("SELECT saved_rows, state FROM core_importjob WHERE id = %s", [job.pk])
+                seen["job"] = cursor.fetchone()
+                cursor.execute("SELECT count(*) FROM core_person WHERE id_number = ANY(%s)", [numbers])
+                seen["people"] = cursor.fetchone()[0]
+        finally:
+            outside.close()
+        return created
+
+    monkeypatch.setattr(importer, "save", save_then_look)
+    job = import_job_run(job)
+    assert seen == {"job": (3, ImportJob.State.RUNNING), "people": 0}
+    assert (job.state, job.saved_rows, job.saved_percent) == (ImportJob.State.DONE, 3, 100)
+    assert Person.objects.filter(id_number__in=numbers).count() == 3

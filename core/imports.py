@@ -182,7 +182,7 @@ def import_job_run(job: ImportJob) -> ImportJob:
             )  # fmt: skip
         else:
             lease.beat(processed_rows=len(rows))
-            told = _SaveProgress(job.pk, lease.token)
+            told = _SaveProgress(job.pk, lease.token, total=len(rows))
             telling = _saving.set(told)
             try:
                 with transaction.atomic():  # the rows and the job's "done" together, or neither
@@ -236,13 +236,13 @@ class _SaveProgress:
 
     EVERY_SECONDS = 0.5
 
-    def __init__(self, job_id: int, token):
-        self.job_id, self.token, self.last, self.connection = job_id, token, 0.0, None
+    def __init__(self, job_id: int, token, *, total: int):
+        self.job_id, self.token, self.total, self.last, self.connection = job_id, token, total, 0.0, None
 
     def __call__(self, count: int) -> None:
         now = time.monotonic()
-        if now - self.last < self.EVERY_SECONDS or connection.vendor != "postgresql":
-            return
+        if connection.vendor != "postgresql" or (now - self.last < self.EVERY_SECONDS and count < self.total):
+            return  # the last rows are always told: what follows them (the commit) can take seconds
         self.last = now
         if self.connection is None:
             self.connection = connections.create_connection(DEFAULT_DB_ALIAS)

@@ -15,6 +15,7 @@ from eldercare.models import (
     VisitInterval,
     VisitTarget,
 )  # fmt: skip
+from eldercare.services.visits import visit_targets_refresh
 
 
 class BedCountInline(admin.TabularInline):
@@ -83,9 +84,27 @@ class VisitTargetAdmin(admin.ModelAdmin):
 
 @admin.register(Visit)
 class VisitAdmin(admin.ModelAdmin):
+    """A visit changed or deleted here moves the due day of the people it was, and is, of (the
+    programme keeps each person's latest visit: eldercare.services.visits)."""
+
     list_display = ["person", "visited_on", "way", "visitor"]
     raw_id_fields = ["person", "created_by"]
     date_hierarchy = "visited_on"
+
+    def save_model(self, request, obj, form, change):
+        before = Visit.objects.filter(pk=obj.pk).values_list("person_id", flat=True).first() if change else None
+        super().save_model(request, obj, form, change)
+        visit_targets_refresh({obj.person_id, before} - {None})
+
+    def delete_model(self, request, obj):
+        person_id = obj.person_id
+        super().delete_model(request, obj)
+        visit_targets_refresh([person_id])
+
+    def delete_queryset(self, request, queryset):
+        people = set(queryset.values_list("person_id", flat=True))
+        super().delete_queryset(request, queryset)
+        visit_targets_refresh(people)
 
 
 @admin.register(InstitutionListing)

@@ -67,6 +67,7 @@ from eldercare.models import (
 )  # fmt: skip
 from eldercare.services.facilities import facility_create
 from eldercare.services.institutions import bed_count_record, institution_create
+from eldercare.services.visits import visit_targets_refresh
 from eldercare.townships import with_townships
 
 DEMO_NOTE = "演示数据"
@@ -510,6 +511,7 @@ def seed_visits(user, today: datetime.date) -> int:
                              follow_up=rng.choice(FOLLOW_UPS), created_by=user))  # fmt: skip
             day += datetime.timedelta(days=max(7, interval - rng.randint(0, 10)))
     Visit.objects.bulk_create(new, batch_size=5000)
+    visit_targets_refresh()  # written in bulk: each entry's latest visit read once for all
     return len(new)
 
 

@@ -9,6 +9,7 @@ date; 失能、重残 is a latest assessment of moderate loss or worse, or a dis
 import datetime
 
 from django.db import transaction
+from django.db.models import Max, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
@@ -99,7 +100,10 @@ def visit_target_add(*, user, person, group: str, since: datetime.date | None, n
         elif VisitTarget.objects.filter(person=person, group=group, ended_on__isnull=True).exists():
             errors.add("group", _("该老年人已是%(g)s探访对象。") % {"g": VisitGroup(group).label})
     errors.raise_if_any()
-    return VisitTarget.objects.create(person=person, group=group, since=since, note=note or "", created_by=user)
+    last = Visit.objects.filter(person=person).aggregate(last=Max("visited_on"))["last"]
+    return VisitTarget.objects.create(
+        person=person, group=group, since=since, note=note or "", created_by=user, last_visit_on=last
+    )
 
 
 @transaction.atomic
@@ -155,10 +159,23 @@ def visit_record(
     check_text(errors, "findings", findings, max_length=VISIT_TEXT_MAX)
     check_text(errors, "follow_up", follow_up, max_length=VISIT_TEXT_MAX)
     errors.raise_if_any()
-    return Visit.objects.create(
+    visit = Visit.objects.create(
         person=person, visited_on=visited_on, way=way, visitor=visitor, findings=findings,
         follow_up=(follow_up or "").strip(), created_by=user,
     )  # fmt: skip
+    VisitTarget.objects.filter(person=person).filter(
+        Q(last_visit_on__isnull=True) | Q(last_visit_on__lt=visited_on)
+    ).update(last_visit_on=visited_on)
+    return visit
+
+
+def visit_targets_refresh(person_ids=None) -> int:
+    """Each programme entry's last_visit_on read again from the visits themselves, for these people
+    (everyone when None): after visits are changed or deleted outside visit_record (the admin) or
+    written in bulk (the demo). One UPDATE."""
+    latest = Visit.objects.filter(person_id=OuterRef("person_id")).order_by("-visited_on").values("visited_on")[:1]
+    entries = VisitTarget.objects.all() if person_ids is None else VisitTarget.objects.filter(person_id__in=person_ids)
+    return entries.update(last_visit_on=Subquery(latest))
 
 
 def on_people_died_visits(sender, *, deaths, **kwargs) -> None:

@@ -77,6 +77,60 @@ def test_a_group_without_an_interval_is_never_overdue(officer, honglai):
     assert (row["interval"], row["due"], row["overdue"]) == (None, None, False)
 
 
+def test_an_entry_added_after_visits_counts_from_the_latest_of_them(officer, honglai, intervals):
+    person = older(honglai, 85)
+    visit_target_add(user=officer, person=person, group="high_age", since=ago(400))
+    visit(officer, person, ago(20))
+    visit(officer, person, ago(50))  # entered late: an older visit does not move the latest back
+    visit_target_add(user=officer, person=person, group="living_alone", since=ago(5))
+    assert set(VisitTarget.objects.filter(person=person).values_list("last_visit_on", flat=True)) == {ago(20)}
+    row = rows_by_person(officer)[person.pk]
+    assert (row["last_visit"], row["interval"], row["due"], row["overdue"]) == (
+        ago(20),
+        30,
+        ago(20) + datetime.timedelta(days=30),
+        False,
+    )
+
+
+def test_a_visit_changed_or_deleted_in_the_admin_moves_the_due_day(client_for, admin_user, officer, honglai, intervals):
+    person = older(honglai, 85)
+    visit_target_add(user=officer, person=person, group="high_age", since=ago(400))
+    old, latest = visit(officer, person, ago(200)), visit(officer, person, ago(10))
+    admin = client_for(admin_user)
+    response = admin.post(f"/admin/eldercare/visit/{latest.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302 and not Visit.objects.filter(pk=latest.pk).exists()
+    row = rows_by_person(officer)[person.pk]
+    assert (row["last_visit"], row["overdue"], row["days_overdue"]) == (ago(200), True, 110)
+    response = admin.post(
+        "/admin/eldercare/visit/", {"action": "delete_selected", "_selected_action": [old.pk], "post": "yes"}
+    )
+    assert response.status_code == 302 and not Visit.objects.exists()
+    assert rows_by_person(officer)[person.pk]["last_visit"] is None
+
+
+def test_the_city_wide_list_asks_the_same_queries_for_any_number_of_people(
+    client_for, staff, officer, honglai, intervals
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client_for(staff).get("/eldercare/visits/due/").status_code == 200
+        return len(captured)
+
+    person = older(honglai, 85)
+    visit_target_add(user=officer, person=person, group="high_age", since=ago(400))
+    queries()  # the first request of a session fills its caches (permissions, menu)
+    few = queries()
+    for i in range(30):
+        someone = older(honglai, 81 + i % 10, f"测试{i}")
+        visit_target_add(user=officer, person=someone, group="high_age", since=ago(300 + i))
+        visit(officer, someone, ago(i + 1))
+    assert queries() == few
+
+
 def test_changing_an_interval_changes_who_is_overdue(staff, officer, honglai, intervals):
     person = older(honglai, 85)
     visit_target_add(user=officer, person=person, group="high_age", since=ago(400))

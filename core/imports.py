@@ -11,6 +11,7 @@ bad rows) write every text cell through core.exports.safe_cell: uploaded text go
 import contextlib
 import datetime
 import io
+import logging
 import posixpath
 import time
 from collections.abc import Callable, Iterable
@@ -21,7 +22,7 @@ from decimal import Decimal
 import openpyxl
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl.styles import Font, PatternFill
@@ -31,6 +32,8 @@ from core.exports import safe_cell
 from core.jobs import Lease, LeaseLost, cap, enqueue, fail_lost, fail_unstarted, lease_minutes, queue_wait
 from core.models import ImportJob
 from core.spreadsheets import ImportFileError, sheet_rows
+
+logger = logging.getLogger(__name__)
 
 REASON_HEADER = "错误原因"
 #: The errors a job's page and API list (all of them are in the bad-rows download).
@@ -238,26 +241,38 @@ class _SaveProgress:
 
     def __init__(self, job_id: int, token, *, total: int):
         self.job_id, self.token, self.total, self.last, self.connection = job_id, token, total, 0.0, None
+        self.broken = False
 
     def __call__(self, count: int) -> None:
         now = time.monotonic()
-        if connection.vendor != "postgresql" or (now - self.last < self.EVERY_SECONDS and count < self.total):
+        if self.broken or connection.vendor != "postgresql":
+            return
+        if now - self.last < self.EVERY_SECONDS and count < self.total:
             return  # the last rows are always told: what follows them (the commit) can take seconds
         self.last = now
-        if self.connection is None:
-            self.connection = connections.create_connection(DEFAULT_DB_ALIAS)
-        table = self.connection.ops.quote_name(ImportJob._meta.db_table)
-        stamp_now = timezone.now()
-        with self.connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} SET saved_rows = %s, heartbeat_at = %s, updated_at = %s WHERE id = ("  # noqa: S608
-                f"SELECT id FROM {table} WHERE id = %s AND state = %s AND started_at = %s FOR UPDATE SKIP LOCKED)",
-                [count, stamp_now, stamp_now, self.job_id, ImportJob.State.RUNNING, self.token],
-            )
+        try:
+            if self.connection is None:
+                self.connection = connections.create_connection(DEFAULT_DB_ALIAS)
+            table = self.connection.ops.quote_name(ImportJob._meta.db_table)
+            stamp_now = timezone.now()
+            with self.connection.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {table} SET saved_rows = %s, heartbeat_at = %s, updated_at = %s WHERE id = ("  # noqa: S608
+                    f"SELECT id FROM {table} WHERE id = %s AND state = %s AND started_at = %s FOR UPDATE SKIP LOCKED)",
+                    [count, stamp_now, stamp_now, self.job_id, ImportJob.State.RUNNING, self.token],
+                )
+        except DatabaseError:
+            # No second connection (the server's or a pool's limit, a blip): the page learns at the
+            # end, and the import, which is told from inside its COPY, goes on.
+            logger.warning("import %s: the write's progress cannot be told (no second connection)", self.job_id)
+            self.broken = True
+            self.close()
 
     def close(self) -> None:
         if self.connection is not None:
-            self.connection.close()
+            with contextlib.suppress(DatabaseError):
+                self.connection.close()
+            self.connection = None
 
 
 MESSAGE_MAX = ImportJob._meta.get_field("message").max_length

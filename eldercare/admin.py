@@ -81,6 +81,11 @@ class VisitTargetAdmin(admin.ModelAdmin):
     raw_id_fields = ["person", "created_by"]
     exclude = ["township"]  # the person's, set on save
 
+    def save_model(self, request, obj, form, change):
+        """An entry made or moved to another person here starts from that person's latest visit."""
+        super().save_model(request, obj, form, change)
+        visit_targets_refresh([obj.person_id])
+
 
 @admin.register(Visit)
 class VisitAdmin(admin.ModelAdmin):

@@ -300,22 +300,29 @@ def _on_programme(on):
     )
 
 
-def visit_due_queryset(*, user, township: str | None = None, group: str = "", overdue_only: bool = False, on=None):
-    """Everyone on the visit programme on `on` (today) in the user's jurisdiction, one row a person:
-    `person_id`, `joined` (their earliest entry), `interval` (the shortest of their groups' set
-    intervals), `last_visit` and `due` ((last visit or joining) + interval), soonest due first, those
-    without an interval last. The database computes the whole list (each entry keeps its person's
-    latest visit), so a page of the city's list (~116,000 people) reads 50 rows; visit_due_rows
-    makes them what a page shows."""
-    from eldercare.services.visits import intervals
-
+def visit_due_entries(*, user, township: str | None = None, group: str = "", on=None):
+    """The programme entries in force on `on` (today) of people alive on it, in the user's
+    jurisdiction, of the township and of the people in `group` if given (all their groups then)."""
     on = on or timezone.localdate()
-    days = intervals()
     entries = _on_programme(on) & VisitTarget.objects.for_user(user)
     if township:
         entries = entries.filter(township_id=township)  # kept beside the entry (eldercare.townships)
     if group:
         entries = entries.filter(person_id__in=entries.filter(group=group).values("person_id"))
+    return entries
+
+
+def visit_due_queryset(entries, *, overdue_only: bool = False, on=None):
+    """The people of visit_due_entries, one row each: `person_id`, `joined` (their earliest entry),
+    `interval` (the shortest of their groups' set intervals), `last_visit` (the latest recorded:
+    visits are never after today) and `due` ((last visit or joining) + interval), soonest due
+    first, those without an interval last. The database computes the whole list (each entry keeps
+    its person's latest visit), so a page of the city's list (~116,000 people) reads 50 rows;
+    visit_due_rows makes them what a page shows."""
+    from eldercare.services.visits import intervals
+
+    on = on or timezone.localdate()
+    days = intervals()
     shortest = (
         Min(Case(*[When(group=g, then=Value(d)) for g, d in days.items()], output_field=IntegerField()))
         if days
@@ -338,10 +345,10 @@ def visit_due_counts(rows, on=None) -> dict[str, int]:
     return rows.order_by().aggregate(total=Count("person_id"), overdue=Count("person_id", filter=Q(due__lt=on)))
 
 
-def visit_due_rows(records, on=None, *, with_people: bool = False) -> list[dict]:
-    """Rows of visit_due_queryset as pages, exports and the API show them: each person's groups (one
-    query for all of them), their labels, whether overdue and by how many days; with_people, who
-    they are (visit_due_people)."""
+def visit_due_rows(records, entries, on=None, *, with_people: bool = False) -> list[dict]:
+    """Rows of visit_due_queryset as pages, exports and the API show them: each person's groups
+    among the same `entries` (one query for all of them), their labels, whether overdue and by how
+    many days; with_people, who they are (visit_due_people)."""
     on = on or timezone.localdate()
     labels = {group: str(label) for group, label in VisitGroup.choices}  # translated once, not once a row
     if isinstance(records, QuerySet) and not records.query.is_sliced:
@@ -359,7 +366,7 @@ def visit_due_rows(records, on=None, *, with_people: bool = False) -> list[dict]
                      "last_visit": record["last_visit"], "due": due, "overdue": overdue,
                      "days_overdue": (on - due).days if overdue else 0, "groups": []})  # fmt: skip
     by_person = {row["person_id"]: row for row in rows}
-    for person_id, group in _on_programme(on).filter(person_id__in=ids).values_list("person_id", "group"):
+    for person_id, group in entries.filter(person_id__in=ids).values_list("person_id", "group"):
         if person_id in by_person:
             by_person[person_id]["groups"].append(group)
     for row in rows:
@@ -373,8 +380,9 @@ def visit_due_list(
     with_people: bool = True,
 ) -> list[dict]:  # fmt: skip
     """The whole list (the export): visit_due_queryset's rows through visit_due_rows."""
-    rows = visit_due_queryset(user=user, township=township, group=group, overdue_only=overdue_only, on=on)
-    return visit_due_rows(rows, on, with_people=with_people)
+    entries = visit_due_entries(user=user, township=township, group=group, on=on)
+    rows = visit_due_queryset(entries, overdue_only=overdue_only, on=on)
+    return visit_due_rows(rows, entries, on, with_people=with_people)
 
 
 def visit_due_people(rows: list[dict], ids=None) -> list[dict]:

@@ -18,8 +18,24 @@ class CappedPaginator(Paginator):
         return min(n, self.cap)
 
 
-def paginate(request, queryset, per_page: int = 50):
-    paginator = CappedPaginator(queryset, per_page)
+class CountedPaginator(Paginator):
+    """For rows whose number the caller already has (a grouped list, counted with its other figures
+    in one query): the capped count by primary key does not apply to them."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self.known = count
+
+    @property
+    def count(self):
+        return self.known
+
+
+def paginate(request, queryset, per_page: int = 50, *, count: int | None = None):
+    """A page of `queryset` (counted up to CappedPaginator.cap), or of rows already counted (`count`)."""
+    paginator = (
+        CappedPaginator(queryset, per_page) if count is None else CountedPaginator(queryset, per_page, count=count)
+    )
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

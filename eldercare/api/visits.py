@@ -154,11 +154,13 @@ class VisitTargetViewSet(_Logged, JurisdictionMixin, mixins.CreateModelMixin, vi
     def due(self, request):
         """Everyone on the programme today, one row a person, soonest due first."""
         params = request.query_params
-        entries = selectors.visit_due_queryset(
-            user=request.user, township=params.get("township") or None, group=params.get("group", ""),
-            overdue_only=params.get("overdue_only", "").lower() in ("1", "true", "on", "yes"),
-        )  # fmt: skip
-        page = selectors.visit_due_rows(self.paginate_queryset(entries), with_people=True)
+        entries = selectors.visit_due_entries(
+            user=request.user, township=params.get("township") or None, group=params.get("group", "")
+        )
+        people = selectors.visit_due_queryset(
+            entries, overdue_only=params.get("overdue_only", "").lower() in ("1", "true", "on", "yes")
+        )
+        page = selectors.visit_due_rows(self.paginate_queryset(people), entries, with_people=True)
         pd = personal_data(request.user)
         if pd.full_name or pd.full_id_number:
             pd.log_view(request=request, object_type="person", object_ids=[r["person_id"] for r in page],

@@ -24,19 +24,3 @@ def yes_no(flag: bool) -> str:
     from django.utils.translation import gettext as _
 
     return _("是") if flag else _("否")
-
-
-def paginate_counted(request, rows, count: int, per_page: int = 50):
-    """core.views.common.paginate for rows whose number is already known (a grouped list whose
-    count the capped paginator cannot take: it counts by primary key)."""
-    from django.core.paginator import Paginator
-
-    class Counted(Paginator):
-        @property
-        def count(self):
-            return count
-
-    page = Counted(rows, per_page).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return page, query.urlencode()

@@ -21,28 +21,31 @@ from eldercare import selectors
 from eldercare.forms import VisitDueFilterForm, VisitFilterForm, VisitForm, VisitIntervalForm, VisitTargetForm
 from eldercare.models import VisitGroup, VisitInterval, VisitTarget
 from eldercare.services.visits import intervals, visit_interval_set, visit_record, visit_target_add, visit_target_end
-from eldercare.views.common import export_rows, paginate_counted
+from eldercare.views.common import export_rows
 
 
 def _due(request):
+    """The form, the programme entries it selects and the people's rows (visit_due_queryset)."""
     form = VisitDueFilterForm(request.GET or None, user=request.user)
+    filters = form.filters() if form.is_bound and form.is_valid() else {}
+    overdue_only = filters.pop("overdue_only", False)
+    entries = selectors.visit_due_entries(user=request.user, **filters)
     if form.is_bound and not form.is_valid():
-        return form, selectors.visit_due_queryset(user=request.user).none()
-    filters = form.filters() if form.is_bound else {}
-    return form, selectors.visit_due_queryset(user=request.user, **filters)
+        entries = entries.none()
+    return form, entries, selectors.visit_due_queryset(entries, overdue_only=overdue_only)
 
 
 @login_required
 @permission_required("eldercare.view_visit", raise_exception=True)
 def visit_due(request):
     """Everyone on the visit programme with their next due day; the overdue first."""
-    form, entries = _due(request)
-    counts = selectors.visit_due_counts(entries)
-    page, query = paginate_counted(request, entries, counts["total"])
+    form, entries, people = _due(request)
+    counts = selectors.visit_due_counts(people)
+    page, query = paginate(request, people, count=counts["total"])
     pd = personal_data(request.user)
     shown = [
         {**r, "name": pd.name(r["name"]), "id_number": mask_id_number(r["id_number"])}
-        for r in selectors.visit_due_rows(page.object_list, with_people=True)
+        for r in selectors.visit_due_rows(page.object_list, entries, with_people=True)
     ]
     days = intervals()
     missing = [label for group, label in VisitGroup.choices if group not in days]
@@ -55,11 +58,11 @@ def visit_due(request):
 @permission_required("eldercare.view_visit", raise_exception=True)
 @permission_required(EXPORT_PERSONAL_DATA, raise_exception=True)
 def visit_due_export(request):
-    _form, entries = _due(request)
-    if selectors.visit_due_counts(entries)["total"] > EXPORT_MAX_ROWS:
+    _form, entries, people = _due(request)
+    if selectors.visit_due_counts(people)["total"] > EXPORT_MAX_ROWS:
         messages.error(request, _("导出结果超过 %(n)d 行，请先缩小范围。") % {"n": EXPORT_MAX_ROWS})
         return redirect("eldercare:visit_due")
-    rows = selectors.visit_due_rows(entries, with_people=True)
+    rows = selectors.visit_due_rows(people, entries, with_people=True)
     pd = personal_data(request.user).for_export()
     headers = [_("姓名"), _("身份证号"), _("乡镇（街道）"), _("探访对象类别"), _("探访周期（天）"), _("最近探访"),
                _("应探访日期"), _("逾期天数")]  # fmt: skip

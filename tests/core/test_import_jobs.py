@@ -212,3 +212,20 @@ def test_the_write_is_seen_moving_from_outside_while_the_import_is_still_uncommi
     assert seen == {"job": (3, ImportJob.State.RUNNING), "people": 0}
     assert (job.state, job.saved_rows, job.saved_percent) == (ImportJob.State.DONE, 3, 100)
     assert Person.objects.filter(id_number__in=numbers).count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_whose_progress_cannot_be_told_still_imports(officer, monkeypatch):
+    """No second connection to tell the write's progress through (the server's limit): the import
+    goes on and the page learns at the end."""
+    from django.db import OperationalError, connections
+
+    def refused(alias):
+        raise OperationalError("FATAL: sorry, too many clients already")
+
+    monkeypatch.setattr(connections, "create_connection", refused)
+    numbers = [make_id_number() for _ in NAMES]
+    job = import_job_run(_job(officer, [row(n, i) for n, i in zip(NAMES, numbers, strict=True)],
+                              township=officer.township))  # fmt: skip
+    assert (job.state, job.created_rows, job.saved_rows) == (ImportJob.State.DONE, 3, 3), job.message
+    assert Person.objects.filter(id_number__in=numbers).count() == 3

@@ -109,6 +109,22 @@ def test_a_visit_changed_or_deleted_in_the_admin_moves_the_due_day(client_for, a
     assert rows_by_person(officer)[person.pk]["last_visit"] is None
 
 
+def test_an_entry_added_in_the_admin_starts_from_the_persons_latest_visit(client_for, admin_user, officer, honglai,
+                                                                        intervals):  # fmt: skip
+    person = older(honglai, 85)
+    visit_target_add(user=officer, person=person, group="high_age", since=ago(400))
+    visit(officer, person, ago(10))
+    response = client_for(admin_user).post(
+        "/admin/eldercare/visittarget/add/",
+        {"person": person.pk, "group": "living_alone", "since": ago(5).isoformat(), "created_by": admin_user.pk,
+         "note": "", "end_reason": ""},
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:2000]
+    added = VisitTarget.objects.get(person=person, group="living_alone")
+    assert added.last_visit_on == ago(10)
+    assert rows_by_person(officer)[person.pk]["overdue"] is False
+
+
 def test_the_city_wide_list_asks_the_same_queries_for_any_number_of_people(
     client_for, staff, officer, honglai, intervals
 ):

@@ -99,6 +99,8 @@ def cell_text(value) -> str | None:
     ID check then says so)."""
     if value is None:
         return None
+    if type(value) is str:  # most cells: the rest below
+        return value.strip() or None
     if isinstance(value, float):
         if value.is_integer():
             return str(int(value))

@@ -37,7 +37,9 @@ class IdNumberInfo:
 
 
 def normalize_id_number(value: str) -> str:
-    return (value or "").strip().replace(" ", "").upper()
+    text = (value or "").strip().replace(" ", "")
+    # The same string back when nothing changes (an import keeps 100,000 numbers, each once).
+    return text if text.isdigit() or text.isupper() else text.upper()
 
 
 @lru_cache(maxsize=8192)

@@ -74,6 +74,7 @@ bench: dev-deps
 	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/imports_ledger.py 10 200 1000
 	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/imports.py 100000 --cases 10000
 	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/imports.py 100000 --bad 10
+	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/imports.py 100000 --long 160
 
 # The portal under load: gunicorn (DEBUG off, LOAD_WORKERS sync workers) on the bench database, driven by
 # locust (bench/load.py) with LOAD_USERS users signed in as their roles for LOAD_SECONDS.

@@ -348,7 +348,7 @@ def visit_due_counts(rows, on=None) -> dict[str, int]:
 def visit_due_rows(records, entries, on=None, *, with_people: bool = False) -> list[dict]:
     """Rows of visit_due_queryset as pages, exports and the API show them: each person's groups
     among the same `entries` (one query for all of them), their labels, whether overdue and by how
-    many days; with_people, who they are (visit_due_people)."""
+    many days; with_people, who they are (_due_people)."""
     on = on or timezone.localdate()
     labels = {group: str(label) for group, label in VisitGroup.choices}  # translated once, not once a row
     if isinstance(records, QuerySet) and not records.query.is_sliced:
@@ -372,7 +372,7 @@ def visit_due_rows(records, entries, on=None, *, with_people: bool = False) -> l
     for row in rows:
         row["groups"].sort()
         row["group_labels"] = [labels[g] for g in row["groups"]]
-    return visit_due_people(rows, ids) if with_people else rows
+    return _due_people(rows, ids) if with_people else rows
 
 
 def visit_due_list(
@@ -385,10 +385,9 @@ def visit_due_list(
     return visit_due_rows(rows, entries, on, with_people=with_people)
 
 
-def visit_due_people(rows: list[dict], ids=None) -> list[dict]:
-    """Name, ID number and township on rows of visit_due_list(with_people=False): one query (`ids`:
-    the people's ids as a subquery, for a long list)."""
-    ids = [r["person_id"] for r in rows] if ids is None else ids
+def _due_people(rows: list[dict], ids) -> list[dict]:
+    """Name, ID number and township on visit_due_rows' rows: one query (`ids`: the rows' people, a
+    list for a page, a subquery for the whole list)."""
     who = {
         pk: (name, number, township)
         for pk, name, number, township in Person.objects.filter(pk__in=ids).values_list(

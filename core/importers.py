@@ -81,17 +81,14 @@ def validate_people(rows, *, user, progress):
 
     ids = [normalize_id_number(r.values.get("id_number") or "") for r in rows]
     in_db = set(Person.objects.filter(id_number__in=[i for i in ids if i]).values_list("id_number", flat=True))
-    heads_in_file = {
-        number
-        for number, r in zip(ids, rows, strict=True)
-        if r.values.get("head_id_number") and normalize_id_number(r.values["head_id_number"]) == number
-    }
-    head_ids = {normalize_id_number(r.values.get("head_id_number") or "") for r in rows} - heads_in_file - {""}
+    heads = [normalize_id_number(r.values.get("head_id_number") or "") for r in rows]
+    heads_in_file = {number for number, head in zip(ids, heads, strict=True) if head and head == number}
+    head_ids = set(heads) - heads_in_file - {""}
     households_in_db = set(
         Household.objects.for_user(user).filter(head__id_number__in=head_ids).values_list("head__id_number", flat=True)
     )
 
-    for n, (row, number) in enumerate(zip(rows, ids, strict=True), start=1):
+    for n, (row, number, head_number) in enumerate(zip(rows, ids, heads, strict=True), start=1):
         v = row.values
         row_errors: list[RowError] = []
 
@@ -151,7 +148,6 @@ def validate_people(rows, *, user, progress):
             if number in in_db:
                 err("id_number", _("系统中已有此身份证号的人员。"))
 
-        head_number = normalize_id_number(v.get("head_id_number") or "")
         relation = None
         if head_number:
             relation = relations.get(v.get("relation") or ("户主" if head_number == number else ""))

@@ -133,6 +133,9 @@ TEMPLATES = [
     },
 ]
 
+# Inputs, selects and labels drawn in Python, the same HTML as Django's widget templates (core/renderers.py).
+FORM_RENDERER = "core.renderers.PortalFormRenderer"
+
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     # postgres://user:pass@host:5432/name?sslmode=require (or sqlite:////absolute/path.sqlite3)

@@ -100,7 +100,26 @@ def case_list(request):
     form, filters = _filters(request)
     qs = selectors.case_list(user=request.user, **filters) if filters is not None else Case.objects.none()
     page, query = paginate(request, qs)
-    return render(request, "assistance/case_list.html", {"form": form, "page": page, "query": query})
+    # The queue's shape: labels, links and the name policy once per page, each row plain text.
+    kinds, subtypes, states = dict(Case.Kind.choices), dict(Case.Subtype.choices), dict(Case.State.choices)
+    pd = personal_data(request.user)
+    base = reverse("assistance:case_detail", args=[0])[: -len("0/")]
+    rows = [
+        {
+            "pk": c.pk,
+            "url": f"{base}{c.pk}/",
+            "kind": f"{kinds[c.kind]} · {subtypes[c.subtype]}" if c.subtype else kinds[c.kind],
+            "name": pd.name(c.applicant.name),
+            "township": c.township.name,
+            "village": c.village.name if c.village_id else "—",
+            "state": c.state,
+            "state_label": states[c.state],
+            "amount": c.decision.amount if c.decision_id else "—",
+            "next_recheck": c.next_recheck.isoformat() if c.next_recheck else "—",
+        }
+        for c in page
+    ]
+    return render(request, "assistance/case_list.html", {"form": form, "page": page, "rows": rows, "query": query})
 
 
 EXPORT_HEADERS = ["案件号", "类别", "细类", "状态", "乡镇（街道）", "村（社区）", "申请人", "身份证号", "保障人数",

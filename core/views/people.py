@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from core import selectors
 from core.exports import workbook_bytes, xlsx_response
 from core.forms import HouseholdCreateForm, PersonForm, PersonListSearchForm, apply_errors
+from core.identifiers import mask_id_number
 from core.jurisdiction import get_for_user_or_404
 from core.models import Person
 from core.personal import EXPORT_MAX_ROWS, personal_data
@@ -42,7 +43,26 @@ def _person_search(request):
 def person_list(request):
     form, qs = _person_search(request)
     page, query = paginate(request, qs)
-    return render(request, "core/person_list.html", {"form": form, "page": page, "query": query})
+    # Rows as plain text, labels and the policy once per page (the shape of assistance's queue).
+    pd = personal_data(request.user)
+    sexes, hukou = dict(Person.Sex.choices), dict(Person.Hukou.choices)
+    base = reverse("core:person_detail", args=[0])[: -len("0/")]
+    born = "%Y-%m-%d" if pd.full_birth_date else "%Y"
+    rows = [
+        {
+            "url": f"{base}{p.pk}/",
+            "name": pd.name(p.name) or "—",
+            "deceased": p.date_of_death is not None,
+            "id_number": mask_id_number(p.id_number) or "—",
+            "sex": sexes.get(p.sex, p.sex),
+            "born": p.birth_date.strftime(born) if p.birth_date else "—",
+            "township": p.township.name if p.township_id else "—",
+            "village": p.village.name if p.village_id else "—",
+            "hukou": hukou.get(p.hukou, p.hukou),
+        }
+        for p in page
+    ]
+    return render(request, "core/person_list.html", {"form": form, "page": page, "rows": rows, "query": query})
 
 
 @login_required

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,7 +16,7 @@ from core.roles import EXPORT_PERSONAL_DATA
 from core.views.common import paginate
 from funeral import selectors
 from funeral.forms import RecordFilterForm, RecordForm, record_initial
-from funeral.models import FeeItem
+from funeral.models import FeeItem, Placement
 from funeral.services.placements import PlacementInput, placement_save
 from funeral.services.records import death_record_register, death_record_update
 from funeral.services.waivers import WaiverInput, fee_prices_on, waiver_eligibility, waiver_grant
@@ -37,14 +38,27 @@ def record_list(request):
     page, query = paginate(request, qs)
     # Lists are masked for every role (as core's people list); the full number is on the record page.
     pd = personal_data(request.user)
-    rows = [
-        {
-            "record": r,
-            "name": deceased_name(pd, r),
-            "id_number": mask_id_number(r.person.id_number if r.person else ""),
-        }
-        for r in page
-    ]
+    # Rows as plain text, labels once per page (the shape of assistance's queue).
+    forms = dict(Placement.Form.choices)
+    base = reverse("funeral:record_detail", args=[0])[: -len("0/")]
+    rows = []
+    for r in page:
+        placement = getattr(r, "placement", None)
+        waiver = getattr(r, "waiver", None)
+        rows.append(
+            {
+                "url": f"{base}{r.pk}/",
+                "name": deceased_name(pd, r),
+                "identity_unknown": r.identity_unknown,
+                "id_number": mask_id_number(r.person.id_number if r.person else "") or "—",
+                "township": r.township.name,
+                "died": r.date_of_death.isoformat(),
+                "cremated": r.cremation_date.isoformat() if r.cremation_date else "—",
+                "placement": forms.get(placement.form, placement.form) if placement else "",
+                "eco": placement is not None and placement.is_eco,
+                "waiver": waiver.total if waiver else "—",
+            }
+        )
     return render(request, "funeral/record_list.html", {"form": form, "page": page, "rows": rows, "query": query})
 
 

@@ -68,19 +68,25 @@ def queue(request):
     kinds, subtypes, states = dict(Case.Kind.choices), dict(Case.Subtype.choices), dict(Case.State.choices)
     pd = personal_data(request.user)
     base = reverse("assistance:case_detail", args=[0])[: -len("0/")]
-    rows = [
-        {
-            "case": c,
-            "url": f"{base}{c.pk}/",
-            "kind": f"{kinds[c.kind]} · {subtypes[c.subtype]}" if c.subtype else kinds[c.kind],
-            "state": states[c.state],
-            "name": pd.name(c.applicant.name),
-            "badge": badges[c.pk][0],
-            "left": badges[c.pk][1],
-            "overdue_by": -badges[c.pk][1] if badges[c.pk][1] is not None else None,
-        }
-        for c in cases
-    ]
+    rows = []
+    for c in cases:
+        badge, left = badges[c.pk]
+        rows.append(
+            {
+                "pk": c.pk,
+                "url": f"{base}{c.pk}/",
+                "kind": f"{kinds[c.kind]} · {subtypes[c.subtype]}" if c.subtype else kinds[c.kind],
+                "state": c.state,
+                "state_label": states[c.state],
+                "name": pd.name(c.applicant.name),
+                "township": c.township.name,
+                "village": c.village.name if c.village_id else "—",
+                "accepted_on": c.accepted_on.isoformat() if c.accepted_on else "—",
+                "decision_due": c.decision_due.isoformat() if c.decision_due else "—",
+                "badge": badge,
+                "badge_text": _deadline_text(badge, left),
+            }
+        )
     return render(
         request,
         "assistance/queue.html",
@@ -92,6 +98,14 @@ def queue(request):
             "township": township,
         },
     )
+
+
+def _deadline_text(badge: str | None, left: int | None) -> str:
+    if badge == "overdue":
+        return _("已超期 %(n)s 个工作日") % {"n": -left}
+    if badge in ("due_soon", "ok"):
+        return _("剩 %(n)s 个工作日") % {"n": left}
+    return _("未受理")
 
 
 @login_required

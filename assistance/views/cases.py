@@ -34,7 +34,7 @@ from core.models import AccessLog, Division, Household
 from core.personal import EXPORT_MAX_ROWS, personal_data
 from core.selectors import township_choices
 from core.services.access import access_log_record
-from core.views.common import paginate
+from core.views.common import labels, paginate
 
 VIEW = "assistance.view_case"
 
@@ -65,7 +65,7 @@ def queue(request):
     badges = selectors.deadline_badges(cases)
     # Labels and links are looked up once per page, not per row: the queue is the page officers
     # open most, and per-row template includes and lazy-label lookups were most of its time.
-    kinds, subtypes, states = dict(Case.Kind.choices), dict(Case.Subtype.choices), dict(Case.State.choices)
+    kinds, subtypes, states = labels(Case.Kind.choices), labels(Case.Subtype.choices), labels(Case.State.choices)
     pd = personal_data(request.user)
     base = reverse("assistance:case_detail", args=[0])[: -len("0/")]
     rows = []
@@ -115,7 +115,7 @@ def case_list(request):
     qs = selectors.case_list(user=request.user, **filters) if filters is not None else Case.objects.none()
     page, query = paginate(request, qs)
     # The queue's shape: labels, links and the name policy once per page, each row plain text.
-    kinds, subtypes, states = dict(Case.Kind.choices), dict(Case.Subtype.choices), dict(Case.State.choices)
+    kinds, subtypes, states = labels(Case.Kind.choices), labels(Case.Subtype.choices), labels(Case.State.choices)
     pd = personal_data(request.user)
     base = reverse("assistance:case_detail", args=[0])[: -len("0/")]
     rows = [

@@ -39,7 +39,7 @@ from core.forms import apply_errors
 from core.jurisdiction import get_for_user_or_404
 from core.personal import EXPORT_MAX_ROWS, personal_data
 from core.roles import EXPORT_PERSONAL_DATA
-from core.views.common import paginate
+from core.views.common import labels, paginate
 
 VIEW = "childwelfare.view_child"
 
@@ -62,7 +62,7 @@ def child_list(request):
     # Every cell as text here: a template lookup per cell costs more than the query behind the page.
     detail = reverse("childwelfare:child_detail", args=[0])[:-2]
     # Labels translated once, not once a cell (a lazy label is translated again wherever it is shown).
-    labels, care, risks = (_texts(CategoryCode.choices), _texts(CareSetting.choices), _texts(RiskLevel.choices))
+    categories, care, risks = labels(CategoryCode.choices), labels(CareSetting.choices), labels(RiskLevel.choices)
     lacking = selectors.lacking_carer_ids(page, today)
     rows = []
     for c in page:
@@ -75,7 +75,7 @@ def child_list(request):
                 "id_number": _mask(c.person.id_number),
                 "age": _age(c.person.birth_date, today),
                 "township": c.township.name,
-                "categories": [labels[cat.code] for cat in c.current],
+                "categories": [categories[cat.code] for cat in c.current],
                 "care": care.get(c.care_setting, c.care_setting),
                 "due": due.isoformat() if due else "—",
                 "overdue": c.closed_on is None and due is not None and due < today,
@@ -102,10 +102,6 @@ def child_list(request):
     return render(request, "childwelfare/child_list.html", context)
 
 
-def _texts(choices) -> dict[str, str]:
-    return {value: str(label) for value, label in choices}
-
-
 def _mask(number):
     # Lists are masked for every role (as core's people list); the full number is on the file page.
     from core.identifiers import mask_id_number
@@ -114,10 +110,10 @@ def _mask(number):
 
 
 def _labelled(lines):
-    labels = dict(CategoryCode.choices)
+    names = labels(CategoryCode.choices)
     out = list(lines)
     for line in out:
-        line.category_label = labels.get(line.category, line.category)
+        line.category_label = names.get(line.category, line.category)
     return out
 
 

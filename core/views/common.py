@@ -31,6 +31,12 @@ class CountedPaginator(Paginator):
         return self.known
 
 
+def labels(choices) -> dict[str, str]:
+    """A model's choices as {value: label}, each label translated once: a list page's rows share
+    them (a lazy label is translated again wherever it is shown)."""
+    return {value: str(label) for value, label in choices}
+
+
 def paginate(request, queryset, per_page: int = 50, *, count: int | None = None):
     """A page of `queryset` (counted up to CappedPaginator.cap), or of rows already counted (`count`)."""
     paginator = (

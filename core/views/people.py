@@ -18,7 +18,7 @@ from core.personal import EXPORT_MAX_ROWS, personal_data
 from core.resources import PersonResource
 from core.roles import EXPORT_PERSONAL_DATA
 from core.services.people import household_create, person_create, person_update
-from core.views.common import paginate
+from core.views.common import labels, paginate
 
 
 def _person_search(request):
@@ -45,7 +45,7 @@ def person_list(request):
     page, query = paginate(request, qs)
     # Rows as plain text, labels and the policy once per page (the shape of assistance's queue).
     pd = personal_data(request.user)
-    sexes, hukou = dict(Person.Sex.choices), dict(Person.Hukou.choices)
+    sexes, hukou = labels(Person.Sex.choices), labels(Person.Hukou.choices)
     base = reverse("core:person_detail", args=[0])[: -len("0/")]
     born = "%Y-%m-%d" if pd.full_birth_date else "%Y"
     rows = [

@@ -13,7 +13,7 @@ from core.identifiers import mask_id_number
 from core.jurisdiction import get_for_user_or_404
 from core.personal import EXPORT_MAX_ROWS, personal_data
 from core.roles import EXPORT_PERSONAL_DATA
-from core.views.common import paginate
+from core.views.common import labels, paginate
 from funeral import selectors
 from funeral.forms import RecordFilterForm, RecordForm, record_initial
 from funeral.models import FeeItem, Placement
@@ -39,7 +39,7 @@ def record_list(request):
     # Lists are masked for every role (as core's people list); the full number is on the record page.
     pd = personal_data(request.user)
     # Rows as plain text, labels once per page (the shape of assistance's queue).
-    forms = dict(Placement.Form.choices)
+    forms = labels(Placement.Form.choices)
     base = reverse("funeral:record_detail", args=[0])[: -len("0/")]
     rows = []
     for r in page:

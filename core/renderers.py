@@ -12,12 +12,15 @@ from django.forms.renderers import DjangoTemplates
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
+from django.utils.timezone import template_localtime
 
 
 def _attrs(attrs) -> str:
     """django/forms/widgets/attrs.html: False leaves the attribute out, True writes its name alone."""
     out = []
     for name, value in (attrs or {}).items():
+        if callable(value) and not getattr(value, "do_not_call_in_templates", False):
+            value = value()  # as the template engine resolves a variable
         if value is False:
             continue
         if value is True:
@@ -33,8 +36,8 @@ def _text(value) -> str:
 
 
 def _shown(value) -> str:
-    """`{{ value }}`: localized as the template engine does, then escaped."""
-    return conditional_escape(localize(value))
+    """`{{ value }}`: in local time and localized as the template engine does, then escaped."""
+    return conditional_escape(localize(template_localtime(value)))
 
 
 def _input(widget) -> str:

@@ -75,9 +75,9 @@ def queue(request):
             {
                 "pk": c.pk,
                 "url": f"{base}{c.pk}/",
-                "kind": f"{kinds[c.kind]} · {subtypes[c.subtype]}" if c.subtype else kinds[c.kind],
+                "kind": _kind_text(c, kinds, subtypes),
                 "state": c.state,
-                "state_label": states[c.state],
+                "state_label": states.get(c.state, c.state),
                 "name": pd.name(c.applicant.name),
                 "township": c.township.name,
                 "village": c.village.name if c.village_id else "—",
@@ -98,6 +98,11 @@ def queue(request):
             "township": township,
         },
     )
+
+
+def _kind_text(case, kinds: dict, subtypes: dict) -> str:
+    kind = kinds.get(case.kind, case.kind)  # a value no longer among the choices is shown as stored
+    return f"{kind} · {subtypes.get(case.subtype, case.subtype)}" if case.subtype else kind
 
 
 def _deadline_text(badge: str | None, left: int | None) -> str:
@@ -122,12 +127,12 @@ def case_list(request):
         {
             "pk": c.pk,
             "url": f"{base}{c.pk}/",
-            "kind": f"{kinds[c.kind]} · {subtypes[c.subtype]}" if c.subtype else kinds[c.kind],
+            "kind": _kind_text(c, kinds, subtypes),
             "name": pd.name(c.applicant.name),
             "township": c.township.name,
             "village": c.village.name if c.village_id else "—",
             "state": c.state,
-            "state_label": states[c.state],
+            "state_label": states.get(c.state, c.state),
             "amount": c.decision.amount if c.decision_id else "—",
             "next_recheck": c.next_recheck.isoformat() if c.next_recheck else "—",
         }

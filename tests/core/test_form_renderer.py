@@ -2,6 +2,8 @@
 be exactly what Django's widget templates write, for every widget kind, value and attribute, with
 the same escaping, or a form would look, submit or escape differently."""
 
+import datetime
+
 import pytest
 from django import forms
 from django.conf import settings
@@ -36,6 +38,12 @@ class EveryWidget(forms.Form):
     radio = forms.ChoiceField(choices=[("a", "A"), ("b", "B")], widget=forms.RadioSelect, required=False)
     upload = forms.FileField(required=False)
     township = forms.ModelChoiceField(queryset=Division.objects.none(), to_field_name="code", required=False)
+    # an aware datetime shown in local time, a number with a thousands separator, a callable attribute
+    at = forms.ChoiceField(
+        choices=[("t", datetime.datetime(2024, 1, 1, 23, 30, tzinfo=datetime.UTC)), ("n", 1234567)],
+        widget=forms.Select(attrs={"data-made": lambda: "by a callable", "data-kept": str}),
+        required=False,
+    )
 
 
 BOUND = [
@@ -59,9 +67,11 @@ def _pages(form) -> list[str]:
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("separator", [False, True])
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 @pytest.mark.parametrize("data", BOUND)
-def test_the_renderer_writes_what_the_widget_templates_write(data, language, admin_user):
+def test_the_renderer_writes_what_the_widget_templates_write(data, language, separator, admin_user, settings):
+    settings.USE_THOUSAND_SEPARATOR = separator
     townships = Division.objects.filter(level=Division.Level.TOWNSHIP)
     with override(language):
         forms_of = [

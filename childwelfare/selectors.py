@@ -251,10 +251,26 @@ def villages_without_director(*, user, township: str, on: date | None = None):
     )
 
 
-def lacking_carer_ids(children, today: date) -> set[int]:
-    """Of these (already fetched) children, the open ones in a category that needs a guardian or
-    carer today (their `current` categories) with none current: one query for a page of them."""
-    wanted = [c.pk for c in children if c.closed_on is None and any(cat.code in NEEDS_CARER for cat in c.current)]
+#: What a registry row shows, read as values (`child_list(...).values(*REGISTRY_ROW)`): building a
+#: page of children, people and townships as model instances cost twice the page's queries.
+REGISTRY_ROW = ("pk", "township__name", "person__name", "person__id_number", "person__birth_date", "care_setting",
+                "closed_on", "visit_due_on", "turning_18_flagged_on", "risk_level", "risk_follow_up_due")  # fmt: skip
+
+
+def current_category_codes(child_ids, day: date) -> dict[int, list[str]]:
+    """The codes of the categories each of these children is in on `day`, in code order: one query."""
+    codes: dict[int, list[str]] = {}
+    for child_id, code in (
+        active_categories(day).filter(child_id__in=child_ids).order_by("code").values_list("child_id", "code")
+    ):
+        codes.setdefault(child_id, []).append(code)
+    return codes
+
+
+def lacking_carer_ids(codes_by_child: dict[int, list[str]], today: date) -> set[int]:
+    """Of these open children (id → the codes of their categories today), those in a category that
+    needs a guardian or carer with none current today: one query for a page of them."""
+    wanted = [pk for pk, codes in codes_by_child.items() if any(code in NEEDS_CARER for code in codes)]
     if not wanted:
         return set()
     covered = set(Carer.objects.current(today).filter(child_id__in=wanted).values_list("child_id", flat=True))

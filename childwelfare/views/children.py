@@ -56,37 +56,39 @@ def _filtered(request):
 @permission_required(VIEW, raise_exception=True)
 def child_list(request):
     form, qs = _filtered(request)
-    page, query = paginate(request, qs)
+    page, query = paginate(request, qs)  # counted without the row's joins
     pd = personal_data(request.user)
     today = timezone.localdate()
     # Every cell as text here: a template lookup per cell costs more than the query behind the page.
     detail = reverse("childwelfare:child_detail", args=[0])[:-2]
     # Labels translated once, not once a cell (a lazy label is translated again wherever it is shown).
     categories, care, risks = labels(CategoryCode.choices), labels(CareSetting.choices), labels(RiskLevel.choices)
-    lacking = selectors.lacking_carer_ids(page, today)
+    children = list(page.object_list.prefetch_related(None).values(*selectors.REGISTRY_ROW))
+    codes = selectors.current_category_codes([c["pk"] for c in children], today)
+    lacking = selectors.lacking_carer_ids(
+        {c["pk"]: codes.get(c["pk"], []) for c in children if c["closed_on"] is None}, today
+    )
     rows = []
-    for c in page:
-        due = c.visit_due_on
+    for c in children:
+        due, closed, follow_up = c["visit_due_on"], c["closed_on"], c["risk_follow_up_due"]
         rows.append(
             {
-                "child": c,
-                "url": f"{detail}{c.pk}/",
-                "name": pd.name(c.person.name),
-                "id_number": _mask(c.person.id_number),
-                "age": _age(c.person.birth_date, today),
-                "township": c.township.name,
-                "categories": [categories[cat.code] for cat in c.current],
-                "care": care.get(c.care_setting, c.care_setting),
+                "pk": c["pk"],
+                "url": f"{detail}{c['pk']}/",
+                "name": pd.name(c["person__name"]),
+                "id_number": _mask(c["person__id_number"]),
+                "age": _age(c["person__birth_date"], today),
+                "township": c["township__name"],
+                "categories": [categories.get(code, code) for code in codes.get(c["pk"], [])],
+                "care": care.get(c["care_setting"], c["care_setting"]),
                 "due": due.isoformat() if due else "—",
-                "overdue": c.closed_on is None and due is not None and due < today,
-                "closed": c.closed_on is not None,
-                "turning_18": c.turning_18_flagged_on is not None and c.closed_on is None,
-                "risk": risks.get(c.risk_level, ""),
-                "high_risk": c.risk_level == RiskLevel.HIGH,
-                "risk_overdue": c.closed_on is None
-                and c.risk_follow_up_due is not None
-                and c.risk_follow_up_due < today,
-                "no_carer": c.pk in lacking,
+                "overdue": closed is None and due is not None and due < today,
+                "closed": closed is not None,
+                "turning_18": c["turning_18_flagged_on"] is not None and closed is None,
+                "risk": risks.get(c["risk_level"], ""),
+                "high_risk": c["risk_level"] == RiskLevel.HIGH,
+                "risk_overdue": closed is None and follow_up is not None and follow_up < today,
+                "no_carer": c["pk"] in lacking,
             }
         )
     # The filter bar is drawn from plain choices: Django's widget templates cost more than the page's queries.

@@ -93,7 +93,7 @@ def validate_cases(rows, *, user, progress):
     people = {
         number: _Applicant(*values)
         for number, *values in Person.objects.for_user(user)
-        .filter(id_number__in=[n for n in numbers if n])
+        .filter(id_number__any_of=[n for n in numbers if n])
         .values_list("id_number", "pk", "name", "date_of_death", "membership__household_id",
                      "membership__household__township_id", "membership__household__village_id")
     }  # fmt: skip

@@ -9,7 +9,10 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import importers  # noqa: F401 (registers the people importer in every process)
+        from . import (
+            importers,  # noqa: F401 (registers the people importer in every process)
+            lookups,  # noqa: F401 (field__any_of)
+        )
 
         # The statutory divisions exist once core has migrated (a flushed test database loses what
         # migrations loaded), before the apps after core, which may refer to them.

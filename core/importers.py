@@ -80,12 +80,14 @@ def validate_people(rows, *, user, progress):
     today = timezone.localdate()
 
     ids = [normalize_id_number(r.values.get("id_number") or "") for r in rows]
-    in_db = set(Person.objects.filter(id_number__in=[i for i in ids if i]).values_list("id_number", flat=True))
+    in_db = set(Person.objects.filter(id_number__any_of=[i for i in ids if i]).values_list("id_number", flat=True))
     heads = [normalize_id_number(r.values.get("head_id_number") or "") for r in rows]
     heads_in_file = {number for number, head in zip(ids, heads, strict=True) if head and head == number}
     head_ids = set(heads) - heads_in_file - {""}
     households_in_db = set(
-        Household.objects.for_user(user).filter(head__id_number__in=head_ids).values_list("head__id_number", flat=True)
+        Household.objects.for_user(user)
+        .filter(head__id_number__any_of=head_ids)
+        .values_list("head__id_number", flat=True)
     )
 
     for n, (row, number, head_number) in enumerate(zip(rows, ids, heads, strict=True), start=1):

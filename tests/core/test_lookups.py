@@ -1,0 +1,35 @@
+"""`field__any_of=[...]` (core/lookups.py) finds exactly what `field__in` finds, with the list sent
+as one array parameter on PostgreSQL."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from core.models import Person
+from tests.factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_any_of_finds_what_in_finds():
+    people = PersonFactory.create_batch(3)
+    numbers = [p.id_number for p in people[:2]] + ["350583199001011239", "x'); DROP TABLE core_person; --", '{"a",b}']
+    found = set(Person.objects.filter(id_number__any_of=numbers).values_list("pk", flat=True))
+    assert found == set(Person.objects.filter(id_number__in=numbers).values_list("pk", flat=True))
+    assert found == {people[0].pk, people[1].pk}
+
+
+def test_an_empty_list_finds_no_one():
+    PersonFactory()
+    assert not Person.objects.filter(id_number__any_of=[]).exists()
+    assert Person.objects.exclude(id_number__any_of=[]).count() == Person.objects.count()
+
+
+def test_the_list_is_one_parameter_on_postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: elsewhere any_of is IN (...)")
+    numbers = [f"35058319900101{i:04d}" for i in range(10_000)]
+    with CaptureQueriesContext(connection) as queries:
+        list(Person.objects.filter(id_number__any_of=numbers).values_list("pk", flat=True))
+    assert len(queries) == 1
+    assert "= ANY(" in queries[0]["sql"] and " IN (" not in queries[0]["sql"]

@@ -227,46 +227,35 @@ def validate_cases(rows, *, user, progress):
     return prepared, errors
 
 
+#: The case columns the import writes, in the order of its rows (core.bulk.bulk_insert_values).
+CASE_VALUES = ["kind", "subtype", "self_care", "state", "household_id", "applicant_id", "township_id", "village_id",
+               "bank_account", "applied_on", "decided_on", "recheck_months", "next_recheck", "reason", "created_by_id",
+               "decision_id"]  # fmt: skip
+
+
 def save_cases(prepared, *, user) -> int:
     today = timezone.localdate()
     standards = StandardsInForce(Standard.Kind.DIBAO)
     reason = _("从原台账导入")
-    cases = [
-        Case(
-            kind=p["kind"],
-            subtype=p["subtype"],
-            self_care=p["self_care"],
-            state=Case.State.ACTIVE,
-            household_id=p["person"].household_id,
-            applicant_id=p["person"].pk,
-            township_id=p["person"].township_id,
-            village_id=p["person"].village_id,
-            bank_account=p["bank_account"],
-            applied_on=p["decided_on"],
-            decided_on=p["decided_on"],
-            recheck_months=p["recheck_months"],
-            next_recheck=p["next_recheck"] or add_months(p["decided_on"], p["recheck_months"]),
-            reason=reason,
-            created_by=user,
-        )
-        for p in prepared
-    ]
     # Each case points at its decision and each decision at its case: with the decisions' ids taken
     # first, both are written once (on SQLite, where they cannot be, one UPDATE links them after).
-    decision_ids = reserve_ids(Decision, len(cases))
-    if decision_ids is not None:
-        for case, decision_id in zip(cases, decision_ids, strict=True):
-            case.decision_id = decision_id
-    # COPY with ids from the sequences (core.bulk): Django's bulk_create prepared every value of
-    # 10,000 cases, their members, decisions and steps one by one (most of a 10 s import).
-    bulk_insert(Case, cases, user=user, reason=reason, progress=rows_saved)
+    decision_ids = reserve_ids(Decision, len(prepared)) or [None] * len(prepared)
+    # Plain values, not model instances (10,000 cases), COPYed with ids from the sequences (core.bulk).
+    rows = [
+        (p["kind"], p["subtype"], p["self_care"], Case.State.ACTIVE, p["person"].household_id, p["person"].pk,
+         p["person"].township_id, p["person"].village_id, p["bank_account"], p["decided_on"], p["decided_on"],
+         p["recheck_months"], p["next_recheck"] or add_months(p["decided_on"], p["recheck_months"]), reason, user.pk,
+         decision_id)
+        for p, decision_id in zip(prepared, decision_ids, strict=True)
+    ]  # fmt: skip
+    case_ids = bulk_insert_values(Case, CASE_VALUES, rows, user=user, reason=reason, progress=rows_saved)
     members, decisions = [], []
     step_text = _("从原台账导入：每人每月 %(pm)s 元 × 保障 %(n)d 人 = %(amt)s 元")
-    for case, p in zip(cases, prepared, strict=True):
+    for case_id, decision_id, p in zip(case_ids, decision_ids, prepared, strict=True):
         decided = []
         for m in p["living"]:
             covered = m.person_id == p["person"].pk if p["kind"] == Case.Kind.TEKUN else True
-            members.append((case.pk, m.person_id, m.relation, covered))
+            members.append((case_id, m.person_id, m.relation, covered))
             decided.append(DecidedMember(m.person_id, m.name, m.relation, covered))
         step = step_text % {"pm": p["per_member"], "n": p["covered"], "amt": p["amount"]}
         # The sheet's amounts as they stand: no income counted, the dibao standard then in force.
@@ -283,25 +272,24 @@ def save_cases(prepared, *, user) -> int:
             steps=[step],
         )
         decision = decision_build(
-            case=case, calc=calc, user=user, on=p["decided_on"], members=decided, income_items=[], method="imported",
-            imported=True,
+            case=Case(pk=case_id, kind=p["kind"]), calc=calc, user=user, on=p["decided_on"], members=decided,
+            income_items=[], method="imported", imported=True,
         )  # fmt: skip
-        if decision_ids is not None:
-            decision.pk = case.decision_id
+        decision.pk = decision_id
         decisions.append(decision)
     bulk_insert_values(CaseMember, ["case_id", "person_id", "relation", "covered"], members, user=user)
     bulk_insert(Decision, decisions, user=user)
     bulk_insert_values(
         Transition,
         ["case_id", "action", "from_state", "to_state", "on_date", "user_id", "comment"],
-        [(case.pk, "import", Case.State.DRAFT, Case.State.ACTIVE, today, user.pk, reason) for case in cases],
+        [(case_id, "import", Case.State.DRAFT, Case.State.ACTIVE, today, user.pk, reason) for case_id in case_ids],
         user=user,
     )
-    if decision_ids is None:
-        for case, decision in zip(cases, decisions, strict=True):
-            case.decision = decision
-        bulk_update(Case, cases, ["decision"])
-    return len(cases)
+    if case_ids and decision_ids[0] is None:  # SQLite: the decisions' ids are known only now
+        bulk_update(
+            Case, [Case(pk=c, decision_id=d.pk) for c, d in zip(case_ids, decisions, strict=True)], ["decision"]
+        )
+    return len(case_ids)
 
 
 CASES_IMPORTER = register(

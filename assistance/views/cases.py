@@ -281,7 +281,7 @@ def _timeline(case, masked) -> list[dict]:
     """The transitions with their labels looked up once (the case page is opened all day long)."""
     from assistance.workflow import EVENTS
 
-    states = dict(Case.State.choices)
+    states = labels(Case.State.choices)
     actions = {**{code: a.label for code, a in ACTIONS.items()}, **EVENTS}
     return [
         {

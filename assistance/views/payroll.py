@@ -21,7 +21,7 @@ from core.models import PaymentBatch
 from core.payments import payable_months, payment_builds_expire
 from core.personal import personal_data
 from core.roles import EXPORT_PERSONAL_DATA
-from core.views.common import paginate
+from core.views.common import labels, paginate
 from core.views.payments import bank_file_response, batch_approve_response
 
 VIEW = "core.view_paymentbatch"
@@ -69,7 +69,7 @@ def batch_detail(request, pk):
         lines = lines.filter(township_id=township)
     page, query = paginate(request, lines.order_by("township_id", "village_id", "id"))
     pd = personal_data(request.user)
-    kinds = dict(Case.Kind.choices)
+    kinds = labels(Case.Kind.choices)
     rows = [
         {
             "line": line,

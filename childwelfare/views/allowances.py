@@ -27,7 +27,7 @@ from core.models import Division, PaymentBatch, Person
 from core.payments import next_month, payable_months, payment_builds_expire
 from core.personal import personal_data
 from core.roles import EXPORT_PERSONAL_DATA
-from core.views.common import paginate
+from core.views.common import labels, paginate
 from core.views.payments import bank_file_response, batch_approve_response
 
 
@@ -111,10 +111,10 @@ def allowance_list(request):
     people = {p.pk: p for p in Person.objects.filter(pk__in=[e.payee_id for e in preview[:200]])}
     townships = dict(Division.objects.filter(level=Division.Level.TOWNSHIP).values_list("code", "name"))
     pd = personal_data(request.user)
-    labels = dict(CategoryCode.choices)
+    names = labels(CategoryCode.choices)
     preview_rows = [
         {"name": pd.name(people[e.payee_id].name), "township": townships.get(e.township_id, ""),
-         "category": labels.get(e.category, e.category), "amount": e.amount, "child": e.source_id}
+         "category": names.get(e.category, e.category), "amount": e.amount, "child": e.source_id}
         for e in preview[:200]
     ]  # fmt: skip
     context = {
@@ -141,9 +141,9 @@ def allowance_detail(request, pk):
     lines = selectors.allowance_lines(user=request.user, batch=batch, township=request.GET.get("township") or None)
     page, query = paginate(request, lines)
     pd = personal_data(request.user)
-    labels = dict(CategoryCode.choices)
+    names = labels(CategoryCode.choices)
     rows = [
-        {"line": line, "payee": pd.name(line.payee.name), "category": labels.get(line.category, line.category)}
+        {"line": line, "payee": pd.name(line.payee.name), "category": names.get(line.category, line.category)}
         for line in page
     ]
     return render(
@@ -166,10 +166,10 @@ def allowance_approve(request, pk):
 @permission_required("core.view_paymentbatch", raise_exception=True)
 def allowance_bank_file(request, pk):
     batch = _batch(pk)
-    labels = dict(CategoryCode.choices)
+    names = labels(CategoryCode.choices)
     return bank_file_response(
         request, batch, selectors.allowance_lines(user=request.user, batch=batch),
         back=reverse("childwelfare:allowance_detail", args=[pk]),
         detail=_("儿童基本生活保障金银行代发文件 %(m)s，%(n)d 人"),
-        category_label=lambda code: str(labels.get(code, code)), filename=f"childwelfare-bank-{batch.month:%Y%m}.xlsx",
+        category_label=lambda code: names.get(code, code), filename=f"childwelfare-bank-{batch.month:%Y%m}.xlsx",
     )  # fmt: skip

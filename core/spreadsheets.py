@@ -29,6 +29,8 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import compress
+from operator import itemgetter
 from xml.parsers import expat
 
 from django.conf import settings
@@ -73,11 +75,12 @@ _READ = 1024 * 1024  # compressed bytes read at a time
 # The fast scan understands cells and rows written the usual way (`<c r="B7"`, `<row r="7"`, no
 # namespace prefix): Excel, WPS, LibreOffice and openpyxl all write them so. Anything else in a
 # chunk (a cell without its reference, a prefixed element) sends the sheet to the slower full parse.
-_CELL = rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"(?: (?:s|t|cm|vm|ph)="[^"<>]*")*\s*/?>'
-_CELL_TAG = re.compile(_CELL)
-#: A cell that holds something: not `<c .../>` nor `<c ...></c>` (the empty, formatted cells a
-#: template carries down its text columns). Whitespace-only text still counts here; the read decides.
-_FILLED_CELL = re.compile(rb'<c r="[A-Z]{1,3}([1-9][0-9]{0,6})"(?: (?:s|t|cm|vm|ph)="[^"<>]*")*\s*>(?!\s*</c>)')
+#: A cell's tag: its column letters, its row number and how the tag ends. `/>` and `>` followed by
+#: `</c>` are empty cells (the formatted cells a template carries down its text columns); a plain `>`
+#: is a cell that holds something (whitespace-only text still counts here; the read decides).
+_CELL_TAG = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"(?: (?:s|t|cm|vm|ph)="[^"<>]*")*\s*(/>|>\s*</c>|>)')
+_FILLED = b">"
+_LETTERS, _NUMBER, _END = itemgetter(0), itemgetter(1), itemgetter(2)
 _SHARED_CELL = re.compile(
     rb'<c r="[A-Z]{1,3}[1-9][0-9]{0,6}"(?: (?:s|cm|vm|ph)="[^"<>]*")* t="s"(?: (?:s|cm|vm|ph)="[^"<>]*")*>'
     rb"<v>([0-9]{1,10})<"
@@ -475,16 +478,19 @@ def _fast_scan(parts: _Parts, info, sheet: str, lengths) -> tuple[int, int, int,
             raise _Irregular
         if b"<![CDATA[" in chunk:
             raise _Irregular
-        cells = _CELL_TAG.findall(chunk)
+        cells = _CELL_TAG.findall(chunk)  # one pass for the cells' places and whether they hold anything
         if len(cells) != chunk.count(b"<c "):
             raise _Irregular
         if cells:
-            columns = max(columns, max(map(_column_number, {letters.decode() for letters, _r in cells})))
-        numbers = {number for _l, number in cells} | set(_ROWS.findall(chunk))
-        if numbers:
-            rows = max(rows, max(map(int, numbers)))
+            letters = {column.decode() for column in set(map(_LETTERS, cells))}
+            columns = max(columns, max(map(_column_number, letters)))
+        numbers = list(map(_NUMBER, cells))
+        places = set(numbers).union(_ROWS.findall(chunk))
+        if places:
+            rows = max(rows, max(map(int, places)))
         _check_size(sheet, rows, columns)  # stop at the first chunk past a limit
-        filled.update(map(int, _FILLED_CELL.findall(chunk)))  # no more numbers than the rows allowed
+        # the rows with a filled cell, once the rows are known to be within the limit
+        filled.update(map(int, set(compress(numbers, map(_FILLED.__eq__, map(_END, cells))))))
         shared = _SHARED_CELL.findall(chunk)
         if len(shared) != chunk.count(b' t="s"'):
             raise _Irregular

@@ -14,7 +14,6 @@ from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from stdnum import numdb
 from stdnum.cn import ric, uscc
@@ -86,18 +85,20 @@ def parse_id_number(value: str, *, today: datetime.date | None = None) -> IdNumb
             _("身份证号校验位错误：按前17位应为 %(c)s。") % {"c": ric.calc_check_digit(number)},
             code="id_checksum",
         )
-    found = _region_in_force(number[:6], birth_date.year, get_language())
+    found = _region_in_force(number[:6], birth_date.year)
     if found is None:
         raise ValidationError(_("身份证号前6位 %(r)s 不是已知的行政区划代码。") % {"r": number[:6]}, code="id_region")
+    county, in_force = found
+    note = "" if in_force else _late_registration_note(number[:6], county, birth_date.year)
     sex = "M" if int(number[16]) % 2 == 1 else "F"
-    return IdNumberInfo(number, birth_date, sex, number[:6], *found)
+    return IdNumberInfo(number, birth_date, sex, number[:6], county, note)
 
 
 @lru_cache(maxsize=65536)
-def _region_in_force(code: str, year: int, language: str | None) -> tuple[str, str] | None:
-    """(county name, note) of a region code for a birth year, None for an unknown code. Cached with
-    the language of the note: an import's numbers share a few codes and years, and the note's
-    translation cost twice the rest of the check."""
+def _region_in_force(code: str, year: int) -> tuple[str, bool] | None:
+    """(county name, whether the code was in force in the birth year) of a region code, None for an
+    unknown code. Cached: an import's numbers share a few codes and years. The note for a code not in
+    force is written by the caller, in the language of the moment, only when there is one."""
     counties = _region_counties(code)
     if not counties:
         return None
@@ -105,14 +106,16 @@ def _region_in_force(code: str, year: int, language: str | None) -> tuple[str, s
         name for start, end, name in counties if (start is None or year >= start) and (end is None or year <= end)
     ]
     if in_force:
-        return in_force[0], ""
-    region_name = counties[-1][2]
-    note = _("区划代码 %(r)s（%(name)s）在出生年份 %(y)d 尚未启用或已撤销：按补登记（晚登记）号码接受。") % {
+        return in_force[0], True
+    return counties[-1][2], False
+
+
+def _late_registration_note(code: str, region_name: str, year: int) -> str:
+    return _("区划代码 %(r)s（%(name)s）在出生年份 %(y)d 尚未启用或已撤销：按补登记（晚登记）号码接受。") % {
         "r": code,
         "name": region_name,
         "y": year,
     }
-    return region_name, note
 
 
 def validate_id_number(value: str) -> None:
@@ -179,6 +182,11 @@ _NAME_JOINERS = frozenset("·•・‧．.\u3000 -'’")
 _NAME_EXTRA_LETTERS = frozenset("〇")
 
 
+#: The CJK Unified Ideographs block: every character in it is a letter (Lo), so a name of these alone
+#: passes the rule below without a look at each character (tests/core/test_identifiers.py holds it).
+_HAN_NAME = re.compile("[\u4e00-\u9fff]+")
+
+
 def _name_letter(char: str) -> bool:
     # Letters of every script (Han, Latin, Uyghur, Tibetan, ...), their combining marks, and the
     # private-use characters offices type for rare characters that Unicode lacks (生僻字).
@@ -190,7 +198,7 @@ def validate_person_name(value: str) -> None:
     """A person's name: letters of any script (汉字 first of all), with the middle dot, spaces and
     hyphens between them. Nothing else: no digits, no = + @ < > " ( ) ; — a name that starts a
     spreadsheet formula or carries markup is not a name."""
-    if not value:
+    if not value or _HAN_NAME.fullmatch(value):  # most names: letters of the main Han block only
         return
     if not _name_letter(value[0]) or not _name_letter(value[-1]):
         raise ValidationError(_name_rule(), code="name_chars")

@@ -90,3 +90,23 @@ def test_credit_code_check_character_is_verified():
     assert exc.value.code == "uscc_checksum"
     with pytest.raises(ValidationError):
         validate_credit_code("51350583MJ00000I1X")
+
+
+def test_a_name_of_the_main_han_block_passes_as_every_letter_of_it_would():
+    """validate_person_name takes a name of CJK Unified Ideographs (U+4E00–U+9FFF) whole, without a
+    look at each character: right only while every character of the block is a letter."""
+    from core.identifiers import _HAN_NAME, _name_letter
+
+    block = "".join(chr(c) for c in range(0x4E00, 0xA000))
+    assert _HAN_NAME.fullmatch(block)
+    assert all(_name_letter(c) for c in block)
+    for name in ("陈志明", "〇", "李〇", "=陈", "陈1", "陈 志", "陈·明"):  # around the block: the full rule
+        assert bool(_HAN_NAME.fullmatch(name)) == (name == "陈志明")
+
+
+@pytest.mark.parametrize("name", ['=HYPERLINK("x")', "陈1", "·陈", "陈明-", "<b>陈</b>", "陈\u200b明"])
+def test_a_name_with_other_characters_is_refused(name):
+    from core.identifiers import validate_person_name
+
+    with pytest.raises(ValidationError):
+        validate_person_name(name)

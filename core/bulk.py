@@ -130,6 +130,17 @@ def reserve_ids(model, count: int) -> range | list[int] | None:
     return _next_ids(model, count)
 
 
+def check_keys_now() -> None:
+    """Check the foreign keys of the rows written so far in this transaction now rather than at the
+    commit (PostgreSQL: the deferred checks fire), so an import's writer spends the time while the
+    next chunk is checked. All the portal's foreign keys are deferred (Django makes them so), and so
+    they stay for the rest of the transaction."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
 def _next_ids(model, count: int) -> range | list[int]:
     """`count` new ids from the table's sequence: a range when they follow each other (no one else
     took one meanwhile, the usual case), so the database sends three numbers instead of a list."""

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.bulk import bulk_insert_values
+from core.bulk import bulk_insert_values, check_keys_now
 from core.exceptions import FieldErrors
 from core.identifiers import normalize_id_number
 from core.imports import Column, Importer, RowError, register, rows_saved, validation_messages
@@ -65,10 +65,16 @@ def _person_values(person: Person) -> tuple:
     return tuple(getattr(person, name) for name in PERSON_VALUES)
 
 
-def validate_people(rows, *, user, progress):
+#: The rows checked before they are handed to the writer (core.imports._Writer) as one chunk.
+CHECK_CHUNK = 10_000
+
+
+def check_people(rows, *, user, chunk: int = CHECK_CHUNK):
     """Each row through the person rules of core.services.people: a row the quick check
     (person_surely_valid) passes is taken as plain values; any other row is built and validated as
-    the form and the API do, and its errors are theirs."""
+    the form and the API do, and its errors are theirs. Yields (rows checked, prepared, errors)
+    every `chunk` rows; the file's queries (its ID numbers and heads already registered, the
+    divisions) all run before the first chunk, none after."""
     townships, villages = _division_lookup()
     townships_allowed = {d.pk for d in townships.values() if user_can_act_in(user, d.pk)}
     hukou = _labels(Person.Hukou.choices)
@@ -175,19 +181,40 @@ def validate_people(rows, *, user, progress):
         errors.extend(row_errors)
         if not row_errors:
             prepared.append((values, head_number, relation, address))
-        if n % 5000 == 0:
-            progress(n)
-    progress(len(rows))
+        if n % chunk == 0:
+            yield n, prepared, errors
+            prepared, errors = [], []
+    if prepared or errors or len(rows) % chunk:
+        yield len(rows), prepared, errors
+
+
+def validate_people(rows, *, user, progress):
+    """The whole file checked (check_people): (prepared, errors)."""
+    prepared, errors = [], []
+    for done, chunk_prepared, chunk_errors in check_people(rows, user=user):
+        prepared += chunk_prepared
+        errors += chunk_errors
+        progress(done)
     return prepared, errors
 
 
 def save_people(prepared, *, user) -> int:
-    """People, the households their heads found and the members, each in one COPY of plain rows with
-    its history rows (core.bulk): ids come from the sequences, so nothing is read back but the
-    households of heads already in the registry (one query)."""
-    reason = "Excel导入：人员与家庭"
+    """All the prepared rows at once (write_people, then write_people_end)."""
+    state: dict = {}
+    return write_people(prepared, user=user, state=state) + write_people_end(user=user, state=state)
+
+
+_REASON = "Excel导入：人员与家庭"
+
+
+def write_people(prepared, *, user, state: dict) -> int:
+    """One chunk of people, the households their heads found and the members whose household is
+    known by now, each in one COPY of plain rows with its history rows (core.bulk): ids come from
+    the sequences, so nothing is read back. A member whose head comes later in the file, or is
+    already in the registry, waits for write_people_end. The chunk's foreign keys are checked at
+    once (on the writer's time, while the next chunk is checked) rather than all at the commit."""
     person_ids = bulk_insert_values(Person, PERSON_VALUES, [values for values, *_ in prepared], user=user,
-                                    reason=reason, progress=rows_saved)  # fmt: skip
+                                    reason=_REASON, progress=rows_saved)  # fmt: skip
     heads = [(pk, values, address) for pk, (values, head_number, relation, address) in zip(person_ids, prepared, strict=True)
              if head_number and relation == Household.Relation.HEAD]  # fmt: skip
     household_ids = bulk_insert_values(
@@ -195,20 +222,37 @@ def save_people(prepared, *, user) -> int:
         ["head_id", "township_id", "village_id", "address"],
         [(pk, values[_TOWNSHIP], values[_VILLAGE], address) for pk, values, address in heads],
         user=user,
-        reason=reason,
+        reason=_REASON,
     )
-    household_by_head = {values[1]: h for (_pk, values, _a), h in zip(heads, household_ids, strict=True)}
-    elsewhere = {hn for _v, hn, _r, _a in prepared if hn} - set(household_by_head)
-    household_by_head.update(
-        Household.objects.filter(head__id_number__in=elsewhere).values_list("head__id_number", "pk")
-    )
-    members = [
-        (household_by_head[head_number], pk, relation)
-        for pk, (_values, head_number, relation, _address) in zip(person_ids, prepared, strict=True)
-        if head_number
-    ]
-    bulk_insert_values(HouseholdMember, ["household_id", "person_id", "relation"], members, user=user, reason=reason)
+    household_by_head = state.setdefault("households", {})
+    household_by_head.update((values[1], h) for (_pk, values, _a), h in zip(heads, household_ids, strict=True))
+    members, later = [], state.setdefault("later", [])
+    for pk, (_values, head_number, relation, _address) in zip(person_ids, prepared, strict=True):
+        if head_number:
+            household = household_by_head.get(head_number)
+            if household is None:
+                later.append((head_number, pk, relation))
+            else:
+                members.append((household, pk, relation))
+    bulk_insert_values(HouseholdMember, ["household_id", "person_id", "relation"], members, user=user, reason=_REASON)
+    check_keys_now()
     return len(person_ids)
+
+
+def write_people_end(*, user, state: dict) -> int:
+    """The members left waiting: their heads later in the file, or in households already in the
+    registry (one query). Returns 0: every person was counted with its chunk."""
+    later = state.get("later", [])
+    if later:
+        household_by_head = state.setdefault("households", {})
+        elsewhere = {head_number for head_number, _pk, _r in later} - set(household_by_head)
+        household_by_head.update(
+            Household.objects.filter(head__id_number__in=elsewhere).values_list("head__id_number", "pk")
+        )
+        members = [(household_by_head[head_number], pk, relation) for head_number, pk, relation in later]
+        bulk_insert_values(HouseholdMember, ["household_id", "person_id", "relation"], members, user=user,
+                           reason=_REASON)  # fmt: skip
+    return 0
 
 
 PEOPLE_IMPORTER = register(
@@ -220,6 +264,9 @@ PEOPLE_IMPORTER = register(
         done_url="core:household_list",
         validate=validate_people,
         save=save_people,
+        check=check_people,
+        write=write_people,
+        write_end=write_people_end,
         example=[
             [
                 "陈志明",

@@ -9,13 +9,15 @@ bad rows) write every text cell through core.exports.safe_cell: uploaded text go
 """
 
 import contextlib
+import contextvars
 import datetime
 import io
 import logging
 import posixpath
+import queue
+import threading
 import time
 from collections.abc import Callable, Iterable
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -79,6 +81,15 @@ class Importer:
     notes: list[str] = field(default_factory=list)
     #: The page listing what this importer saves (a URL name), linked from a finished import.
     done_url: str = ""
+    #: A streamed import (optional; then validate and save are not used by the engine):
+    #: `check(rows, *, user)` yields (rows checked so far, prepared, errors) a chunk of rows at a
+    #: time and runs all its queries before its first chunk; `write(prepared, *, user, state)` saves
+    #: one chunk of good rows and returns how many it saved; `write_end(*, user, state)` writes what
+    #: had to wait for the whole file and returns how many more it saved. The engine writes each
+    #: chunk while it checks the next (_Writer).
+    check: Callable | None = None
+    write: Callable | None = None
+    write_end: Callable | None = None
 
     @property
     def headers(self) -> list[str]:
@@ -188,10 +199,12 @@ def import_job_run(job: ImportJob) -> ImportJob:
         with job.file.open("rb") as fh:
             rows = read_rows(io.BytesIO(fh.read()), importer)
         lease.beat(total_rows=len(rows), processed_rows=0)
-        if rows:
-            prepared, errors = importer.validate(rows, user=user, progress=lambda done: lease.beat(processed_rows=done))
-        else:  # only the header (an untouched template): nothing to validate
-            prepared, errors = [], [RowError(2, "", _("文件中没有数据行：请从第 2 行起填写后再上传。"))]
+        if not rows:  # only the header (an untouched template): nothing to validate
+            errors = [RowError(2, "", _("文件中没有数据行：请从第 2 行起填写后再上传。"))]
+        elif importer.check is not None:
+            errors = _stream(importer, rows, user=user, job_id=job.pk, lease=lease)
+        else:
+            errors = _validate_then_save(importer, rows, user=user, job_id=job.pk, lease=lease)
         if errors:
             errors.sort(key=lambda e: (e.row, e.column))
             message = _("%(bad)d 行有错误，全部 %(total)d 行均未导入。请下载错误行，改正后重新上传。") % {
@@ -202,20 +215,6 @@ def import_job_run(job: ImportJob) -> ImportJob:
                 state=ImportJob.State.REJECTED, errors=[e.as_dict() for e in errors], message=message,
                 processed_rows=len(rows),
             )  # fmt: skip
-        else:
-            lease.beat(processed_rows=len(rows))
-            told = _SaveProgress(job.pk, lease.token, total=len(rows))
-            telling = _saving.set(told)
-            try:
-                with transaction.atomic():  # the rows and the job's "done" together, or neither
-                    created = importer.save(prepared, user=user)
-                    lease.finish(
-                        state=ImportJob.State.DONE, created_rows=created, saved_rows=created,
-                        message=_("已导入 %(n)d 行。") % {"n": created},
-                    )  # fmt: skip
-            finally:
-                _saving.reset(telling)
-                told.close()
     except ImportFileError as exc:
         with contextlib.suppress(LeaseLost):
             lease.finish(state=ImportJob.State.REJECTED, message=cap(str(exc), MESSAGE_MAX))
@@ -237,7 +236,150 @@ def import_job_run(job: ImportJob) -> ImportJob:
     return job
 
 
-_saving: ContextVar = ContextVar("import_saving", default=None)
+def _finish_done(lease: Lease, created: int, *, checked: int) -> None:
+    lease.finish(
+        state=ImportJob.State.DONE, created_rows=created, saved_rows=created, processed_rows=checked,
+        message=_("已导入 %(n)d 行。") % {"n": created},
+    )  # fmt: skip
+
+
+def _validate_then_save(importer: Importer, rows: list[Row], *, user, job_id: int, lease: Lease) -> list[RowError]:
+    """Every row checked, then, if none is bad, all saved in one transaction with the job's "done".
+    Returns the bad rows' errors (nothing saved)."""
+    prepared, errors = importer.validate(rows, user=user, progress=lambda done: lease.beat(processed_rows=done))
+    if errors:
+        return errors
+    lease.beat(processed_rows=len(rows))
+    told = _SaveProgress(job_id, lease.token, total=len(rows))
+    telling = _saving.set(told)
+    try:
+        with transaction.atomic():  # the rows and the job's "done" together, or neither
+            _finish_done(lease, importer.save(prepared, user=user), checked=len(rows))
+    finally:
+        _saving.reset(telling)
+        told.close()
+    return []
+
+
+class _Rejected(Exception):
+    """A streamed import met a bad row: what was written is rolled back."""
+
+
+def _stream(importer: Importer, rows: list[Row], *, user, job_id: int, lease: Lease) -> list[RowError]:
+    """Check the rows a chunk at a time and hand each clean chunk to the writer, which saves it
+    while the next is checked; all in one transaction with the job's "done", or nothing. From the
+    first bad row on, nothing more is written, every row is still checked (every bad row is named),
+    and what was written is rolled back. The progress (rows checked, rows written) goes through the
+    job's own connection (_SaveProgress): the transaction keeps the job's row to itself."""
+    errors: list[RowError] = []
+    told = _SaveProgress(job_id, lease.token, total=len(rows))
+    try:
+        with transaction.atomic(), _Writer(told) as writer:
+            state: dict = {}
+            chunks = importer.check(rows, user=user)
+            for done, prepared, chunk_errors in writer.checking(chunks):
+                errors.extend(chunk_errors)
+                if not errors:
+                    writer.submit(importer.write, prepared, user=user, state=state)
+                told(processed=done)
+            if errors:
+                raise _Rejected
+            writer.submit(importer.write_end, user=user, state=state)
+            created = writer.wait()
+            told(processed=len(rows), saved=created, last=True)
+            _finish_done(lease, created, checked=len(rows))
+    except _Rejected:
+        return errors
+    finally:
+        told.close()
+    return []
+
+
+class _Writer:
+    """An import's writes, run one after another in a thread of their own on the import's own
+    connection and transaction (PostgreSQL), so the database files one chunk (its indexes, its
+    history rows, its foreign-key checks) on one core while Python checks the next chunk on the
+    other. The checks may query only before their first chunk: from then on the connection is the
+    writer's (a query from the checking thread raises). Elsewhere (SQLite) the writes run in line.
+    The first write that fails stops the rest, and its error is raised to the engine (wait(), or at
+    the next chunk)."""
+
+    def __init__(self, told: "_SaveProgress"):
+        self.connection = connections[DEFAULT_DB_ALIAS]
+        self.threaded = self.connection.vendor == "postgresql"
+        self.told, self.saved, self.error, self.stopped = told, 0, None, False
+        self.tasks: queue.SimpleQueue = queue.SimpleQueue()
+        self.checker = threading.get_ident()
+        self.handed = False  # a write has been handed over: the checks may no longer query
+
+    def __enter__(self):
+        if self.threaded:
+            self.connection.inc_thread_sharing()
+            self.thread = threading.Thread(
+                target=contextvars.copy_context().run, args=(self._work,), name="import-writer", daemon=True
+            )
+            self.thread.start()
+        return self
+
+    def __exit__(self, kind, exc, tb):
+        self.stopped = kind is not None  # a bad row or a failure: the writes still queued are dropped
+        if self.threaded:
+            self.tasks.put(None)
+            self.thread.join()
+            self.connection.dec_thread_sharing()
+        return False
+
+    def checking(self, chunks):
+        """The checks' chunks, each made with the connection closed to the checking thread once a
+        write has been handed over; a failed write is raised here, at the next chunk."""
+        with self.connection.execute_wrapper(self._refuse_checker):
+            for chunk in chunks:
+                self._raise_failure()
+                yield chunk
+
+    def _refuse_checker(self, execute, sql, params, many, context):
+        if self.handed and threading.get_ident() == self.checker and self.threaded:
+            raise RuntimeError("an import's checks queried after their first chunk; the connection is the writer's")
+        return execute(sql, params, many, context)
+
+    def submit(self, write, *args, **kwargs) -> None:
+        if self.error is not None or self.stopped:
+            return
+        self.handed = True
+        if self.threaded:
+            self.tasks.put((write, args, kwargs))
+        else:
+            self._run(write, args, kwargs)
+            self._raise_failure()
+
+    def wait(self) -> int:
+        """Every write handed over done; the rows they saved. Raises the first write's failure."""
+        if self.threaded:
+            self.tasks.put(None)
+            self.thread.join()
+        self._raise_failure()
+        return self.saved
+
+    def _work(self) -> None:
+        connections[DEFAULT_DB_ALIAS] = self.connection  # this thread's default connection is the import's
+        while (task := self.tasks.get()) is not None:
+            if not self.stopped and self.error is None:
+                self._run(*task)
+
+    def _run(self, write, args, kwargs) -> None:
+        try:
+            self.saved += write(*args, **kwargs)
+            self.told(saved=self.saved)
+        except BaseException as exc:  # raised to the engine in the checking thread
+            self.error = exc
+
+    def _raise_failure(self) -> None:
+        if self.error is not None:
+            self.stopped = True
+            raise self.error
+
+
+_saving: contextvars.ContextVar = contextvars.ContextVar("import_saving", default=None)
 
 
 def rows_saved(count: int) -> None:
@@ -246,14 +388,15 @@ def rows_saved(count: int) -> None:
     Nothing happens outside an import."""
     told = _saving.get()
     if told is not None:
-        told(count)
+        told(saved=count)
 
 
 class _SaveProgress:
-    """The rows written so far, written to the job's row through a second connection of its own
-    (autocommitted): the import's transaction keeps its rows to itself until it commits, so
-    progress written through it would show nothing until the end. At most twice a second; a job
-    row held by another transaction is skipped (SKIP LOCKED), never waited for. PostgreSQL only:
+    """The rows checked and written so far, written to the job's row through a second connection of
+    its own (autocommitted): the import's transaction keeps its rows to itself until it commits, so
+    progress written through it would show nothing until the end. At most twice a second (the last
+    rows always); a job row held by another transaction is skipped (SKIP LOCKED), never waited for.
+    Told from the checking thread and from the writer's (_Writer), one at a time. PostgreSQL only:
     SQLite (the quick start) has one writer at a time, and its page learns at the end."""
 
     EVERY_SECONDS = 0.5
@@ -261,33 +404,49 @@ class _SaveProgress:
     def __init__(self, job_id: int, token, *, total: int):
         self.job_id, self.token, self.total, self.last, self.connection = job_id, token, total, 0.0, None
         self.broken = False
+        self.progress = {}  # the job's fields: saved_rows, processed_rows
+        self.lock = threading.Lock()
 
-    def __call__(self, count: int) -> None:
-        now = time.monotonic()
+    def __call__(self, *, saved: int | None = None, processed: int | None = None, last: bool = False) -> None:
         if self.broken or connection.vendor != "postgresql":
             return
-        if now - self.last < self.EVERY_SECONDS and count < self.total:
-            return  # the last rows are always told: what follows them (the commit) can take seconds
-        self.last = now
+        with self.lock:
+            if saved is not None:
+                self.progress["saved_rows"] = saved
+            if processed is not None:
+                self.progress["processed_rows"] = processed
+            now = time.monotonic()
+            if now - self.last < self.EVERY_SECONDS and not last and (saved or 0) < self.total:
+                return  # the last rows are always told: what follows them (the commit) can take seconds
+            self.last = now
+            self._write()
+
+    def _write(self) -> None:
         try:
             if self.connection is None:
                 self.connection = connections.create_connection(DEFAULT_DB_ALIAS)
+                self.connection.inc_thread_sharing()  # told by the checking thread and the writer's, in turn
             table = self.connection.ops.quote_name(ImportJob._meta.db_table)
+            fields = "".join(f", {self.connection.ops.quote_name(f)} = %s" for f in self.progress)
             stamp_now = timezone.now()
             with self.connection.cursor() as cursor:
                 cursor.execute(
-                    f"UPDATE {table} SET saved_rows = %s, heartbeat_at = %s, updated_at = %s WHERE id = ("  # noqa: S608
+                    f"UPDATE {table} SET heartbeat_at = %s, updated_at = %s{fields} WHERE id = ("  # noqa: S608
                     f"SELECT id FROM {table} WHERE id = %s AND state = %s AND started_at = %s FOR UPDATE SKIP LOCKED)",
-                    [count, stamp_now, stamp_now, self.job_id, ImportJob.State.RUNNING, self.token],
+                    [stamp_now, stamp_now, *self.progress.values(), self.job_id, ImportJob.State.RUNNING, self.token],
                 )
         except DatabaseError:
             # No second connection (the server's or a pool's limit, a blip): the page learns at the
             # end, and the import, which is told from inside its COPY, goes on.
             logger.warning("import %s: the write's progress cannot be told (no second connection)", self.job_id)
             self.broken = True
-            self.close()
+            self._close()
 
     def close(self) -> None:
+        with self.lock:
+            self._close()
+
+    def _close(self) -> None:
         if self.connection is not None:
             with contextlib.suppress(DatabaseError):
                 self.connection.close()

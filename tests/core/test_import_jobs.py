@@ -102,19 +102,19 @@ def test_a_job_that_lost_its_lease_while_saving_saves_nothing(officer, monkeypat
     from core import importers
 
     job = _job(officer, [row("陈志明", make_id_number())], township=officer.township)
-    save = importers.PEOPLE_IMPORTER.save
+    write_end = importers.PEOPLE_IMPORTER.write_end
 
     def expire_from_another_connection():
         ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.FAILED, message="租约已过期")
         connection.close()
 
-    def save_then_lose_the_lease(prepared, *, user):
-        created = save(prepared, user=user)
+    def write_then_lose_the_lease(*, user, state):
+        created = write_end(user=user, state=state)
         with ThreadPoolExecutor(max_workers=1) as pool:
             pool.submit(expire_from_another_connection).result()
         return created
 
-    monkeypatch.setattr(importers.PEOPLE_IMPORTER, "save", save_then_lose_the_lease)
+    monkeypatch.setattr(importers.PEOPLE_IMPORTER, "write_end", write_then_lose_the_lease)
     result = import_job_run(job)
     assert (result.state, result.message) == (ImportJob.State.FAILED, "租约已过期")
     assert not Person.objects.exists()
@@ -192,10 +192,10 @@ def test_the_write_is_seen_moving_from_outside_while_the_import_is_still_uncommi
     numbers = [make_id_number() for _ in NAMES]
     job = _job(officer, [row(n, i) for n, i in zip(NAMES, numbers, strict=True)], township=officer.township)
     seen = {}
-    importer, save = REGISTRY["people"], REGISTRY["people"].save
+    importer, write_end = REGISTRY["people"], REGISTRY["people"].write_end
 
-    def save_then_look(prepared, *, user):
-        created = save(prepared, user=user)
+    def write_then_look(*, user, state):  # the last write, after every chunk's
+        created = write_end(user=user, state=state)
         outside = connections.create_connection(DEFAULT_DB_ALIAS)
         try:
             with outside.cursor() as cursor:
@@ -207,7 +207,7 @@ def test_the_write_is_seen_moving_from_outside_while_the_import_is_still_uncommi
             outside.close()
         return created
 
-    monkeypatch.setattr(importer, "save", save_then_look)
+    monkeypatch.setattr(importer, "write_end", write_then_look)
     job = import_job_run(job)
     assert seen == {"job": (3, ImportJob.State.RUNNING), "people": 0}
     assert (job.state, job.saved_rows, job.saved_percent) == (ImportJob.State.DONE, 3, 100)

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from assistance.calculation import Calculation, StandardsInForce
 from assistance.models import Case, CaseMember, Decision, Standard, Transition
 from assistance.models.standards import STANDARD_MONEY_MAX
-from assistance.services.cases import DecidedMember, add_months, decision_build, open_cases_of
-from core.bulk import bulk_insert, bulk_insert_values, bulk_update, reserve_ids
+from assistance.services.cases import DecidedMember, add_months, decision_values, open_cases_of
+from core.bulk import bulk_insert_values, bulk_update, check_keys_now, reserve_ids
 from core.exceptions import FieldErrors
 from core.identifiers import normalize_id_number
 from core.imports import Column, Importer, RowError, register, rows_saved
@@ -85,7 +85,14 @@ class _Member(NamedTuple):
     date_of_death: date | None
 
 
-def validate_cases(rows, *, user, progress):
+#: The rows checked before they are handed to the writer (core.imports._Writer) as one chunk.
+CHECK_CHUNK = 2_000
+
+
+def check_cases(rows, *, user, chunk: int = CHECK_CHUNK):
+    """Every row against the registry and the open cases, read for the whole file before the first
+    chunk (the number of queries does not grow with the rows); yields (rows checked, prepared,
+    errors) every `chunk` rows."""
     errors: list[RowError] = []
     prepared = []
     numbers = [normalize_id_number(r.values.get("id_number") or "") for r in rows]
@@ -221,9 +228,20 @@ def validate_cases(rows, *, user, progress):
                     "next_recheck": next_recheck,
                 }
             )
-        if n % 500 == 0:
-            progress(n)
-    progress(len(rows))
+        if n % chunk == 0:
+            yield n, prepared, errors
+            prepared, errors = [], []
+    if prepared or errors or len(rows) % chunk:
+        yield len(rows), prepared, errors
+
+
+def validate_cases(rows, *, user, progress):
+    """The whole file checked (check_cases): (prepared, errors)."""
+    prepared, errors = [], []
+    for done, chunk_prepared, chunk_errors in check_cases(rows, user=user):
+        prepared += chunk_prepared
+        errors += chunk_errors
+        progress(done)
     return prepared, errors
 
 
@@ -233,9 +251,24 @@ CASE_VALUES = ["kind", "subtype", "self_care", "state", "household_id", "applica
                "decision_id"]  # fmt: skip
 
 
+#: A decision's own fields, as decision_values names them (the case, the user and the standard go first).
+DECISION_FIELDS = ["decided_on", "pay_from", "standard_amount", "method", "household_size", "counted_income",
+                   "per_capita_income", "per_member_amount", "covered_count", "amount", "snapshot"]  # fmt: skip
+
+
 def save_cases(prepared, *, user) -> int:
-    today = timezone.localdate()
-    standards = StandardsInForce(Standard.Kind.DIBAO)
+    """All the prepared rows at once (write_cases)."""
+    return write_cases(prepared, user=user, state={})
+
+
+def write_cases(prepared, *, user, state: dict) -> int:
+    """One chunk of cases, each active with its members, its decision frozen as the sheet states it
+    and its transition; the chunk's foreign keys are checked at once (core.bulk.check_keys_now)."""
+    if not prepared:
+        return 0
+    if "standards" not in state:
+        state.update(today=timezone.localdate(), standards=StandardsInForce(Standard.Kind.DIBAO))
+    today, standards = state["today"], state["standards"]
     reason = _("从原台账导入")
     # Each case points at its decision and each decision at its case: with the decisions' ids taken
     # first, both are written once (on SQLite, where they cannot be, one UPDATE links them after).
@@ -251,7 +284,7 @@ def save_cases(prepared, *, user) -> int:
     case_ids = bulk_insert_values(Case, CASE_VALUES, rows, user=user, reason=reason, progress=rows_saved)
     members, decisions = [], []
     step_text = _("从原台账导入：每人每月 %(pm)s 元 × 保障 %(n)d 人 = %(amt)s 元")
-    for case_id, decision_id, p in zip(case_ids, decision_ids, prepared, strict=True):
+    for case_id, p in zip(case_ids, prepared, strict=True):
         decided = []
         for m in p["living"]:
             covered = m.person_id == p["person"].pk if p["kind"] == Case.Kind.TEKUN else True
@@ -271,14 +304,15 @@ def save_cases(prepared, *, user) -> int:
             eligible=True,
             steps=[step],
         )
-        decision = decision_build(
-            case=Case(pk=case_id, kind=p["kind"]), calc=calc, user=user, on=p["decided_on"], members=decided,
-            income_items=[], method="imported", imported=True,
+        values = decision_values(
+            kind=p["kind"], calc=calc, on=p["decided_on"], members=decided, income_items=[], method="imported",
+            imported=True,
         )  # fmt: skip
-        decision.pk = decision_id
-        decisions.append(decision)
+        decisions.append((case_id, user.pk, calc.standard.pk if calc.standard else None,
+                          *(values[name] for name in DECISION_FIELDS)))  # fmt: skip
     bulk_insert_values(CaseMember, ["case_id", "person_id", "relation", "covered"], members, user=user)
-    bulk_insert(Decision, decisions, user=user)
+    taken = bulk_insert_values(Decision, ["case_id", "decided_by_id", "standard_id", *DECISION_FIELDS], decisions,
+                               user=user, ids=decision_ids if decision_ids[0] is not None else None)  # fmt: skip
     bulk_insert_values(
         Transition,
         ["case_id", "action", "from_state", "to_state", "on_date", "user_id", "comment"],
@@ -286,9 +320,8 @@ def save_cases(prepared, *, user) -> int:
         user=user,
     )
     if case_ids and decision_ids[0] is None:  # SQLite: the decisions' ids are known only now
-        bulk_update(
-            Case, [Case(pk=c, decision_id=d.pk) for c, d in zip(case_ids, decisions, strict=True)], ["decision"]
-        )
+        bulk_update(Case, [Case(pk=c, decision_id=d) for c, d in zip(case_ids, taken, strict=True)], ["decision"])
+    check_keys_now()
     return len(case_ids)
 
 
@@ -301,6 +334,9 @@ CASES_IMPORTER = register(
         done_url="assistance:case_list",
         validate=validate_cases,
         save=save_cases,
+        check=check_cases,
+        write=write_cases,
+        write_end=lambda *, user, state: 0,  # every case is written with its chunk
         example=[
             # the applicant is whoever is in the registry: no made-up ID a clerk could take for one
             [

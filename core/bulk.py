@@ -45,14 +45,14 @@ def bulk_insert(model, objs: list, *, user=None, reason: str = "", progress=None
 
 
 def bulk_insert_values(
-    model, fields: list[str], rows: list[tuple], *, user=None, reason: str = "", progress=None
+    model, fields: list[str], rows: list[tuple], *, user=None, reason: str = "", progress=None, ids=None
 ) -> list[int]:
     """Insert plain rows, each a tuple of values in the order of `fields` (attnames: township_id),
     and their history rows; returns the new primary keys in the rows' order. What bulk_insert does
     without a model instance a row: an import of 100,000 people spends more on building instances
     than the database spends on the COPY. Fields not named take their default; auto_now and
     auto_now_add fields take the present moment. Only for rows the caller has validated. `progress(n)`
-    is told the number of rows sent as the COPY goes."""
+    is told the number of rows sent as the COPY goes. `ids`: the rows' ids taken before (reserve_ids)."""
     if not rows:
         return []
     meta = model._meta
@@ -70,7 +70,7 @@ def bulk_insert_values(
             constants[field.column] = now
         else:
             constants[field.column] = field.get_default()
-    ids = _next_ids(model, len(rows))
+    ids = _next_ids(model, len(rows)) if ids is None else ids
     columns = [meta.pk.column] + [meta.get_field(name).column for name in fields]
     _copy_rows(meta.db_table, columns, ((pk, *row) for pk, row in zip(ids, rows, strict=True)), constants, progress)
     history = getattr(model, "history", None)

@@ -434,9 +434,18 @@ def decision_build(
     imported: bool = False,
 ) -> Decision:
     """The decision on `case` from the calculation `calc`, unsaved, with its frozen snapshot: the
-    one place a Decision is made (the workflow saves it; the case import and the demo data write
-    theirs in bulk). `members` are DecidedMember, `income_items` IncomeItem rows (saved or not).
+    one place a Decision is made (the workflow saves it; the demo data write theirs in bulk, and the
+    case import writes the same values without an instance: decision_values).
+    `members` are DecidedMember, `income_items` IncomeItem rows (saved or not).
     Paid from the month after `on`, temporary assistance from `on`'s month (Arts. 21, 25)."""
+    values = decision_values(
+        kind=case.kind, calc=calc, on=on, members=members, income_items=income_items, method=method, imported=imported
+    )
+    return Decision(case=case, decided_by=user, standard=calc.standard, **values)
+
+
+def decision_values(*, kind: str, calc: Calculation, on: date, members, income_items, method=None, imported=False):
+    """A decision's fields but its case, its user and its standard (decision_build's), by name."""
     snapshot = {
         "members": [{"id": m.person_id, "name": m.name, "relation": m.relation, "covered": m.covered} for m in members],
         "income": [
@@ -447,22 +456,19 @@ def decision_build(
     }
     if imported:
         snapshot["imported"] = True
-    return Decision(
-        case=case,
-        decided_on=on,
-        decided_by=user,
-        pay_from=on.replace(day=1) if case.kind == Case.Kind.TEMPORARY else next_month_start(on),
-        standard=calc.standard,
-        standard_amount=calc.standard.amount if calc.standard else None,
-        method=calc.method if method is None else method,
-        household_size=calc.household_size,
-        counted_income=calc.counted_income,
-        per_capita_income=calc.per_capita_income,
-        per_member_amount=calc.per_member_amount,
-        covered_count=calc.covered_count,
-        amount=calc.amount,
-        snapshot=snapshot,
-    )
+    return {
+        "decided_on": on,
+        "pay_from": on.replace(day=1) if kind == Case.Kind.TEMPORARY else next_month_start(on),
+        "standard_amount": calc.standard.amount if calc.standard else None,
+        "method": calc.method if method is None else method,
+        "household_size": calc.household_size,
+        "counted_income": calc.counted_income,
+        "per_capita_income": calc.per_capita_income,
+        "per_member_amount": calc.per_member_amount,
+        "covered_count": calc.covered_count,
+        "amount": calc.amount,
+        "snapshot": snapshot,
+    }
 
 
 def _freeze(case: Case, calc: Calculation, user, on: date) -> Decision:

@@ -99,3 +99,34 @@ def test_case_import_costs_the_same_queries_for_3_or_30_rows(standards, officer,
 
     assert queries(3) == queries(30)
     assert Case.objects.filter(state=Case.State.ACTIVE, decision__standard__isnull=False).count() == 33
+
+
+def test_cases_written_a_chunk_at_a_time_each_get_their_own_decision_members_and_step(
+    standards, officer, client_for, django_capture_on_commit_callbacks, monkeypatch
+):
+    """Chunks of one row: each case is written by the import's writer with the decision whose id
+    was taken for it, its living members and its transition, the snapshot saying it was imported."""
+    from assistance import importers
+
+    check = importers.check_cases
+    monkeypatch.setattr(importers.CASES_IMPORTER, "check", lambda rows, *, user: check(rows, user=user, chunk=1))
+    families = [family(n) for n in (1, 2, 3)]
+    rows = [
+        row(类别="最低生活保障", 申请人身份证号=f.head.id_number, 保障人数=str(len(f.members.all())),
+            **{"月发放金额（元）": str(500 * len(f.members.all())), "认定日期": f"2024-0{i + 1}-15"})
+        for i, f in enumerate(families)
+    ]  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        upload_kind(client_for(officer), "assistance-cases", xlsx(rows, HEADERS))
+    job = ImportJob.objects.get()
+    assert (job.state, job.created_rows) == (ImportJob.State.DONE, 3), job.errors
+    for i, household in enumerate(families):
+        case = Case.objects.get(household=household)
+        size = household.members.count()
+        assert case.decision.case_id == case.pk and case.decision.amount == Decimal(500 * size)
+        assert case.decision.pay_from.isoformat() == f"2024-0{i + 2}-01"
+        assert case.decision.snapshot["imported"] is True
+        assert sorted(m["id"] for m in case.decision.snapshot["members"]) == sorted(
+            household.members.values_list("person_id", flat=True)
+        )
+        assert case.members.count() == size and case.transitions.get().to_state == Case.State.ACTIVE

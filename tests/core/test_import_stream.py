@@ -125,3 +125,31 @@ def test_checks_that_query_after_their_first_chunk_are_stopped(staff):
         del REGISTRY[kind]
     job.refresh_from_db()
     assert job.state == ImportJob.State.FAILED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_rows_checked_are_seen_from_outside_while_the_import_is_still_open(staff, chunks_of_two, monkeypatch):
+    """The job's page reads through another connection: it sees the rows checked so far move while
+    the import's transaction, which holds the rows written, is still open."""
+    from django.db import DEFAULT_DB_ALIAS, connections
+
+    numbers = [make_id_number() for _ in range(5)]
+    check, seen = importers.PEOPLE_IMPORTER.check, []
+
+    def check_and_look(rows, *, user):
+        for chunk in check(rows, user=user):
+            yield chunk
+            outside = connections.create_connection(DEFAULT_DB_ALIAS)  # after the engine has told this chunk
+            try:
+                with outside.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT processed_rows, state FROM core_importjob WHERE created_by_id = %s", [staff.pk]
+                    )
+                    seen.append(cursor.fetchone())
+            finally:
+                outside.close()
+
+    monkeypatch.setattr(importers.PEOPLE_IMPORTER, "check", check_and_look)
+    job = _run(staff, [row(n, i) for n, i in zip(["陈志明", "林秀英", "黄国华", "郑丽", "王芳"], numbers, strict=True)])
+    assert seen[0] == (2, ImportJob.State.RUNNING)  # the first chunk's rows, told at once
+    assert job.state == ImportJob.State.DONE and job.processed_rows == 5

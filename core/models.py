@@ -384,7 +384,8 @@ class ImportJob(models.Model):
 
     @property
     def saved_percent(self) -> int:
-        """The write's progress, once every row has passed the checks."""
+        """The write's progress: the rows written so far (a streamed import writes each chunk of
+        good rows while it checks the next, and rolls them back if a later row is bad)."""
         if self.state == self.State.DONE:
             return 100
         if not self.total_rows:

@@ -134,14 +134,15 @@ class _Cells:
 SHORT_TEXT = 32
 
 
-def read_rows(fileobj, importer: Importer) -> list[Row]:
-    """Read the first sheet; the first row must hold the importer's headers (any order)."""
+def read_rows(fileobj, importer: Importer, *, inspected: str = "") -> list[Row]:
+    """Read the first sheet; the first row must hold the importer's headers (any order).
+    `inspected`: the digest of the file as its upload's inspection passed it (core.spreadsheets)."""
     by_header = {c.header: c for c in importer.columns}
     headers: list[str] = []
     positions: list[tuple[int, Column]] | None = None
     rows, empty = [], True
     short: dict[str, str] = {}  # a township, a relation, a type: one string for every row that has it
-    for number, raw in sheet_rows(fileobj):
+    for number, raw in sheet_rows(fileobj, inspected=inspected):
         empty = False
         if number == 1:
             headers = [cell_text(h) or "" for h in raw]
@@ -197,7 +198,7 @@ def import_job_run(job: ImportJob) -> ImportJob:
     user = job.created_by
     try:
         with job.file.open("rb") as fh:
-            rows = read_rows(io.BytesIO(fh.read()), importer)
+            rows = read_rows(io.BytesIO(fh.read()), importer, inspected=job.inspected_sha256)
         lease.beat(total_rows=len(rows), processed_rows=0)
         if not rows:  # only the header (an untouched template): nothing to validate
             errors = [RowError(2, "", _("文件中没有数据行：请从第 2 行起填写后再上传。"))]
@@ -598,7 +599,7 @@ def bad_rows_workbook(job: ImportJob) -> bytes:
     headers: list[str] = []
     uploaded: dict[int, list] = {}
     with job.file.open("rb") as fh:
-        for number, raw in sheet_rows(io.BytesIO(fh.read())):
+        for number, raw in sheet_rows(io.BytesIO(fh.read()), inspected=job.inspected_sha256):
             if number == 1:
                 headers = [cell_text(h) or "" for h in raw]
             elif number in reasons:

@@ -22,6 +22,7 @@ cell that refers to it, plus inline strings) is counted against IMPORT_MAX_TEXT_
 """
 
 import array
+import hashlib
 import html
 import io
 import re
@@ -121,6 +122,8 @@ class SheetSize:
     rows: int
     columns: int
     filled: int = 0
+    #: The SHA-256 of the bytes inspected: sheet_rows given it reads those bytes without a second look.
+    digest: str = ""
 
     @property
     def data_rows(self) -> int:
@@ -149,7 +152,8 @@ def inspect_workbook(fileobj) -> SheetSize:
         fileobj.seek(0)
         with zipfile.ZipFile(fileobj) as archive:
             infos = archive.infolist()
-        return _inspect_archive(_Parts(fileobj, infos))
+        size = _inspect_archive(_Parts(fileobj, infos))
+        return SheetSize(size.rows, size.columns, size.filled, digest=file_digest(fileobj))
     except ImportFileError:
         raise
     except Exception as exc:  # a broken zip or XML raises many kinds: all mean "not an xlsx we can read"
@@ -630,10 +634,24 @@ def _check_size(sheet: str, rows: int, columns: int, *, declared: bool = False) 
         )
 
 
-def sheet_rows(fileobj) -> Iterator[tuple[int, list]]:
+def file_digest(fileobj) -> str:
+    """The SHA-256 of the whole file (from its start; the position is left at the start)."""
+    fileobj.seek(0)
+    digest = hashlib.sha256()
+    while chunk := fileobj.read(_READ):
+        digest.update(chunk)
+    fileobj.seek(0)
+    return digest.hexdigest()
+
+
+def sheet_rows(fileobj, *, inspected: str = "") -> Iterator[tuple[int, list]]:
     """The first sheet's rows as (row number as Excel shows it, cell values from column A), once
-    inspect_workbook has passed the file: the reader then never holds more than the limits allow."""
-    inspect_workbook(fileobj)
+    inspect_workbook has passed the file: the reader then never holds more than the limits allow.
+    `inspected`: the digest inspect_workbook returned for the file at its upload; bytes with that
+    digest are read without inspecting them again (the import's worker reads what the upload page
+    inspected), any other bytes are inspected first."""
+    if not inspected or file_digest(fileobj) != inspected:
+        inspect_workbook(fileobj)
     try:
         fileobj.seek(0)
         sheet = CalamineWorkbook.from_filelike(fileobj).get_sheet_by_index(0)

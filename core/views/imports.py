@@ -44,14 +44,15 @@ def import_upload(request, kind):
         try:
             check_upload_size(upload)  # before anything is parsed
             # what it is and the rows filled (empty formatted rows are no rows), before it is read
-            rows = inspect_workbook(upload).filled_rows
+            inspected = inspect_workbook(upload)
         except ImportFileError as exc:
             form.add_error("file", str(exc))
         else:
             name = import_file_name(upload.name)  # the name as uploaded stays in the access log
             job = ImportJob.objects.create(
                 kind=kind, file=upload, original_name=name, created_by=request.user,
-                township_id=None if request.user.is_city_level else request.user.township_id, total_rows=rows,
+                township_id=None if request.user.is_city_level else request.user.township_id,
+                total_rows=inspected.filled_rows, inspected_sha256=inspected.digest,  # the worker need not look again
             )  # fmt: skip
             access_log_record(
                 user=request.user, action=AccessLog.Action.IMPORT, object_type=kind, object_ids=[job.pk],
@@ -64,7 +65,7 @@ def import_upload(request, kind):
                     % {"n": len(upload.name), "max": NAME_MAX, "name": name},
                 )
             if import_job_start(job):  # QueueUnavailable: a 503 page (core.jobs), the job marked failed
-                messages.info(request, _("文件较大（%(n)d 行），已转入后台导入。") % {"n": rows})
+                messages.info(request, _("文件较大（%(n)d 行），已转入后台导入。") % {"n": inspected.filled_rows})
             return redirect("core:import_job", pk=job.pk)
     mine = ImportJob.objects.for_user(request.user).filter(kind=kind, created_by=request.user)
     import_jobs_expire(mine)

@@ -165,6 +165,47 @@ def test_the_background_reader_refuses_the_same_file(db):
     assert "16,384 列" in in_capped_child(read)["refused"]
 
 
+def test_the_worker_reads_the_file_the_upload_inspected_without_a_second_look(officer, client_for, monkeypatch):
+    """The upload page inspects the file and keeps its digest with the job: the worker reading the
+    same bytes does not scan them again (the scan of 100,000 rows takes a second and a half)."""
+    import hashlib
+
+    from core import spreadsheets
+    from tests.core.test_import import row, xlsx
+    from tests.factories import make_id_number
+
+    data = xlsx([row("陈志明", make_id_number())]).read()
+    looks = []
+    inspect = spreadsheets._inspect_archive
+    monkeypatch.setattr(spreadsheets, "_inspect_archive", lambda parts: looks.append(1) or inspect(parts))
+    client_for(officer).post(reverse("core:import_upload", args=["people"]), {"file": upload(data)})
+    job = ImportJob.objects.get()
+    assert job.inspected_sha256 == hashlib.sha256(data).hexdigest()
+    assert (job.state, job.created_rows, len(looks)) == (ImportJob.State.DONE, 1, 1)  # the upload's look only
+
+
+def test_a_stored_file_changed_after_its_upload_is_inspected_again_and_refused(officer, client_for):
+    """The digest is of the bytes the upload inspected: other bytes in the job's place (a file
+    replaced in storage) are inspected before they are read, and a bomb among them is refused."""
+    from core.imports import import_job_run
+    from tests.core.test_import import row, xlsx
+    from tests.factories import make_id_number
+
+    good = xlsx([row("陈志明", make_id_number())] * 600).read()  # past IMPORT_BACKGROUND_ROWS: queued
+    client_for(officer).post(reverse("core:import_upload", args=["people"]), {"file": upload(good)})
+    job = ImportJob.objects.get()
+    with job.file.open("wb") as fh:
+        fh.write(a1_and("XFD1048576", dimension="A1"))
+
+    def run():
+        done = import_job_run(ImportJob.objects.get(pk=job.pk))
+        return {"state": done.state, "message": done.message}
+
+    result = in_capped_child(run)
+    assert result["state"] == ImportJob.State.REJECTED and "16,384 列" in result["message"], result
+    assert result["peak_growth_mb"] < 100
+
+
 def test_the_limits_come_from_settings_and_the_message_names_them(officer, client_for, settings):
     settings.IMPORT_MAX_ROWS, settings.IMPORT_MAX_COLUMNS = 3, 5
     headers = "".join(f'<c r="{c}1" t="inlineStr"><is><t>h{c}</t></is></c>' for c in "ABC")

@@ -25,7 +25,7 @@ import openpyxl
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connection, connections, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -300,10 +300,11 @@ class _Writer:
     """An import's writes, run one after another in a thread of their own on the import's own
     connection and transaction (PostgreSQL), so the database files one chunk (its indexes, its
     history rows, its foreign-key checks) on one core while Python checks the next chunk on the
-    other. The checks may query only before their first chunk: from then on the connection is the
-    writer's (a query from the checking thread raises). Elsewhere (SQLite) the writes run in line.
-    The first write that fails stops the rest, and its error is raised to the engine (wait(), or at
-    the next chunk)."""
+    other. The checks may query only before their first chunk: while writes are in flight the
+    connection is the writer's (a query from the checking thread raises). The writes run in the
+    checking thread's language (a reason or a step text they store is translated as before).
+    Elsewhere (SQLite) the writes run in line. The first write that fails stops the rest, and its
+    error is raised to the engine (wait(), or at the next chunk)."""
 
     def __init__(self, told: "_SaveProgress"):
         self.connection = connections[DEFAULT_DB_ALIAS]
@@ -311,11 +312,13 @@ class _Writer:
         self.told, self.saved, self.error, self.stopped = told, 0, None, False
         self.tasks: queue.SimpleQueue = queue.SimpleQueue()
         self.checker = threading.get_ident()
-        self.handed = False  # a write has been handed over: the checks may no longer query
+        self.language = translation.get_language()
+        self.handed = False  # writes are in flight: the checking thread may not query
 
     def __enter__(self):
         if self.threaded:
             self.connection.inc_thread_sharing()
+            self.connection.execute_wrappers.append(self._refuse_checker)
             self.thread = threading.Thread(
                 target=contextvars.copy_context().run, args=(self._work,), name="import-writer", daemon=True
             )
@@ -327,19 +330,18 @@ class _Writer:
         if self.threaded:
             self.tasks.put(None)
             self.thread.join()
+            self.connection.execute_wrappers.remove(self._refuse_checker)
             self.connection.dec_thread_sharing()
         return False
 
     def checking(self, chunks):
-        """The checks' chunks, each made with the connection closed to the checking thread once a
-        write has been handed over; a failed write is raised here, at the next chunk."""
-        with self.connection.execute_wrapper(self._refuse_checker):
-            for chunk in chunks:
-                self._raise_failure()
-                yield chunk
+        """The checks' chunks; a failed write is raised here, at the next chunk."""
+        for chunk in chunks:
+            self._raise_failure()
+            yield chunk
 
     def _refuse_checker(self, execute, sql, params, many, context):
-        if self.handed and threading.get_ident() == self.checker and self.threaded:
+        if self.handed and threading.get_ident() == self.checker:
             raise RuntimeError("an import's checks queried after their first chunk; the connection is the writer's")
         return execute(sql, params, many, context)
 
@@ -358,11 +360,13 @@ class _Writer:
         if self.threaded:
             self.tasks.put(None)
             self.thread.join()
+        self.handed = False  # no write in flight: the connection is the checking thread's again
         self._raise_failure()
         return self.saved
 
     def _work(self) -> None:
         connections[DEFAULT_DB_ALIAS] = self.connection  # this thread's default connection is the import's
+        translation.activate(self.language)
         while (task := self.tasks.get()) is not None:
             if not self.stopped and self.error is None:
                 self._run(*task)

@@ -130,3 +130,24 @@ def test_cases_written_a_chunk_at_a_time_each_get_their_own_decision_members_and
             household.members.values_list("person_id", flat=True)
         )
         assert case.members.count() == size and case.transitions.get().to_state == Case.State.ACTIVE
+
+
+def test_the_writer_stores_its_texts_in_the_language_of_whoever_imports(standards, officer):
+    """The writes run in a thread of their own: the texts they store (the case's reason, the
+    decision's step) are in the importing user's language, as when the save ran in their thread."""
+    from django.core.files.base import ContentFile
+    from django.utils import translation
+
+    from core.imports import import_job_run
+
+    household = family(2)
+    rows = [row(类别="最低生活保障", 申请人身份证号=household.head.id_number, 保障人数="2",
+                **{"月发放金额（元）": "1000", "认定日期": "2024-01-02"})]  # fmt: skip
+    job = ImportJob(kind="assistance-cases", original_name="c.xlsx", created_by=officer, total_rows=1)
+    job.file.save("c.xlsx", ContentFile(xlsx(rows, HEADERS).read()), save=True)
+    with translation.override("en"):
+        job = import_job_run(job)
+    assert job.state == ImportJob.State.DONE, job.errors
+    case = Case.objects.get(household=household)
+    assert case.reason == "Imported from the old ledger"
+    assert case.decision.snapshot["steps"][0].startswith("Imported from the old ledger")

@@ -263,10 +263,15 @@ class Household(models.Model):
         OTHER = "other", _("其他")
 
     head = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("户主"))
-    township = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="+", verbose_name=_("乡镇（街道）"))
-    village = models.ForeignKey(
-        Division, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("村（社区）")
+    # Indexed as a person's divisions are (Meta): no pattern index on a code (no LIKE on codes), and
+    # the township's lookups served by household_township_recent.
+    township = models.ForeignKey(
+        Division, on_delete=models.PROTECT, related_name="+", verbose_name=_("乡镇（街道）"), db_index=False
     )
+    village = models.ForeignKey(
+        Division, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("村（社区）"),
+        db_index=False,
+    )  # fmt: skip
     address = models.CharField(_("住址"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -277,7 +282,10 @@ class Household(models.Model):
     class Meta:
         verbose_name = _("家庭")
         verbose_name_plural = _("家庭")
-        indexes = [models.Index(fields=["township", "-id"], name="household_township_recent")]
+        indexes = [
+            models.Index(fields=["township", "-id"], name="household_township_recent"),
+            models.Index(fields=["village"], name="household_village"),
+        ]
 
     def __str__(self):
         return _("%(name)s户") % {"name": self.head.name}

@@ -20,12 +20,11 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 
 def ensure_database(url: str) -> None:
+    import dj_database_url
     import psycopg2
     from psycopg2 import sql
 
-    from config.settings import database_from_url
-
-    db = database_from_url(url)
+    db = dj_database_url.parse(url)
     conn = psycopg2.connect(
         dbname="postgres", user=db["USER"], password=db["PASSWORD"], host=db["HOST"], port=db["PORT"] or 5432
     )

@@ -16,7 +16,7 @@ from assistance.services.cases import DecidedMember, add_months, decision_values
 from core.bulk import bulk_insert_values, bulk_update, check_keys_now, reserve_ids
 from core.exceptions import FieldErrors
 from core.identifiers import normalize_id_number
-from core.imports import Column, Importer, RowError, register, rows_saved
+from core.imports import Column, Importer, RowError, register
 from core.jurisdiction import user_can_act_in
 from core.limits import check_date
 from core.models import HouseholdMember, Person
@@ -281,7 +281,7 @@ def write_cases(prepared, *, user, state: dict) -> int:
          decision_id)
         for p, decision_id in zip(prepared, decision_ids, strict=True)
     ]  # fmt: skip
-    case_ids = bulk_insert_values(Case, CASE_VALUES, rows, user=user, reason=reason, progress=rows_saved)
+    case_ids = bulk_insert_values(Case, CASE_VALUES, rows, user=user, reason=reason)
     members, decisions = [], []
     step_text = _("从原台账导入：每人每月 %(pm)s 元 × 保障 %(n)d 人 = %(amt)s 元")
     for case_id, p in zip(case_ids, prepared, strict=True):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from core.bulk import bulk_insert_values, check_keys_now
 from core.exceptions import FieldErrors
 from core.identifiers import normalize_id_number
-from core.imports import Column, Importer, RowError, register, rows_saved, validation_messages
+from core.imports import Column, Importer, RowError, register, validation_messages
 from core.jurisdiction import user_can_act_in
 from core.limits import check_text
 from core.models import Division, Household, HouseholdMember, Person
@@ -214,7 +214,7 @@ def write_people(prepared, *, user, state: dict) -> int:
     already in the registry, waits for write_people_end. The chunk's foreign keys are checked at
     once (on the writer's time, while the next chunk is checked) rather than all at the commit."""
     person_ids = bulk_insert_values(Person, PERSON_VALUES, [values for values, *_ in prepared], user=user,
-                                    reason=_REASON, progress=rows_saved)  # fmt: skip
+                                    reason=_REASON)  # fmt: skip
     heads = [(pk, values, address) for pk, (values, head_number, relation, address) in zip(person_ids, prepared, strict=True)
              if head_number and relation == Household.Relation.HEAD]  # fmt: skip
     household_ids = bulk_insert_values(

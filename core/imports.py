@@ -205,7 +205,7 @@ def import_job_run(job: ImportJob) -> ImportJob:
         elif importer.check is not None:
             errors = _stream(importer, rows, user=user, job_id=job.pk, lease=lease)
         else:
-            errors = _validate_then_save(importer, rows, user=user, job_id=job.pk, lease=lease)
+            errors = _validate_then_save(importer, rows, user=user, lease=lease)
         if errors:
             errors.sort(key=lambda e: (e.row, e.column))
             message = _("%(bad)d 行有错误，全部 %(total)d 行均未导入。请下载错误行，改正后重新上传。") % {
@@ -214,7 +214,7 @@ def import_job_run(job: ImportJob) -> ImportJob:
             }
             lease.finish(
                 state=ImportJob.State.REJECTED, errors=[e.as_dict() for e in errors], message=message,
-                processed_rows=len(rows),
+                processed_rows=len(rows), saved_rows=0,  # what a streamed import wrote was rolled back
             )  # fmt: skip
     except ImportFileError as exc:
         with contextlib.suppress(LeaseLost):
@@ -228,10 +228,11 @@ def import_job_run(job: ImportJob) -> ImportJob:
             lease.fail(
                 message=_(
                     "导入期间有人登记了相同的人员、编号或证件，没有导入任何数据。请重新导入，系统会指出重复的行。"
-                )
+                ),
+                saved_rows=0,
             )
     except Exception as exc:
-        lease.fail(message=cap(_("导入失败，没有导入任何数据：%(e)s") % {"e": exc}, MESSAGE_MAX))
+        lease.fail(message=cap(_("导入失败，没有导入任何数据：%(e)s") % {"e": exc}, MESSAGE_MAX), saved_rows=0)
         raise
     job.refresh_from_db()
     return job
@@ -244,21 +245,15 @@ def _finish_done(lease: Lease, created: int, *, checked: int) -> None:
     )  # fmt: skip
 
 
-def _validate_then_save(importer: Importer, rows: list[Row], *, user, job_id: int, lease: Lease) -> list[RowError]:
+def _validate_then_save(importer: Importer, rows: list[Row], *, user, lease: Lease) -> list[RowError]:
     """Every row checked, then, if none is bad, all saved in one transaction with the job's "done".
     Returns the bad rows' errors (nothing saved)."""
     prepared, errors = importer.validate(rows, user=user, progress=lambda done: lease.beat(processed_rows=done))
     if errors:
         return errors
     lease.beat(processed_rows=len(rows))
-    told = _SaveProgress(job_id, lease.token, total=len(rows))
-    telling = _saving.set(told)
-    try:
-        with transaction.atomic():  # the rows and the job's "done" together, or neither
-            _finish_done(lease, importer.save(prepared, user=user), checked=len(rows))
-    finally:
-        _saving.reset(telling)
-        told.close()
+    with transaction.atomic():  # the rows and the job's "done" together, or neither
+        _finish_done(lease, importer.save(prepared, user=user), checked=len(rows))
     return []
 
 
@@ -270,8 +265,9 @@ def _stream(importer: Importer, rows: list[Row], *, user, job_id: int, lease: Le
     """Check the rows a chunk at a time and hand each clean chunk to the writer, which saves it
     while the next is checked; all in one transaction with the job's "done", or nothing. From the
     first bad row on, nothing more is written, every row is still checked (every bad row is named),
-    and what was written is rolled back. The progress (rows checked, rows written) goes through the
-    job's own connection (_SaveProgress): the transaction keeps the job's row to itself."""
+    and what was written is rolled back. The progress (rows checked, rows written) and the lease's
+    heartbeat go through the job's own connection (_SaveProgress): the transaction keeps the job's
+    row to itself. Without that connection (SQLite, or none to be had) the page learns at the end."""
     errors: list[RowError] = []
     told = _SaveProgress(job_id, lease.token, total=len(rows))
     try:
@@ -303,8 +299,9 @@ class _Writer:
     other. The checks may query only before their first chunk: while writes are in flight the
     connection is the writer's (a query from the checking thread raises). The writes run in the
     checking thread's language (a reason or a step text they store is translated as before).
-    Elsewhere (SQLite) the writes run in line. The first write that fails stops the rest, and its
-    error is raised to the engine (wait(), or at the next chunk)."""
+    Elsewhere (SQLite) the writes run in line. The first write that fails stops the rest and the
+    checks (its error is raised to the engine at the next chunk, or by wait()): the job fails, and
+    a run again names the bad rows."""
 
     def __init__(self, told: "_SaveProgress"):
         self.connection = connections[DEFAULT_DB_ALIAS]
@@ -332,6 +329,10 @@ class _Writer:
             self.thread.join()
             self.connection.execute_wrappers.remove(self._refuse_checker)
             self.connection.dec_thread_sharing()
+        if self.error is not None and exc is not self.error:
+            # A write failed after a bad row was found: the file is rejected for the bad rows and
+            # nothing is saved; the failure is logged by its kind only (a database's text names values).
+            logger.warning("an import's write failed (%s) after its file was found bad", type(self.error).__name__)
         return False
 
     def checking(self, chunks):
@@ -365,8 +366,11 @@ class _Writer:
         return self.saved
 
     def _work(self) -> None:
-        connections[DEFAULT_DB_ALIAS] = self.connection  # this thread's default connection is the import's
-        translation.activate(self.language)
+        try:
+            connections[DEFAULT_DB_ALIAS] = self.connection  # this thread's default connection is the import's
+            translation.activate(self.language)
+        except BaseException as exc:  # no write runs, and wait() raises
+            self.error = exc
         while (task := self.tasks.get()) is not None:
             if not self.stopped and self.error is None:
                 self._run(*task)
@@ -382,18 +386,6 @@ class _Writer:
         if self.error is not None:
             self.stopped = True
             raise self.error
-
-
-_saving: contextvars.ContextVar = contextvars.ContextVar("import_saving", default=None)
-
-
-def rows_saved(count: int) -> None:
-    """An importer's save tells how many of the file's rows it has written so far (a COPY's
-    progress callback); the job's page shows it while the import's transaction is still open.
-    Nothing happens outside an import."""
-    told = _saving.get()
-    if told is not None:
-        told(saved=count)
 
 
 class _SaveProgress:

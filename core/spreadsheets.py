@@ -634,10 +634,17 @@ def _check_size(sheet: str, rows: int, columns: int, *, declared: bool = False) 
         )
 
 
+#: Moves whenever the inspection itself changes, so bytes passed by an older one are looked at again.
+INSPECTION_VERSION = 1
+
+
 def file_digest(fileobj) -> str:
-    """The SHA-256 of the whole file (from its start; the position is left at the start)."""
+    """The SHA-256 of the whole file (from its start; the position is left at the start), under the
+    inspection's version and the limits now in force: bytes passed under other limits (lowered
+    since the upload, or a worker set up differently from the web) are inspected again."""
     fileobj.seek(0)
-    digest = hashlib.sha256()
+    limits = ",".join(f"{name}={upload_limit(name)}" for name in sorted(LIMIT_DEFAULTS))
+    digest = hashlib.sha256(f"inspection {INSPECTION_VERSION}; {limits}\n".encode())
     while chunk := fileobj.read(_READ):
         digest.update(chunk)
     fileobj.seek(0)

@@ -180,7 +180,10 @@ class ImportJobSerializer(serializers.ModelSerializer):
     )
     progress_percent = serializers.IntegerField(read_only=True, help_text=_("已检查行数占数据行数的百分比"))
     saved_percent = serializers.IntegerField(
-        read_only=True, help_text=_("检查全部通过后，已写入行数占数据行数的百分比（完成时为 100）")
+        read_only=True,
+        help_text=_(
+            "已写入行数占数据行数的百分比：分批导入边检查边写入，完成时为 100；有错误或失败时写入的行全部撤销，为 0"
+        ),
     )
     error_count = serializers.IntegerField(read_only=True, help_text=_("错误条数"))
 

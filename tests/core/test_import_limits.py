@@ -180,8 +180,22 @@ def test_the_worker_reads_the_file_the_upload_inspected_without_a_second_look(of
     monkeypatch.setattr(spreadsheets, "_inspect_archive", lambda parts: looks.append(1) or inspect(parts))
     client_for(officer).post(reverse("core:import_upload", args=["people"]), {"file": upload(data)})
     job = ImportJob.objects.get()
-    assert job.inspected_sha256 == hashlib.sha256(data).hexdigest()
+    assert job.inspected_sha256 == spreadsheets.file_digest(io.BytesIO(data)) != hashlib.sha256(data).hexdigest()
     assert (job.state, job.created_rows, len(looks)) == (ImportJob.State.DONE, 1, 1)  # the upload's look only
+
+
+def test_bytes_inspected_under_other_limits_are_inspected_again(settings):
+    """The digest is taken under the limits in force: lowered after the upload (or set otherwise on
+    the worker), the same bytes are looked at again, and refused if they are now too large."""
+    from core.spreadsheets import file_digest, sheet_rows
+
+    data = a1_and("C9", dimension="A1:C9")
+    inspected = inspect_workbook(io.BytesIO(data)).digest
+    assert file_digest(io.BytesIO(data)) == inspected
+    settings.IMPORT_MAX_ROWS = 5
+    assert file_digest(io.BytesIO(data)) != inspected
+    with pytest.raises(ImportFileError, match="最多 5 行数据"):
+        list(sheet_rows(io.BytesIO(data), inspected=inspected))
 
 
 def test_a_stored_file_changed_after_its_upload_is_inspected_again_and_refused(officer, client_for):

@@ -28,8 +28,8 @@ def _run(user, rows, kind="people") -> ImportJob:
 
 
 def test_a_file_of_many_chunks_is_written_by_the_writer_and_saved_whole(staff, chunks_of_two, monkeypatch):
-    """Seven rows in four chunks: households whose heads come first, a member listed before their
-    head (written at the end, once the head's household exists) and a member of a household
+    """Seven rows in four chunks: a household whose head comes first, a member whose head is in a
+    later chunk (written at the end, once the head's household exists) and a member of a household
     already in the registry."""
     registered = Person.objects.create(name="郑国强", id_number=make_id_number(), township_id="350583113")
     household = Household.objects.create(head=registered, township_id="350583113")
@@ -37,13 +37,13 @@ def test_a_file_of_many_chunks_is_written_by_the_writer_and_saved_whole(staff, c
     head, other_head = make_id_number(), make_id_number()
     numbers = [make_id_number() for _ in range(4)]
     rows = [
-        row("陈志明", head, head=head, relation="户主"),
+        row("陈志明", head, head=head, relation="户主"),  # chunk 1
         row("林秀英", numbers[0], head=head, relation="配偶"),
-        row("陈小红", numbers[1], head=other_head, relation="子女"),  # before her head
-        row("黄国华", other_head, head=other_head, relation="户主"),
-        row("黄小明", numbers[2], head=other_head, relation="子女"),
-        row("郑小丽", numbers[3], head=registered.id_number, relation="子女"),
+        row("陈小红", numbers[1], head=other_head, relation="子女"),  # chunk 2: her head is in chunk 3
         row("陈独立", make_id_number()),  # no household
+        row("黄国华", other_head, head=other_head, relation="户主"),  # chunk 3
+        row("黄小明", numbers[2], head=other_head, relation="子女"),
+        row("郑小丽", numbers[3], head=registered.id_number, relation="子女"),  # chunk 4
     ]
     writers = []
     write = importers.PEOPLE_IMPORTER.write
@@ -65,16 +65,33 @@ def test_a_file_of_many_chunks_is_written_by_the_writer_and_saved_whole(staff, c
     assert Person.objects.get(id_number=numbers[1]).history.get().history_user == staff
 
 
-def test_a_bad_row_in_a_later_chunk_leaves_nothing_of_the_chunks_written_before_it(staff, chunks_of_two):
-    numbers = [make_id_number() for _ in range(5)]
+@pytest.mark.django_db(transaction=True)
+def test_a_bad_row_in_a_later_chunk_leaves_nothing_of_the_chunks_written_before_it(staff, chunks_of_two, monkeypatch):
+    """Chunks 1 and 2 are written, chunk 3 holds a bad row, chunk 4 another: both are named, the
+    two chunks written are rolled back, and the job no longer counts them as written."""
+    from core.imports import _SaveProgress
+
+    monkeypatch.setattr(_SaveProgress, "EVERY_SECONDS", 0)  # every chunk's progress told
+    numbers = [make_id_number() for _ in range(8)]
     bad = numbers[4][:17] + ("0" if numbers[4][17] != "0" else "1")
-    names = ["陈志明", "林秀英", "黄国华", "郑丽", "王芳"]
-    rows = [row(name, number) for name, number in zip(names, [*numbers[:4], bad], strict=True)]
-    rows.append(row("=1+1", make_id_number()))  # and a second bad row after it, still named
+    names = ["陈志明", "林秀英", "黄国华", "郑丽", "王芳", "李明", "张华", "吴芳"]
+    rows = [row(name, number) for name, number in zip(names, [*numbers[:4], bad, *numbers[5:]], strict=True)]
+    rows[7] = row("=1+1", numbers[7])  # row 9, in chunk 4: checked and named after the first bad row
+    written = []
+    write = importers.PEOPLE_IMPORTER.write
+
+    def write_and_count(prepared, *, user, state):
+        created = write(prepared, user=user, state=state)
+        written.append(ImportJob.objects.filter(created_by=staff).values_list("saved_rows", flat=True).get())
+        return created
+
+    monkeypatch.setattr(importers.PEOPLE_IMPORTER, "write", write_and_count)
     job = _run(staff, rows)
     assert job.state == ImportJob.State.REJECTED
-    assert [(e["row"], e["column"]) for e in job.errors] == [(6, "身份证号"), (7, "姓名")]
+    assert [(e["row"], e["column"]) for e in job.errors] == [(6, "身份证号"), (9, "姓名")]
+    assert len(written) == 2  # chunks 1 and 2 were written (seen by the writer's own look at the job)
     assert not Person.objects.filter(id_number__in=numbers).exists()
+    assert (job.saved_rows, job.saved_percent) == (0, 0)
 
 
 def test_a_write_that_fails_fails_the_job_and_keeps_nothing(staff, chunks_of_two, monkeypatch):
@@ -132,6 +149,10 @@ def test_the_rows_checked_are_seen_from_outside_while_the_import_is_still_open(s
     """The job's page reads through another connection: it sees the rows checked so far move while
     the import's transaction, which holds the rows written, is still open."""
     from django.db import DEFAULT_DB_ALIAS, connections
+
+    from core.imports import _SaveProgress
+
+    monkeypatch.setattr(_SaveProgress, "EVERY_SECONDS", 0)  # the writer's progress never hides the checker's
 
     numbers = [make_id_number() for _ in range(5)]
     check, seen = importers.PEOPLE_IMPORTER.check, []

@@ -16,7 +16,7 @@ from assistance.services.cases import DecidedMember, add_months, decision_values
 from core.bulk import bulk_insert_values, bulk_update, check_keys_now, reserve_ids
 from core.exceptions import FieldErrors
 from core.identifiers import normalize_id_number
-from core.imports import Column, Importer, RowError, register
+from core.imports import Column, Importer, RowError, check_whole_file, register
 from core.jurisdiction import user_can_act_in
 from core.limits import check_date
 from core.models import HouseholdMember, Person
@@ -237,12 +237,7 @@ def check_cases(rows, *, user, chunk: int = CHECK_CHUNK):
 
 def validate_cases(rows, *, user, progress):
     """The whole file checked (check_cases): (prepared, errors)."""
-    prepared, errors = [], []
-    for done, chunk_prepared, chunk_errors in check_cases(rows, user=user):
-        prepared += chunk_prepared
-        errors += chunk_errors
-        progress(done)
-    return prepared, errors
+    return check_whole_file(check_cases, rows, user=user, progress=progress)
 
 
 #: The case columns the import writes, in the order of its rows (core.bulk.bulk_insert_values).

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from core.bulk import bulk_insert_values, check_keys_now
 from core.exceptions import FieldErrors
 from core.identifiers import normalize_id_number
-from core.imports import Column, Importer, RowError, register, validation_messages
+from core.imports import Column, Importer, RowError, check_whole_file, register, validation_messages
 from core.jurisdiction import user_can_act_in
 from core.limits import check_text
 from core.models import Division, Household, HouseholdMember, Person
@@ -190,12 +190,7 @@ def check_people(rows, *, user, chunk: int = CHECK_CHUNK):
 
 def validate_people(rows, *, user, progress):
     """The whole file checked (check_people): (prepared, errors)."""
-    prepared, errors = [], []
-    for done, chunk_prepared, chunk_errors in check_people(rows, user=user):
-        prepared += chunk_prepared
-        errors += chunk_errors
-        progress(done)
-    return prepared, errors
+    return check_whole_file(check_people, rows, user=user, progress=progress)
 
 
 def save_people(prepared, *, user) -> int:

@@ -238,6 +238,17 @@ def import_job_run(job: ImportJob) -> ImportJob:
     return job
 
 
+def check_whole_file(check: Callable, rows: list[Row], *, user, progress) -> tuple[list, list[RowError]]:
+    """A streamed importer's `check` over the whole file at once, as a `validate` returns it:
+    (prepared, errors). For callers that want every row checked before anything is written."""
+    prepared, errors = [], []
+    for done, chunk_prepared, chunk_errors in check(rows, user=user):
+        prepared += chunk_prepared
+        errors += chunk_errors
+        progress(done)
+    return prepared, errors
+
+
 def _finish_done(lease: Lease, created: int, *, checked: int) -> None:
     lease.finish(
         state=ImportJob.State.DONE, created_rows=created, saved_rows=created, processed_rows=checked,

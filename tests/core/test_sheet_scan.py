@@ -13,17 +13,9 @@ import zipfile
 import pytest
 
 from core import spreadsheets
-from core.spreadsheets import _fast_scan, _full_scan, _Parts, _shared_string_lengths
+from core.spreadsheets import _column_letters, _fast_scan, _full_scan, _Parts, _shared_string_lengths
 
 SHARED = ["姓名", "户主", "洪濑镇", "农村", "子女", "a", "350583113", "x" * 40]
-
-
-def column_letters(number: int) -> str:
-    letters = ""
-    while number > 0:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def random_cell(rng: random.Random, reference: str) -> str:
@@ -58,7 +50,7 @@ def random_sheet(seed: int) -> str:
         cells = []
         for column in sorted(rng.sample(range(1, 60), rng.randint(0, 12))):
             row = number if rng.random() < 0.95 else rng.randint(1, 3000)  # now and then a cell out of its row
-            cells.append(random_cell(rng, f"{column_letters(column)}{row}"))
+            cells.append(random_cell(rng, f"{_column_letters(column)}{row}"))
         spans = ' spans="1:9"' if rng.random() < 0.5 else ""
         rows.append(f'<row r="{number}"{spans}>{"".join(cells)}</row>')
     return "".join(rows)

@@ -3,7 +3,9 @@ app's services, and save all rows in one transaction or none of them.
 
 An importer names its columns (Chinese headers) and supplies two functions: `validate(rows)`
 returns the rows ready to save and the errors (row number, column, reason); `save(prepared)`
-writes them. Every bad row is reported; one bad row saves nothing. What an upload may be, and the
+writes them. A large importer also supplies the streamed form (`check`, `write`, `write_end`: the
+engine then writes each clean chunk while it checks the next, see _stream). Every bad row is
+reported; one bad row saves nothing. What an upload may be, and the
 bounded read of its sheet, are core.spreadsheets'. The workbooks written here (the template, the
 bad rows) write every text cell through core.exports.safe_cell: uploaded text goes back as typed.
 """

@@ -352,8 +352,9 @@ class ImportJob(models.Model):
 
     kind = models.CharField(_("导入类型"), max_length=50)
     file = models.FileField(_("文件"), upload_to="imports/%Y/%m/")
-    #: The SHA-256 of the file as the upload's inspection passed it (core.spreadsheets): the worker
-    #: reads a file with this digest without inspecting it again; any other bytes are inspected.
+    #: The digest (SHA-256, under the limits then in force: core.spreadsheets.file_digest) of the file
+    #: as the upload's inspection passed it: the worker reads bytes with this digest without
+    #: inspecting them again; any other bytes, or the same under other limits, are inspected.
     inspected_sha256 = models.CharField(max_length=64, blank=True, editable=False)
     original_name = models.CharField(_("原文件名"), max_length=200)
     state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.QUEUED, db_index=True)

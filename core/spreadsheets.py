@@ -122,7 +122,7 @@ class SheetSize:
     rows: int
     columns: int
     filled: int = 0
-    #: The SHA-256 of the bytes inspected: sheet_rows given it reads those bytes without a second look.
+    #: file_digest of the bytes inspected: sheet_rows given it reads those bytes without a second look.
     digest: str = ""
 
     @property

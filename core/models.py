@@ -75,16 +75,22 @@ class Division(models.Model):
             raise ValidationError({"code": _("代码应以上级代码 %(p)s 开头。") % {"p": self.parent_id}})
 
 
+def division_key(**options) -> models.ForeignKey:
+    """A foreign key to a division (a township's or village's code), protected and with no reverse
+    accessor unless named. It makes no index of its own: for a character key Django makes two, a
+    plain one and a LIKE pattern one, and no one asks LIKE of a code. The model's Meta names the
+    index its lists read instead, a composite one leading with the code where there is one
+    (tests/core/test_division_keys.py holds every model to that). Each index is paid for on every
+    insert, and people, households, cases and payment lines arrive by the hundred thousand."""
+    options.setdefault("on_delete", models.PROTECT)
+    options.setdefault("related_name", "+")
+    return models.ForeignKey(Division, db_index=False, **options)
+
+
 class User(AbstractUser):
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices, db_index=True)
-    township = models.ForeignKey(
-        Division,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        limit_choices_to={"level": Division.Level.TOWNSHIP},
-        verbose_name=_("所属乡镇（街道）"),
+    township = division_key(
+        null=True, blank=True, limit_choices_to={"level": Division.Level.TOWNSHIP}, verbose_name=_("所属乡镇（街道）")
     )
     #: Moves whenever what this user may do changes (their groups, their own permissions, their
     #: groups' permissions): the permission set cached under it (core.backends) is then never read
@@ -96,6 +102,7 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
+        indexes = [models.Index(fields=["township"], name="user_township")]
         permissions = [
             ("view_full_id_number", _("查看完整身份证号")),
             ("view_full_name", _("查看完整姓名")),
@@ -184,19 +191,8 @@ class Person(models.Model):
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     # Indexed by the composite indexes below, which lead with the township (a 1.5-million-row table
     # pays for every index on each insert: an import, the demo, the city's data set).
-    township = models.ForeignKey(
-        Division,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("户籍乡镇（街道）"),
-        null=True,
-        blank=True,
-        db_index=False,
-    )
-    village = models.ForeignKey(
-        Division, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("户籍村（社区）"),
-        db_index=False,
-    )  # fmt: skip
+    township = division_key(verbose_name=_("户籍乡镇（街道）"), null=True, blank=True)
+    village = division_key(null=True, blank=True, verbose_name=_("户籍村（社区）"))
     hukou = models.CharField(_("户籍类型"), max_length=10, choices=Hukou.choices, default=Hukou.RURAL)
     disability_category = models.CharField(
         _("残疾类别"), max_length=20, choices=Disability.choices, blank=True, default=Disability.NONE
@@ -263,15 +259,8 @@ class Household(models.Model):
         OTHER = "other", _("其他")
 
     head = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("户主"))
-    # Indexed as a person's divisions are (Meta): no pattern index on a code (no LIKE on codes), and
-    # the township's lookups served by household_township_recent.
-    township = models.ForeignKey(
-        Division, on_delete=models.PROTECT, related_name="+", verbose_name=_("乡镇（街道）"), db_index=False
-    )
-    village = models.ForeignKey(
-        Division, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("村（社区）"),
-        db_index=False,
-    )  # fmt: skip
+    township = division_key(verbose_name=_("乡镇（街道）"))
+    village = division_key(null=True, blank=True, verbose_name=_("村（社区）"))
     address = models.CharField(_("住址"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -368,9 +357,7 @@ class ImportJob(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("上传人")
     )
-    township = models.ForeignKey(
-        Division, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("乡镇（街道）")
-    )
+    township = division_key(null=True, blank=True, verbose_name=_("乡镇（街道）"))
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     #: The lease (core.jobs): a running job beats; one silent past the lease lost its worker.
@@ -384,6 +371,7 @@ class ImportJob(models.Model):
         verbose_name = _("导入任务")
         verbose_name_plural = _("导入任务")
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["township"], name="importjob_township")]
 
     def __str__(self):
         return f"{self.original_name} ({self.get_state_display()})"
@@ -487,13 +475,8 @@ class PaymentLine(models.Model):
     source_type = models.CharField(_("来源类型"), max_length=40)
     source_id = models.BigIntegerField(_("来源编号"))
     payee = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("收款人"))
-    township = models.ForeignKey(
-        Division, on_delete=models.PROTECT, related_name="+", verbose_name=_("乡镇（街道）"), db_index=False
-    )
-    village = models.ForeignKey(
-        Division, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("村（社区）"),
-        db_index=False,
-    )  # fmt: skip
+    township = division_key(verbose_name=_("乡镇（街道）"))
+    village = division_key(null=True, blank=True, verbose_name=_("村（社区）"))
     category = models.CharField(_("类别"), max_length=40)
     members = models.PositiveSmallIntegerField(_("保障人数"))
     amount = models.DecimalField(_("金额（元）"), max_digits=12, decimal_places=2)

@@ -13,7 +13,7 @@ from core.exceptions import FieldErrors
 from core.history import AuditHistory
 from core.jurisdiction import JurisdictionQuerySet
 from core.limits import check_money, date_range_constraint, money_range_constraint
-from core.models import Division, Person
+from core.models import Division, Person, division_key
 
 #: Plausible money per field (core.limits; the services say the range, the database enforces it).
 #: Fujian's basic service items cost tens to a few hundred yuan each (funeral.reference: ≈960 元
@@ -61,13 +61,7 @@ class Facility(models.Model):
     name = models.CharField(_("名称"), max_length=100, unique=True)
     kind = models.CharField(_("类型"), max_length=30, choices=Kind.choices, db_index=True)
     level = models.CharField(_("层级"), max_length=10, choices=Level.choices, db_index=True)
-    township = models.ForeignKey(
-        Division,
-        on_delete=models.PROTECT,
-        related_name="+",
-        limit_choices_to={"level": Division.Level.TOWNSHIP},
-        verbose_name=_("所在乡镇（街道）"),
-    )
+    township = division_key(limit_choices_to={"level": Division.Level.TOWNSHIP}, verbose_name=_("所在乡镇（街道）"))
     address = models.CharField(_("地址"), max_length=200, blank=True)
     grave_capacity = models.PositiveIntegerField(_("墓穴容量"), default=0)
     graves_used = models.PositiveIntegerField(_("已用墓穴"), default=0)
@@ -156,13 +150,7 @@ class DeathRecord(models.Model):
     unknown_description = models.CharField(
         _("身份不明者描述"), max_length=100, blank=True, help_text=_("如：无名男性，约60岁，发现于……")
     )
-    township = models.ForeignKey(
-        Division,
-        on_delete=models.PROTECT,
-        related_name="+",
-        limit_choices_to={"level": Division.Level.TOWNSHIP},
-        verbose_name=_("乡镇（街道）"),
-    )
+    township = division_key(limit_choices_to={"level": Division.Level.TOWNSHIP}, verbose_name=_("乡镇（街道）"))
     date_of_death = models.DateField(_("死亡日期"))
     cremation_date = models.DateField(_("火化日期"), null=True, blank=True)
     funeral_home = models.ForeignKey(
@@ -424,21 +412,9 @@ class TombCase(models.Model):
         RELOCATED = "relocated", _("迁入公墓")
         GREENED = "greened", _("复绿")
 
-    township = models.ForeignKey(
-        Division,
-        on_delete=models.PROTECT,
-        related_name="+",
-        limit_choices_to={"level": Division.Level.TOWNSHIP},
-        verbose_name=_("乡镇（街道）"),
-    )
-    village = models.ForeignKey(
-        Division,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        limit_choices_to={"level": Division.Level.VILLAGE},
-        verbose_name=_("村（社区）"),
+    township = division_key(limit_choices_to={"level": Division.Level.TOWNSHIP}, verbose_name=_("乡镇（街道）"))
+    village = division_key(
+        null=True, blank=True, limit_choices_to={"level": Division.Level.VILLAGE}, verbose_name=_("村（社区）")
     )
     location = models.CharField(_("位置"), max_length=200)
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices, db_index=True)
@@ -469,7 +445,10 @@ class TombCase(models.Model):
             date_range_constraint("found_on", name="tombcase_found_on_plausible"),
             date_range_constraint("closed_on", name="tombcase_closed_on_plausible"),
         ]
-        indexes = [models.Index(fields=["township", "-found_on"], name="tombcase_township_recent")]
+        indexes = [
+            models.Index(fields=["village"], name="tombcase_village"),
+            models.Index(fields=["township", "-found_on"], name="tombcase_township_recent"),
+        ]
 
     def __str__(self):
         return f"{self.township} {self.location} ({self.get_kind_display()})"

@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.limits import REASON_MAX, text_length_constraint, year_range_constraint
+from core.models import division_key
 
 PLAN_YEARS = range(2021, 2026)
 
@@ -149,14 +150,8 @@ class BaseStatistic(models.Model):
     (no township) and per township where known."""
 
     year = models.PositiveSmallIntegerField(_("年份"), db_index=True)
-    township = models.ForeignKey(
-        "core.Division",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        limit_choices_to={"level": "township"},
-        verbose_name=_("乡镇（街道）"),
+    township = division_key(
+        null=True, blank=True, limit_choices_to={"level": "township"}, verbose_name=_("乡镇（街道）")
     )
     resident_population = models.PositiveIntegerField(_("常住人口"), null=True, blank=True)
     population_60_plus = models.PositiveIntegerField(_("60岁及以上人口"), null=True, blank=True)
@@ -171,6 +166,7 @@ class BaseStatistic(models.Model):
         verbose_name = _("基础统计数据")
         verbose_name_plural = _("基础统计数据")
         ordering = ["-year", "township"]
+        indexes = [models.Index(fields=["township"], name="basestat_township")]
         constraints = [
             models.UniqueConstraint(fields=["year", "township"], name="basestat_one_per_township_year"),
             models.UniqueConstraint(

@@ -18,7 +18,7 @@ from core.limits import (
     money_range_constraint,
     year_range_constraint,
 )
-from core.models import Division, Person
+from core.models import Division, Person, division_key
 
 #: Registered capital (注册资金) a registry may hold: social organisations register from a few
 #: thousand yuan (a private non-enterprise unit) to tens of millions (a foundation).
@@ -85,13 +85,7 @@ class Organisation(models.Model):
     credit_code = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
     type = models.CharField(_("类型"), max_length=30, choices=Type.choices, db_index=True)
     registered_on = models.DateField(_("登记日期"))
-    township = models.ForeignKey(
-        Division,
-        on_delete=models.PROTECT,
-        related_name="+",
-        limit_choices_to={"level": Division.Level.TOWNSHIP},
-        verbose_name=_("所在乡镇（街道）"),
-    )
+    township = division_key(limit_choices_to={"level": Division.Level.TOWNSHIP}, verbose_name=_("所在乡镇（街道）"))
     address = models.CharField(_("住所"), max_length=200, blank=True)
     legal_representative = models.CharField(_("法定代表人"), max_length=50, blank=True)
     business_scope = models.CharField(_("业务范围"), max_length=1000, blank=True)
@@ -436,13 +430,7 @@ class SocialWorker(models.Model):
     certificate_no = models.CharField(_("证书编号"), max_length=30, unique=True)
     certified_year = models.PositiveSmallIntegerField(_("取得证书年份"))
     employer = models.CharField(_("工作单位"), max_length=100, blank=True)
-    township = models.ForeignKey(
-        Division,
-        on_delete=models.PROTECT,
-        related_name="+",
-        limit_choices_to={"level": Division.Level.TOWNSHIP},
-        verbose_name=_("所在乡镇（街道）"),
-    )
+    township = division_key(limit_choices_to={"level": Division.Level.TOWNSHIP}, verbose_name=_("所在乡镇（街道）"))
     left_on = models.DateField(_("调离或注销日期"), null=True, blank=True)
     recorded_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -462,7 +450,10 @@ class SocialWorker(models.Model):
             year_range_constraint("certified_year", name="org_worker_year_plausible"),
             date_range_constraint("left_on", name="org_worker_left_plausible"),
         ]
-        indexes = [models.Index(fields=["certified_year", "left_on"], name="org_worker_year_left")]
+        indexes = [
+            models.Index(fields=["township"], name="org_worker_township"),
+            models.Index(fields=["certified_year", "left_on"], name="org_worker_year_left"),
+        ]
 
     def __str__(self):
         return self.certificate_no
@@ -476,13 +467,7 @@ class SocialWorkStation(models.Model):
         OPERATING = "operating", _("运营中")
         CLOSED = "closed", _("已停止运营")
 
-    township = models.ForeignKey(
-        Division,
-        on_delete=models.PROTECT,
-        related_name="+",
-        limit_choices_to={"level": Division.Level.TOWNSHIP},
-        verbose_name=_("乡镇（街道）"),
-    )
+    township = division_key(limit_choices_to={"level": Division.Level.TOWNSHIP}, verbose_name=_("乡镇（街道）"))
     name = models.CharField(_("名称"), max_length=100, unique=True)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPERATING)
     opened_on = models.DateField(_("启用日期"), null=True, blank=True)
@@ -497,6 +482,7 @@ class SocialWorkStation(models.Model):
         verbose_name = _("社工站")
         verbose_name_plural = _("社工站")
         ordering = ["township_id", "name"]
+        indexes = [models.Index(fields=["township"], name="org_station_township")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="operating") | Q(opened_on__isnull=False, closed_on__isnull=True),
@@ -531,17 +517,9 @@ class CommunityFacility(models.Model):
     """A village's or community's comprehensive service facility (社区综合服务设施), and the volunteer
     service station it hosts."""
 
-    village = models.ForeignKey(
-        Division,
-        on_delete=models.PROTECT,
-        related_name="+",
-        limit_choices_to={"level": Division.Level.VILLAGE},
-        verbose_name=_("村（社区）"),
-    )
+    village = division_key(limit_choices_to={"level": Division.Level.VILLAGE}, verbose_name=_("村（社区）"))
     #: The village's township, kept with the row so the jurisdiction filter needs no join.
-    township = models.ForeignKey(
-        Division, on_delete=models.PROTECT, related_name="+", editable=False, verbose_name=_("乡镇（街道）")
-    )
+    township = division_key(editable=False, verbose_name=_("乡镇（街道）"))
     name = models.CharField(_("名称"), max_length=100)
     floor_area_m2 = models.DecimalField(_("建筑面积（平方米）"), max_digits=9, decimal_places=2)
     in_use_from = models.DateField(_("投入使用日期"))
@@ -577,7 +555,10 @@ class CommunityFacility(models.Model):
             date_range_constraint("volunteer_station_since", name="org_facility_station_plausible"),
             money_range_constraint("floor_area_m2", AREA_MIN, AREA_MAX, name="org_facility_area_plausible"),
         ]
-        indexes = [models.Index(fields=["in_use_from", "in_use_to"], name="org_facility_in_use")]
+        indexes = [
+            models.Index(fields=["township"], name="org_facility_township"),
+            models.Index(fields=["in_use_from", "in_use_to"], name="org_facility_in_use"),
+        ]
 
     def __str__(self):
         return self.name
@@ -587,13 +568,7 @@ class VolunteerRecord(models.Model):
     """One volunteer's service on one day (志愿服务记录): what, how long, organised by whom."""
 
     volunteer = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("志愿者"))
-    township = models.ForeignKey(
-        Division,
-        on_delete=models.PROTECT,
-        related_name="+",
-        limit_choices_to={"level": Division.Level.TOWNSHIP},
-        verbose_name=_("服务所在乡镇（街道）"),
-    )
+    township = division_key(limit_choices_to={"level": Division.Level.TOWNSHIP}, verbose_name=_("服务所在乡镇（街道）"))
     activity = models.CharField(_("服务内容"), max_length=200)
     served_on = models.DateField(_("服务日期"))
     hours = models.DecimalField(_("服务时长（小时）"), max_digits=4, decimal_places=1)
@@ -622,7 +597,10 @@ class VolunteerRecord(models.Model):
             date_range_constraint("served_on", name="org_volunteer_served_plausible"),
             money_range_constraint("hours", HOURS_MIN, HOURS_MAX, name="org_volunteer_hours_plausible"),
         ]
-        indexes = [models.Index(fields=["volunteer", "served_on"], name="org_volunteer_person_day")]
+        indexes = [
+            models.Index(fields=["township"], name="org_volunteer_township"),
+            models.Index(fields=["volunteer", "served_on"], name="org_volunteer_person_day"),
+        ]
 
     def __str__(self):
         return f"{self.volunteer_id} {self.served_on}"

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.jurisdiction import JurisdictionQuerySet
 from core.limits import REASON_MAX, date_range_constraint, text_length_constraint
-from core.models import Division, Person
+from core.models import Person, division_key
 
 
 class Rescue(models.Model):
@@ -36,9 +36,7 @@ class Rescue(models.Model):
     )
     provisional_name = models.CharField(_("临时称呼"), max_length=50, blank=True, help_text=_("身份未查明时"))
     sex = models.CharField(_("性别"), max_length=1, choices=Person.Sex.choices, blank=True)
-    found_township = models.ForeignKey(
-        Division, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("发现地乡镇")
-    )
+    found_township = division_key(null=True, blank=True, verbose_name=_("发现地乡镇"))
     description = models.TextField(_("情况说明"), blank=True, max_length=REASON_MAX)
     identity_established_on = models.DateField(_("查明身份日期"), null=True, blank=True)
     identity_method = models.CharField(_("查明方式"), max_length=16, choices=IdentityMethod.choices, blank=True)
@@ -56,6 +54,7 @@ class Rescue(models.Model):
         verbose_name = _("流浪乞讨人员救助")
         verbose_name_plural = _("流浪乞讨人员救助")
         ordering = ["-intake_date", "-id"]
+        indexes = [models.Index(fields=["found_township"], name="rescue_found_township")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(identity_established_on__isnull=True)

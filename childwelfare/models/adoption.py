@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.jurisdiction import JurisdictionQuerySet
 from core.limits import date_range_constraint
-from core.models import Division, Person
+from core.models import Person, division_key
 
 #: Declared children of the adopter(s): the form's range (the rule itself allows 0 or 1).
 EXISTING_CHILDREN_MAX = 20
@@ -25,7 +25,7 @@ class Adoption(models.Model):
         Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("共同收养人（配偶）")
     )
     #: The child's township (the jurisdiction the record belongs to).
-    township = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="+", verbose_name=_("乡镇（街道）"))
+    township = division_key(verbose_name=_("乡镇（街道）"))
     child_consent = models.BooleanField(_("被收养人同意"), null=True, blank=True)
     existing_children = models.PositiveSmallIntegerField(_("收养人现有子女数"))
     assessment_result = models.CharField(

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from core.history import AuditHistory
 from core.jurisdiction import JurisdictionQuerySet
 from core.limits import REASON_MAX, date_range_constraint, money_range_constraint, text_length_constraint
-from core.models import Division, Person
+from core.models import Division, Person, division_key
 
 from .guardianship import RiskLevel
 
@@ -73,13 +73,8 @@ class Child(models.Model):
         OTHER = "other", _("其他")
 
     person = models.OneToOneField(Person, on_delete=models.PROTECT, related_name="child_file", verbose_name=_("儿童"))
-    township = models.ForeignKey(
-        Division, on_delete=models.PROTECT, related_name="+", verbose_name=_("乡镇（街道）"),
-        limit_choices_to={"level": Division.Level.TOWNSHIP},
-    )  # fmt: skip
-    village = models.ForeignKey(
-        Division, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("村（社区）")
-    )
+    township = division_key(verbose_name=_("乡镇（街道）"), limit_choices_to={"level": Division.Level.TOWNSHIP})
+    village = division_key(null=True, blank=True, verbose_name=_("村（社区）"))
     care_setting = models.CharField(_("养育方式"), max_length=20, choices=CareSetting.choices, db_index=True)
     guardian_name = models.CharField(_("监护人（照料人）"), max_length=50, blank=True)
     guardian_relation = models.CharField(_("与儿童关系"), max_length=20, blank=True)
@@ -121,6 +116,7 @@ class Child(models.Model):
         verbose_name = _("儿童档案")
         verbose_name_plural = _("儿童档案")
         indexes = [
+            models.Index(fields=["village"], name="child_village"),
             models.Index(fields=["township", "-id"], name="child_township_recent"),
             models.Index(fields=["closed_on", "visit_due_on"], name="child_open_visit_due"),
         ]

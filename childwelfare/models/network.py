@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.jurisdiction import JurisdictionQuerySet
 from core.limits import date_range_constraint
-from core.models import Division
+from core.models import Division, division_key
 
 
 class StationQuerySet(JurisdictionQuerySet):
@@ -24,10 +24,7 @@ class Station(models.Model):
         OPERATING = "operating", _("运行中")
         CLOSED = "closed", _("已撤销")
 
-    township = models.ForeignKey(
-        Division, on_delete=models.PROTECT, related_name="+", verbose_name=_("乡镇（街道）"),
-        limit_choices_to={"level": Division.Level.TOWNSHIP},
-    )  # fmt: skip
+    township = division_key(verbose_name=_("乡镇（街道）"), limit_choices_to={"level": Division.Level.TOWNSHIP})
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices, db_index=True)
     #: The station's name, or the designated officer's name.
     name = models.CharField(_("名称（专干姓名）"), max_length=100)
@@ -45,7 +42,10 @@ class Station(models.Model):
         verbose_name = _("未成年人保护工作站（专干）")
         verbose_name_plural = _("未成年人保护工作站（专干）")
         ordering = ["township_id", "opened_on", "id"]
-        indexes = [models.Index(fields=["opened_on", "closed_on"], name="station_open_close")]
+        indexes = [
+            models.Index(fields=["township"], name="station_township"),
+            models.Index(fields=["opened_on", "closed_on"], name="station_open_close"),
+        ]
         constraints = [
             date_range_constraint("opened_on", name="station_opened_on_plausible"),
             date_range_constraint("closed_on", name="station_closed_on_plausible"),
@@ -76,14 +76,9 @@ class ChildWorker(models.Model):
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices, db_index=True)
     name = models.CharField(_("姓名"), max_length=50)
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
-    township = models.ForeignKey(
-        Division, on_delete=models.PROTECT, related_name="+", verbose_name=_("乡镇（街道）"),
-        limit_choices_to={"level": Division.Level.TOWNSHIP},
-    )  # fmt: skip
+    township = division_key(verbose_name=_("乡镇（街道）"), limit_choices_to={"level": Division.Level.TOWNSHIP})
     #: The village a director serves (a supervisor serves the whole township).
-    village = models.ForeignKey(
-        Division, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("村（社区）")
-    )
+    village = division_key(null=True, blank=True, verbose_name=_("村（社区）"))
     since = models.DateField(_("任职日期"))
     until = models.DateField(_("离任日期"), null=True, blank=True)
     last_trained_on = models.DateField(_("最近参加培训日期"), null=True, blank=True)
@@ -95,6 +90,10 @@ class ChildWorker(models.Model):
         verbose_name = _("儿童主任（督导员）")
         verbose_name_plural = _("儿童主任（督导员）")
         ordering = ["township_id", "kind", "village_id", "-since"]
+        indexes = [
+            models.Index(fields=["village"], name="childworker_village"),
+            models.Index(fields=["township"], name="childworker_township"),
+        ]
         constraints = [
             date_range_constraint("since", name="childworker_since_plausible"),
             date_range_constraint("until", name="childworker_until_plausible"),

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from core.history import AuditHistory
 from core.jurisdiction import JurisdictionQuerySet
 from core.limits import date_range_constraint
-from core.models import Division, Person
+from core.models import Division, Person, division_key
 from eldercare.assessment import PART_MAX
 from eldercare.models.filing import FiledUnderPersonTownship
 
@@ -86,13 +86,7 @@ class Institution(models.Model):
     name = models.CharField(_("机构名称"), max_length=100, unique=True)
     credit_code = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
     ownership = models.CharField(_("性质"), max_length=20, choices=Ownership.choices, db_index=True)
-    township = models.ForeignKey(
-        Division,
-        on_delete=models.PROTECT,
-        related_name="+",
-        limit_choices_to={"level": Division.Level.TOWNSHIP},
-        verbose_name=_("所在乡镇（街道）"),
-    )
+    township = division_key(limit_choices_to={"level": Division.Level.TOWNSHIP}, verbose_name=_("所在乡镇（街道）"))
     address = models.CharField(_("地址"), max_length=200, blank=True)
     opened_on = models.DateField(_("开业日期"), null=True, blank=True)
     closed_on = models.DateField(_("关闭日期"), null=True, blank=True)
@@ -213,13 +207,7 @@ class CommunityFacility(models.Model):
 
     name = models.CharField(_("名称"), max_length=100)
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices, db_index=True)
-    township = models.ForeignKey(
-        Division,
-        on_delete=models.PROTECT,
-        related_name="+",
-        limit_choices_to={"level": Division.Level.TOWNSHIP},
-        verbose_name=_("所在乡镇（街道）"),
-    )
+    township = division_key(limit_choices_to={"level": Division.Level.TOWNSHIP}, verbose_name=_("所在乡镇（街道）"))
     address = models.CharField(_("地址"), max_length=200, blank=True)
     opened_on = models.DateField(_("开业日期"), null=True, blank=True)
     closed_on = models.DateField(_("关闭日期"), null=True, blank=True)
@@ -402,10 +390,9 @@ class TrainingSession(models.Model):
     held_on = models.DateField(_("培训日期"))
     trainees = models.PositiveIntegerField(_("培训人次"))
     organiser = models.CharField(_("承办单位"), max_length=100, blank=True)
-    township = models.ForeignKey(
-        Division, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        limit_choices_to={"level": Division.Level.TOWNSHIP}, verbose_name=_("乡镇（街道）"),
-    )  # fmt: skip
+    township = division_key(
+        null=True, blank=True, limit_choices_to={"level": Division.Level.TOWNSHIP}, verbose_name=_("乡镇（街道）")
+    )
     note = models.CharField(_("备注"), max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("登记人")
@@ -419,6 +406,7 @@ class TrainingSession(models.Model):
         verbose_name = _("养老人才培训")
         verbose_name_plural = _("养老人才培训")
         ordering = ["-held_on", "-id"]
+        indexes = [models.Index(fields=["township"], name="training_township")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(trainees__gte=1, trainees__lte=TRAINEES_MAX), name="training_trainees_range"

@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.models import division_key
+
 
 class FiledUnderPersonTownship(models.Model):
     """The person's township kept beside the record, so a township's list reads one index instead
@@ -10,10 +12,7 @@ class FiledUnderPersonTownship(models.Model):
     record under its person's township (the person object it was given, or one query); the bulk
     writers use eldercare.townships.with_townships, and core.events.person_moved moves it."""
 
-    township = models.ForeignKey(
-        "core.Division", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False,
-        verbose_name=_("乡镇（街道）"),
-    )  # fmt: skip
+    township = division_key(null=True, blank=True, verbose_name=_("乡镇（街道）"))
 
     jurisdiction_field = "township"
 

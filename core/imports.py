@@ -151,16 +151,26 @@ def read_rows(fileobj, importer: Importer, *, inspected: str = "") -> list[Row]:
             continue
         if positions is None:
             positions = _header_positions(headers, importer, by_header)
-        texts = [cell_text(v) for v in raw]
-        if all(t is None for t in texts):
-            continue
+        # Only the importer's columns are turned into text (a text cell inline, the rare others
+        # through cell_text); a row with none of them filled is kept if any other cell is.
         cells = _Cells().__dict__
+        filled = False
+        width = len(raw)
         for i, col in positions:
-            text = texts[i] if i < len(texts) else None
-            if text is not None and len(text) <= SHORT_TEXT:
-                text = short.setdefault(text, text)
+            value = raw[i] if i < width else None
+            if value is None:
+                text = None
+            elif type(value) is str:
+                text = value.strip() or None
+            else:
+                text = cell_text(value)
+            if text is not None:
+                filled = True
+                if len(text) <= SHORT_TEXT:
+                    text = short.setdefault(text, text)
             cells[col.key] = text
-        rows.append(Row(number, cells))
+        if filled or any(cell_text(v) is not None for v in raw):
+            rows.append(Row(number, cells))
     if empty:
         raise ImportFileError(_("文件是空的。"))
     if positions is None:

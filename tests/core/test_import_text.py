@@ -90,3 +90,24 @@ def test_an_address_the_household_holds_is_saved_whole(officer, client_for):
     address = "洪濑镇" + "示例路" * 65 + "1号"  # 200 characters
     upload(client_for(officer), xlsx([row("陈志明", head, head=head, relation="户主", 住址=address)]))
     assert Household.objects.get().address == address
+
+
+def test_the_reader_keeps_a_row_filled_outside_the_importers_columns_and_skips_blank_ones():
+    """Only the importer's columns are turned into text, but a row is data if any of its cells is
+    filled: a row typed only under a column the importer does not know still reaches the checks
+    (and is named there), while rows of empty or blank cells are not rows at all."""
+    from core.importers import PEOPLE_IMPORTER
+    from core.imports import read_rows
+
+    headers = [*HEADERS, "备注"]
+    people = [
+        ["张三", " 350583199001011234 ", "", "洪濑镇", "", "", "", "", "", "", "", ""],
+        ["", "", "", "", "", "", "", "", "", "", "", "只填了备注"],
+        ["", "   ", None, "", "", "", "", "", "", "", "", "  "],
+        [None, None, None, None, None, None, None, None, None, None, None, 2024],
+    ]
+    rows = read_rows(io.BytesIO(typed_xlsx(people, headers=headers).read()), PEOPLE_IMPORTER)
+    assert [r.number for r in rows] == [2, 3, 5]
+    assert rows[0].values["id_number"] == "350583199001011234"
+    assert rows[0].values["name"] == "张三" and rows[0].values["phone"] is None
+    assert all(value is None for value in rows[1].values.values())

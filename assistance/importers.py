@@ -107,7 +107,7 @@ def check_cases(rows, *, user, chunk: int = CHECK_CHUNK):
     household_ids = {p.household_id for p in people.values() if p.household_id}
     members_by_household: dict[int, list[_Member]] = {}
     for household_id, *values in (
-        HouseholdMember.objects.filter(household_id__in=household_ids)
+        HouseholdMember.objects.filter(household_id__any_of=household_ids)
         .order_by("id")
         .values_list("household_id", "person_id", "relation", "person__name", "person__date_of_death")
     ):

@@ -143,13 +143,16 @@ def check_keys_now() -> None:
 
 def _next_ids(model, count: int) -> range | list[int]:
     """`count` new ids from the table's sequence: a range when they follow each other (no one else
-    took one meanwhile, the usual case), so the database sends three numbers instead of a list."""
+    took one meanwhile, the usual case), so the database sends three numbers instead of a list. The
+    sequence is looked up once (MATERIALIZED): inlined, the lookup ran again for every id and took
+    four fifths of the time."""
     if not count:
         return range(0)
     pk = model._meta.pk
     with connection.cursor() as cursor:
         cursor.execute(
-            "WITH taken AS (SELECT nextval(pg_get_serial_sequence(%s, %s)) AS id FROM generate_series(1, %s)) "
+            "WITH seq AS MATERIALIZED (SELECT pg_get_serial_sequence(%s, %s)::regclass AS seq), "
+            "taken AS (SELECT nextval(seq.seq) AS id FROM seq, generate_series(1, %s)) "
             "SELECT min(id), max(id), CASE WHEN max(id) - min(id) + 1 = count(*) THEN NULL "
             "ELSE array_agg(id ORDER BY id) END FROM taken",
             [model._meta.db_table, pk.column, count],
@@ -266,10 +269,15 @@ _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
 def _text(value) -> str:
-    """One cell of COPY's text format. An empty string stays empty; only None is NULL."""
+    """One cell of COPY's text format. An empty string stays empty; only None is NULL. Most cells
+    are text with nothing to escape: they go out as they are, with no new string made."""
+    kind = type(value)
+    if kind is str:
+        if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+            return value.translate(_ESCAPES)
+        return value
     if value is None:
         return "\\N"
-    kind = type(value)
     if kind is int or kind is Decimal or kind is float:
         return str(value)
     if kind is bool:

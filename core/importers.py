@@ -242,7 +242,7 @@ def write_people_end(*, user, state: dict) -> int:
         household_by_head = state.setdefault("households", {})
         elsewhere = {head_number for head_number, _pk, _r in later} - set(household_by_head)
         household_by_head.update(
-            Household.objects.filter(head__id_number__in=elsewhere).values_list("head__id_number", "pk")
+            Household.objects.filter(head__id_number__any_of=elsewhere).values_list("head__id_number", "pk")
         )
         members = [(household_by_head[head_number], pk, relation) for head_number, pk, relation in later]
         bulk_insert_values(HouseholdMember, ["household_id", "person_id", "relation"], members, user=user,

@@ -97,7 +97,7 @@ def _check_township(user, case_or_township) -> None:
 def _open_memberships(person_ids):
     """These people's memberships of open dibao/tekun cases (one person, one such case at a time)."""
     return CaseMember.objects.filter(
-        person_id__in=list(person_ids), case__kind__in=Case.EXCLUSIVE_KINDS, case__state__in=Case.OPEN_STATES
+        person_id__any_of=list(person_ids), case__kind__in=Case.EXCLUSIVE_KINDS, case__state__in=Case.OPEN_STATES
     )
 
 

@@ -33,3 +33,28 @@ def test_the_list_is_one_parameter_on_postgresql():
         list(Person.objects.filter(id_number__any_of=numbers).values_list("pk", flat=True))
     assert len(queries) == 1
     assert "= ANY(" in queries[0]["sql"] and " IN (" not in queries[0]["sql"]
+
+
+def test_any_of_finds_by_ids_and_by_foreign_keys_as_in_does():
+    """The import's households and people are asked by id: integer ids are sent as one bigint
+    array, a foreign key to them likewise, and a key to a division's code as text."""
+    from core.models import HouseholdMember
+    from tests.factories import HouseholdFactory
+
+    households = HouseholdFactory.create_batch(3)
+    ids = [h.pk for h in households[:2]] + [10**12]
+    members = HouseholdMember.objects.filter(household_id__any_of=ids).values_list("pk", flat=True)
+    assert set(members) == set(HouseholdMember.objects.filter(household_id__in=ids).values_list("pk", flat=True))
+    assert set(members) and set(members) == set(
+        HouseholdMember.objects.filter(household__any_of=ids).values_list("pk", flat=True)
+    )
+    people = [m.person_id for m in HouseholdMember.objects.filter(household=households[2])]
+    assert set(Person.objects.filter(pk__any_of=people).values_list("pk", flat=True)) == set(people)
+    township = households[0].township_id
+    assert (
+        Person.objects.filter(township__any_of=[township]).count() == Person.objects.filter(township=township).count()
+    )
+    if connection.vendor == "postgresql":
+        with CaptureQueriesContext(connection) as queries:
+            list(HouseholdMember.objects.filter(household_id__any_of=ids))
+        assert "::bigint[]" in queries[0]["sql"]

@@ -77,3 +77,22 @@ def test_no_pattern_index_on_a_column_that_points_at_a_division():
         (keys,) = cursor.fetchone()
     assert keys >= 30
     assert pattern_indexes == []
+
+
+@pytest.mark.django_db
+def test_every_index_and_constraint_the_models_declare_is_in_the_migrated_schema():
+    """Altering a key's own index away (db_index=False) makes Django drop every single-column
+    index on the column that Meta.indexes does not name, and it does not look at Meta.constraints:
+    a partial unique constraint on that column (one director in office per village) went with it,
+    silently. The migrations keep them; this holds every model's declared indexes and constraints
+    to the schema the migrations build."""
+    missing = []
+    with connection.cursor() as cursor:
+        for model in apps.get_models():
+            if not model._meta.managed or model._meta.proxy:
+                continue
+            present = connection.introspection.get_constraints(cursor, model._meta.db_table)
+            for declared in [*model._meta.indexes, *model._meta.constraints]:
+                if declared.name not in present:
+                    missing.append(f"{model._meta.label}: {declared.name}")
+    assert missing == []

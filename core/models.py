@@ -80,7 +80,7 @@ def division_key(**options) -> models.ForeignKey:
     accessor unless named. It makes no index of its own: for a character key Django makes two, a
     plain one and a LIKE pattern one, and no one asks LIKE of a code. The model's Meta names the
     index its lists read instead, a composite one leading with the code where there is one
-    (tests/core/test_division_keys.py holds every model to that). Each index is paid for on every
+    (tests/core/test_schema_indexes.py holds every model to that). Each index is paid for on every
     insert, and people, households, cases and payment lines arrive by the hundred thousand."""
     options.setdefault("on_delete", models.PROTECT)
     options.setdefault("related_name", "+")

@@ -7,7 +7,7 @@ from django.db import migrations, models
 # Altering a key's own index away makes Django drop every single-column index on the column that
 # Meta.indexes does not name, the partial unique constraints of Meta.constraints included: the two
 # that keep one director in office per village and one supervisor per township are taken off
-# before and put back after (tests/core/test_division_keys.py holds every declared one in place).
+# before and put back after (tests/core/test_schema_indexes.py holds every declared one in place).
 ONE_DIRECTOR = models.UniqueConstraint(
     condition=models.Q(("kind", "director"), ("until__isnull", True)),
     fields=("village",),

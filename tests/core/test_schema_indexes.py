@@ -1,8 +1,12 @@
-"""Every foreign key to a division (core.models.division_key) is indexed once, by the model's own
-Meta: a plain or composite index that leads with it. None has the pattern (LIKE) index of its own that
-Django makes beside the plain one for a character key: no one asks LIKE of a code, and each index is paid for on
-every insert of a table that is written by the hundred thousand (people, households, cases, payment
-lines)."""
+"""The schema's indexes are the ones the portal reads by, and no more: each is paid for on every
+insert of a table written by the hundred thousand (people, households, cases, payment lines, their
+history rows).
+
+Every foreign key to a division (core.models.division_key) is indexed once, by the model's own
+Meta: a plain or composite index that leads with it. None has the pattern (LIKE) index of its own
+that Django makes beside the plain one for a character key: no one asks LIKE of a code. A history
+table is indexed by the record's id alone (core.history). And every index and constraint a model
+declares is in the schema the migrations build."""
 
 import pytest
 from django.apps import apps
@@ -96,3 +100,23 @@ def test_every_index_and_constraint_the_models_declare_is_in_the_migrated_schema
                 if declared.name not in present:
                     missing.append(f"{model._meta.label}: {declared.name}")
     assert missing == []
+
+
+@pytest.mark.django_db
+def test_a_history_table_is_indexed_by_the_records_id_alone():
+    """History is read one record's changes at a time (core.history): every history table has its
+    own key and one index, on the record's id; none on the change's date or user, nor any copied
+    from the live table."""
+    histories = [model for model in apps.get_models() if model.__name__.startswith("Historical")]
+    assert len(histories) >= 12
+    extra = {}
+    with connection.cursor() as cursor:
+        for model in histories:
+            indexed = {
+                tuple(info["columns"])
+                for info in connection.introspection.get_constraints(cursor, model._meta.db_table).values()
+                if info["index"] and not info["primary_key"]
+            }
+            if indexed != {("id",)}:
+                extra[model._meta.label] = sorted(indexed)
+    assert extra == {}

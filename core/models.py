@@ -182,8 +182,10 @@ class Person(models.Model):
 
     name = models.CharField(_("姓名"), max_length=50)
     #: Null only for a person whose identity is not (yet) known: a rescued vagrant, an unknown deceased.
-    id_number = models.CharField(
-        _("身份证号"), max_length=18, unique=True, null=True, blank=True, validators=[validate_id_number]
+    # Unique by person_id_number_unique (Meta), whose one index also serves an ID prefix search; null,
+    # not "", so that any number of people without one are not the same number twice.
+    id_number = models.CharField(  # noqa: DJ001
+        _("身份证号"), max_length=18, null=True, blank=True, validators=[validate_id_number]
     )
     id_note = models.CharField(_("身份证号备注"), max_length=200, blank=True)
     birth_date = models.DateField(_("出生日期"), null=True, blank=True)
@@ -220,7 +222,6 @@ class Person(models.Model):
                 opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
             ),
             models.Index(fields=["name"], name="person_name_prefix", opclasses=["varchar_pattern_ops"]),
-            # An ID prefix search uses the pattern index PostgreSQL makes for the unique id_number.
             models.Index(fields=["village"], name="person_village"),  # no LIKE on codes: no pattern index
             # The people page's default: the living by township, village and registration.
             models.Index(
@@ -230,6 +231,13 @@ class Person(models.Model):
             ),
         ]
         constraints = [
+            # One index both keeps an ID number to one person and serves an ID prefix search
+            # (LIKE '350583%' under any collation): a unique field gets two from Django, a plain
+            # unique one and a pattern one, and each costs every person an import writes.
+            # person_validate checks it with the field's own message.
+            models.UniqueConstraint(
+                fields=["id_number"], name="person_id_number_unique", opclasses=["varchar_pattern_ops"]
+            ),
             models.CheckConstraint(
                 condition=Q(disability_grade__isnull=True) | Q(disability_grade__gte=1, disability_grade__lte=4),
                 name="person_disability_grade_1_4",

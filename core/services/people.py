@@ -90,9 +90,17 @@ def person_validate(person: Person, *, user, check_unique: bool = True, unique_k
         if checked[1]:
             errors.add("id_number", checked[1])
     try:
-        person.full_clean(exclude=loaded, validate_unique=check_unique and not unique_known, validate_constraints=False)
+        person.full_clean(exclude=loaded, validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         errors.merge(exc)
+    if (
+        check_unique
+        and not unique_known
+        and person.id_number
+        and "id_number" not in errors
+        and Person.objects.filter(id_number=person.id_number).exclude(pk=person.pk).exists()
+    ):  # person_id_number_unique, with the message a unique field gives
+        errors.add("id_number", person.unique_error_message(Person, ("id_number",)).messages[0])
     # The rule applies to a name as it is typed: a name kept from before the rule (an old import)
     # does not stop the person from being edited or a death from being recorded.
     if person.name and "name" not in errors and _name_is_new(person):

@@ -77,3 +77,23 @@ def test_disability_grade_outside_1_to_4_is_refused_without_the_db_check(staff, 
             disability_grade=7,
         )
     assert "disability_grade" in exc.value.message_dict
+
+
+def test_an_id_number_taken_by_someone_else_is_refused_with_the_fields_message_and_ones_own_is_not(officer, honglai):
+    """The ID number is kept to one person by a unique index of the schema's
+    (person_id_number_unique), which the service checks first, with the message a unique field
+    gives; a person saved again with their own number is not refused."""
+    from django.db import IntegrityError, transaction
+
+    existing = person_create(user=officer, name="陈志明", id_number=make_id_number(), township=honglai)
+    with pytest.raises(ValidationError) as exc:
+        person_create(user=officer, name="林美玲", id_number=existing.id_number, township=honglai)
+    assert exc.value.message_dict["id_number"] == ["具有 身份证号 的 人员 已存在。"]
+    other = person_create(user=officer, name="林美玲", id_number=make_id_number(), township=honglai)
+    with pytest.raises(ValidationError) as exc:
+        person_update(user=officer, person=other, name="林美玲", id_number=existing.id_number, township=honglai)
+    assert list(exc.value.message_dict) == ["id_number"]
+    person_update(user=officer, person=existing, name="陈志明", id_number=existing.id_number, township=honglai)
+    with pytest.raises(IntegrityError), transaction.atomic():  # the schema's own guard, past the service
+        Person.objects.create(name="林美玲", id_number=existing.id_number, township=honglai)
+    assert Person.objects.filter(id_number=existing.id_number).count() == 1

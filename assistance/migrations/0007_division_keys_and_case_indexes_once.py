@@ -4,6 +4,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from core.migration_operations import AlterKeyIndex
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -48,7 +50,7 @@ class Migration(migrations.Migration):
                 verbose_name="状态",
             ),
         ),
-        migrations.AlterField(
+        AlterKeyIndex(
             model_name="case",
             name="township",
             field=models.ForeignKey(
@@ -59,7 +61,7 @@ class Migration(migrations.Migration):
                 verbose_name="乡镇（街道）",
             ),
         ),
-        migrations.AlterField(
+        AlterKeyIndex(
             model_name="case",
             name="village",
             field=models.ForeignKey(
@@ -72,7 +74,7 @@ class Migration(migrations.Migration):
                 verbose_name="村（社区）",
             ),
         ),
-        migrations.AlterField(
+        AlterKeyIndex(
             model_name="casemember",
             name="case",
             field=models.ForeignKey(
@@ -83,7 +85,7 @@ class Migration(migrations.Migration):
                 verbose_name="案件",
             ),
         ),
-        migrations.AlterField(
+        AlterKeyIndex(
             model_name="decision",
             name="case",
             field=models.ForeignKey(
@@ -94,7 +96,7 @@ class Migration(migrations.Migration):
                 verbose_name="案件",
             ),
         ),
-        migrations.AlterField(
+        AlterKeyIndex(
             model_name="rescue",
             name="found_township",
             field=models.ForeignKey(

@@ -3,6 +3,8 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from core.migration_operations import AlterKeyIndex
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -11,7 +13,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterField(
+        AlterKeyIndex(
             model_name="importjob",
             name="township",
             field=models.ForeignKey(
@@ -24,7 +26,7 @@ class Migration(migrations.Migration):
                 verbose_name="乡镇（街道）",
             ),
         ),
-        migrations.AlterField(
+        AlterKeyIndex(
             model_name="user",
             name="township",
             field=models.ForeignKey(

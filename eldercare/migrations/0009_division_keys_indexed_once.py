@@ -4,6 +4,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from core.migration_operations import AlterKeyIndex
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -13,7 +15,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterField(
+        AlterKeyIndex(
             model_name="communityfacility",
             name="township",
             field=models.ForeignKey(
@@ -25,7 +27,7 @@ class Migration(migrations.Migration):
                 verbose_name="所在乡镇（街道）",
             ),
         ),
-        migrations.AlterField(
+        AlterKeyIndex(
             model_name="institution",
             name="township",
             field=models.ForeignKey(
@@ -37,7 +39,7 @@ class Migration(migrations.Migration):
                 verbose_name="所在乡镇（街道）",
             ),
         ),
-        migrations.AlterField(
+        AlterKeyIndex(
             model_name="trainingsession",
             name="township",
             field=models.ForeignKey(

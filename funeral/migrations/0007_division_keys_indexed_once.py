@@ -4,6 +4,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from core.migration_operations import AlterKeyIndex
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -13,7 +15,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterField(
+        AlterKeyIndex(
             model_name="deathrecord",
             name="township",
             field=models.ForeignKey(
@@ -25,7 +27,7 @@ class Migration(migrations.Migration):
                 verbose_name="乡镇（街道）",
             ),
         ),
-        migrations.AlterField(
+        AlterKeyIndex(
             model_name="facility",
             name="township",
             field=models.ForeignKey(
@@ -37,7 +39,7 @@ class Migration(migrations.Migration):
                 verbose_name="所在乡镇（街道）",
             ),
         ),
-        migrations.AlterField(
+        AlterKeyIndex(
             model_name="tombcase",
             name="township",
             field=models.ForeignKey(
@@ -49,7 +51,7 @@ class Migration(migrations.Migration):
                 verbose_name="乡镇（街道）",
             ),
         ),
-        migrations.AlterField(
+        AlterKeyIndex(
             model_name="tombcase",
             name="village",
             field=models.ForeignKey(

@@ -4,6 +4,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from core.migration_operations import AlterKeyIndex
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -13,7 +15,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterField(
+        AlterKeyIndex(
             model_name="communityfacility",
             name="township",
             field=models.ForeignKey(
@@ -25,7 +27,7 @@ class Migration(migrations.Migration):
                 verbose_name="乡镇（街道）",
             ),
         ),
-        migrations.AlterField(
+        AlterKeyIndex(
             model_name="communityfacility",
             name="village",
             field=models.ForeignKey(
@@ -37,7 +39,7 @@ class Migration(migrations.Migration):
                 verbose_name="村（社区）",
             ),
         ),
-        migrations.AlterField(
+        AlterKeyIndex(
             model_name="organisation",
             name="township",
             field=models.ForeignKey(
@@ -49,7 +51,7 @@ class Migration(migrations.Migration):
                 verbose_name="所在乡镇（街道）",
             ),
         ),
-        migrations.AlterField(
+        AlterKeyIndex(
             model_name="socialworker",
             name="township",
             field=models.ForeignKey(
@@ -61,7 +63,7 @@ class Migration(migrations.Migration):
                 verbose_name="所在乡镇（街道）",
             ),
         ),
-        migrations.AlterField(
+        AlterKeyIndex(
             model_name="socialworkstation",
             name="township",
             field=models.ForeignKey(
@@ -73,7 +75,7 @@ class Migration(migrations.Migration):
                 verbose_name="乡镇（街道）",
             ),
         ),
-        migrations.AlterField(
+        AlterKeyIndex(
             model_name="volunteerrecord",
             name="township",
             field=models.ForeignKey(

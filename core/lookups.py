@@ -6,7 +6,7 @@ For text fields, integer fields and the foreign keys to integer ids (an import's
 people)."""
 
 from django.core.exceptions import EmptyResultSet
-from django.db.models import CharField, ForeignKey, IntegerField, Lookup
+from django.db.models import CharField, ForeignKey, IntegerField, Lookup, Model
 
 
 class AnyOf(Lookup):
@@ -17,7 +17,9 @@ class AnyOf(Lookup):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         field = self.lhs.output_field
         integers = isinstance(field.target_field if field.is_relation else field, IntegerField)
-        values = [int(v) for v in self.rhs] if integers else [str(v) for v in self.rhs]
+        # As `__in`: a model instance stands for its key, and None matches nothing.
+        keys = [v.pk if isinstance(v, Model) else v for v in self.rhs if v is not None]
+        values = [int(v) for v in keys] if integers else [str(v) for v in keys]
         if not values:
             raise EmptyResultSet  # matches nothing, as `__in=[]`
         if connection.vendor == "postgresql":

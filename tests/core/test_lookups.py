@@ -58,3 +58,16 @@ def test_any_of_finds_by_ids_and_by_foreign_keys_as_in_does():
         with CaptureQueriesContext(connection) as queries:
             list(HouseholdMember.objects.filter(household_id__any_of=ids))
         assert "::bigint[]" in queries[0]["sql"]
+
+
+def test_any_of_takes_model_instances_for_their_keys_and_skips_none_as_in_does():
+    from core.models import Household
+    from tests.factories import HouseholdFactory
+
+    household = HouseholdFactory()
+    township = household.township
+    assert list(Household.objects.filter(township__any_of=[township, None]).values_list("pk", flat=True)) == [
+        household.pk
+    ]
+    assert list(Household.objects.filter(pk__any_of=[household, None])) == [household]
+    assert not Household.objects.filter(pk__any_of=[None]).exists()

@@ -11,7 +11,7 @@ from core.identifiers import normalize_id_number
 from core.imports import Column, Importer, RowError, check_whole_file, register, validation_messages
 from core.jurisdiction import user_can_act_in
 from core.limits import check_text
-from core.models import Division, Household, HouseholdMember, Person
+from core.models import ID_NUMBER_TAKEN, Division, Household, HouseholdMember, Person
 from core.roles import IMPORT_DATA
 from core.services.people import person_build, person_surely_valid, person_validate
 
@@ -154,7 +154,7 @@ def check_people(rows, *, user, chunk: int = CHECK_CHUNK):
             else:
                 seen[number] = row.number
             if number in in_db:
-                err("id_number", _("系统中已有此身份证号的人员。"))
+                err("id_number", str(ID_NUMBER_TAKEN))
 
         relation = None
         if head_number:

@@ -161,6 +161,10 @@ class User(AbstractUser):
         super().save(*args, **kwargs)
 
 
+#: What the form, the API, the import and the admin say of an ID number someone else has.
+ID_NUMBER_TAKEN = _("系统中已有此身份证号的人员。")
+
+
 class Person(models.Model):
     class Sex(models.TextChoices):
         MALE = "M", _("男")
@@ -234,9 +238,12 @@ class Person(models.Model):
             # One index both keeps an ID number to one person and serves an ID prefix search
             # (LIKE '350583%' under any collation): a unique field gets two from Django, a plain
             # unique one and a pattern one, and each costs every person an import writes.
-            # person_validate checks it with the field's own message.
+            # person_validate checks it first, with the message every door gives.
             models.UniqueConstraint(
-                fields=["id_number"], name="person_id_number_unique", opclasses=["varchar_pattern_ops"]
+                fields=["id_number"],
+                name="person_id_number_unique",
+                opclasses=["varchar_pattern_ops"],
+                violation_error_message=ID_NUMBER_TAKEN,
             ),
             models.CheckConstraint(
                 condition=Q(disability_grade__isnull=True) | Q(disability_grade__gte=1, disability_grade__lte=4),

@@ -16,7 +16,7 @@ from core.exceptions import FieldErrors
 from core.identifiers import IdNumberInfo, normalize_id_number, parse_id_number, validate_person_name
 from core.jurisdiction import user_can_act_in
 from core.limits import EARLIEST_DATE, LATEST_DATE, check_date, check_text
-from core.models import Division, Household, HouseholdMember, Person
+from core.models import ID_NUMBER_TAKEN, Division, Household, HouseholdMember, Person
 
 PERSON_FIELDS = (
     "name",
@@ -99,8 +99,8 @@ def person_validate(person: Person, *, user, check_unique: bool = True, unique_k
         and person.id_number
         and "id_number" not in errors
         and Person.objects.filter(id_number=person.id_number).exclude(pk=person.pk).exists()
-    ):  # person_id_number_unique, with the message a unique field gives
-        errors.add("id_number", person.unique_error_message(Person, ("id_number",)).messages[0])
+    ):  # person_id_number_unique
+        errors.add("id_number", ID_NUMBER_TAKEN)
     # The rule applies to a name as it is typed: a name kept from before the rule (an old import)
     # does not stop the person from being edited or a death from being recorded.
     if person.name and "name" not in errors and _name_is_new(person):
@@ -200,7 +200,7 @@ def person_create(*, user, identity_unknown: bool = False, **data) -> Person:
         with transaction.atomic():
             person.save()
     except IntegrityError:  # a concurrent insert of the same ID number
-        raise ValidationError({"id_number": [_("系统中已有此身份证号的人员。")]}) from None
+        raise ValidationError({"id_number": [ID_NUMBER_TAKEN]}) from None
     return person
 
 

@@ -81,14 +81,14 @@ def test_disability_grade_outside_1_to_4_is_refused_without_the_db_check(staff, 
 
 def test_an_id_number_taken_by_someone_else_is_refused_with_the_fields_message_and_ones_own_is_not(officer, honglai):
     """The ID number is kept to one person by a unique index of the schema's
-    (person_id_number_unique), which the service checks first, with the message a unique field
-    gives; a person saved again with their own number is not refused."""
+    (person_id_number_unique), which the service checks first, with the message the import and the
+    admin give; a person saved again with their own number is not refused."""
     from django.db import IntegrityError, transaction
 
     existing = person_create(user=officer, name="陈志明", id_number=make_id_number(), township=honglai)
     with pytest.raises(ValidationError) as exc:
         person_create(user=officer, name="林美玲", id_number=existing.id_number, township=honglai)
-    assert exc.value.message_dict["id_number"] == ["具有 身份证号 的 人员 已存在。"]
+    assert exc.value.message_dict["id_number"] == ["系统中已有此身份证号的人员。"]  # the import's, the same
     other = person_create(user=officer, name="林美玲", id_number=make_id_number(), township=honglai)
     with pytest.raises(ValidationError) as exc:
         person_update(user=officer, person=other, name="林美玲", id_number=existing.id_number, township=honglai)

@@ -88,7 +88,8 @@ def test_every_index_and_constraint_the_models_declare_is_in_the_migrated_schema
     """Altering a key's own index away (db_index=False) makes Django drop every single-column
     index on the column that Meta.indexes does not name, and it does not look at Meta.constraints:
     a partial unique constraint on that column (one director in office per village) went with it,
-    silently. The migrations keep them; this holds every model's declared indexes and constraints
+    silently. The migrations change a key's own index alone (core.migration_operations.AlterKeyIndex)
+    and so keep them; this holds every model's declared indexes and constraints
     to the schema the migrations build."""
     missing = []
     with connection.cursor() as cursor:

@@ -118,6 +118,7 @@ def check_cases(rows, *, user, chunk: int = CHECK_CHUNK):
         m.person_id for members in members_by_household.values() for m in members if m.date_of_death is None
     )
     seen_households: dict[int, int] = {}
+    today = timezone.localdate()  # once for the file (it was 0.4 s of 10,000 rows)
 
     for n, row in enumerate(rows, start=1):
         v = row.values
@@ -205,7 +206,7 @@ def check_cases(rows, *, user, chunk: int = CHECK_CHUNK):
             err("next_recheck", _("日期格式应为 2025-03-15。"))
         # The same date window as the forms and the database constraints (core.limits).
         out_of_range = FieldErrors()
-        check_date(out_of_range, "decided_on", decided_on, not_after_today=True)
+        check_date(out_of_range, "decided_on", decided_on, not_after_today=True, today=today)
         check_date(out_of_range, "next_recheck", next_recheck)
         for field, messages in out_of_range.items():
             for message in messages:

@@ -284,10 +284,12 @@ def _text(value) -> str:
         return "t" if value else "f"
     if kind is datetime.date or kind is datetime.datetime:
         return value.isoformat()
-    if isinstance(value, str):  # str and the TextChoices members
-        return str(value).translate(_ESCAPES)
+    if isinstance(value, str):  # the TextChoices members: their plain text, escaped as above
+        return _text(str.__str__(value))
     if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False, cls=DjangoJSONEncoder).translate(_ESCAPES)
+        # JSON writes every control character as an escape, so only its backslashes need doubling
+        # (str.translate walks a long text of Chinese a character at a time: a case's snapshot).
+        return json.dumps(value, ensure_ascii=False, cls=DjangoJSONEncoder).replace("\\", "\\\\")
     return str(value).translate(_ESCAPES)
 
 

@@ -3,6 +3,7 @@ gets the next id), one history row per object with its user and reason, and ever
 (quotes, commas, line breaks, an empty string, NULL, text that reads like NULL)."""
 
 import datetime
+import json
 
 from core.bulk import bulk_insert
 from core.models import Household, HouseholdMember, Person
@@ -98,3 +99,23 @@ def test_copy_reader_hands_out_exactly_what_was_asked_and_then_nothing():
     reader = _LineReader(iter(["abc\n", "defghij\n", "k\n"]))
     assert [reader.read(3), reader.read(3), reader.read(100), reader.read(100)] == ["abc", "\nde", "fghij\nk\n", ""]
     assert _LineReader(iter(["a\n", "b\n"])).read() == "a\nb\n"
+
+
+def test_json_and_choice_values_come_back_from_copy_as_they_went_in(db):
+    """A JSON cell (a decision's snapshot) has only its backslashes doubled, since JSON already
+    writes tabs, line breaks and other control characters as escapes; a choice member goes as its
+    plain text."""
+    from django.db import connection
+
+    from core.bulk import _copy_rows
+
+    snapshot = {"steps": ["每人\t每月\n500 元", "C:\\路径\\n", '引号"', "\x01\r"], "金额": "1,000.00"}
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE copied (doc jsonb, sex text, note text)")
+        _copy_rows("copied", ["doc", "sex", "note"], [(snapshot, Person.Sex.FEMALE, "a\\tb\tc"), ([], "", None)])
+        cursor.execute("SELECT doc::text, sex, note FROM copied")
+        rows = cursor.fetchall()
+    assert [(json.loads(doc), sex, note) for doc, sex, note in rows] == [
+        (snapshot, "F", "a\\tb\tc"),
+        ([], "", None),
+    ]

@@ -36,3 +36,18 @@ def working_days_between(start: date, end: date, exceptions: dict[date, bool] | 
     if exceptions is None:
         exceptions = calendar(start, end)
     return sum(1 for n in range(1, (end - start).days + 1) if is_workday(start + timedelta(days=n), exceptions))
+
+
+def last_working_day(on_or_before: date) -> date:
+    """The latest working day on or before the date. A case due before it is overdue (a working day
+    has passed since its deadline, as deadline_badges counts), one due on or after it is not."""
+    end = on_or_before
+    while True:  # a month of the calendar at a time (the longest holiday is about nine days)
+        start = end - timedelta(days=31)
+        exceptions = calendar(start, end)
+        day = end
+        while day > start:
+            if is_workday(day, exceptions):
+                return day
+            day -= timedelta(days=1)
+        end = start

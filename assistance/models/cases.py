@@ -74,10 +74,14 @@ class Case(models.Model):
 
     #: Before the decision: the states of the township review queue.
     PENDING_STATES = (State.ACCEPTED, State.INVESTIGATED, State.REVIEWED, State.NOTICE)
+    #: Waiting for a step with a deadline: the review queue (case_pending_due names them too).
+    QUEUE_STATES = (State.DRAFT, *PENDING_STATES)
     #: A household is "in" a case in these states (for the one-case-per-person rule).
     OPEN_STATES = (State.DRAFT, *PENDING_STATES, State.ACTIVE, State.SUSPENDED, State.GRADUAL_EXIT)
     #: Paid monthly in these states.
     PAYING_STATES = (State.ACTIVE, State.GRADUAL_EXIT)
+    #: Re-checked on their next_recheck date (rechecks_due; the index case_recheck_due names them too).
+    RECHECKED_STATES = (State.ACTIVE, State.SUSPENDED, State.GRADUAL_EXIT)
     #: Kinds limited to one open case per household (Art. 8 single coverage aside).
     EXCLUSIVE_KINDS = (Kind.DIBAO, Kind.TEKUN)
 
@@ -104,7 +108,7 @@ class Case(models.Model):
     #: the whole case: 20 working days where townships confirm, 45 when extended (Art. 22, 2022 notice)
     limit_days = models.PositiveSmallIntegerField(_("办结时限（工作日）"), default=20)
     extension_reason = models.TextField(_("延期理由"), max_length=REASON_MAX, blank=True)
-    decision_due = models.DateField(_("办结期限"), null=True, blank=True, db_index=True)
+    decision_due = models.DateField(_("办结期限"), null=True, blank=True)  # case_queue, case_pending_due
 
     investigated_on = models.DateField(_("入户调查日期"), null=True, blank=True)
     investigators = models.CharField(_("调查人员"), max_length=200, blank=True, help_text=_("至少两人，用顿号分隔"))
@@ -150,7 +154,7 @@ class Case(models.Model):
     recheck_months = models.PositiveSmallIntegerField(
         _("核查周期（月）"), default=12, choices=[(12, _("每年")), (6, _("每半年"))]
     )
-    next_recheck = models.DateField(_("下次核查日期"), null=True, blank=True, db_index=True)
+    next_recheck = models.DateField(_("下次核查日期"), null=True, blank=True)  # case_recheck_due
     recheck_reason = models.CharField(_("核查原因"), max_length=200, blank=True)
 
     created_by = models.ForeignKey(
@@ -178,6 +182,20 @@ class Case(models.Model):
             models.Index(fields=["village", "state"], name="case_village_state"),
             models.Index(
                 fields=["township", "-decided_on"], condition=Q(notice_backfilled=True), name="case_backfilled"
+            ),
+            # The city's review queue in deadline order, and the home page's count of those past it:
+            # only the cases still waiting (every ended case has a deadline in the past).
+            models.Index(
+                fields=["decision_due", "id"],
+                name="case_pending_due",
+                condition=Q(state__in=["draft", "accepted", "investigated", "reviewed", "notice"]),  # QUEUE_STATES
+            ),
+            # The re-checks due (their page, the home page's two counts): only the cases that are
+            # re-checked, with the township in the index, so a count reads no table row.
+            models.Index(
+                fields=["next_recheck", "township"],
+                name="case_recheck_due",
+                condition=Q(state__in=["active", "suspended", "gradual_exit"]),  # Case.RECHECKED_STATES
             ),
         ]
         constraints = [

@@ -177,3 +177,35 @@ def test_a_limit_ending_on_a_weekend_is_not_overdue_by_zero_working_days(db):
     assert status != "overdue" and left == 0
     status, left = deadline_badges([case], today=datetime.date(2026, 11, 30))[1]
     assert status == "overdue" and left == -1
+
+
+def test_the_home_pages_overdue_count_agrees_with_every_badge_across_holidays_and_make_up_days(db):
+    """The home page counts overdue cases in the database (due before the last working day); the
+    queue's badges walk the calendar. Every deadline of two months, seen on every day of a National
+    Day week with its make-up Saturday, gets the same verdict from both."""
+    from types import SimpleNamespace
+
+    from assistance.models import Holiday
+    from assistance.selectors import deadline_badges
+    from assistance.workdays import last_working_day
+
+    for n in range(1, 9):  # 1–8 October off, Saturday 11 October worked
+        Holiday.objects.create(date=datetime.date(2025, 10, n), name="国庆节")
+    Holiday.objects.create(date=datetime.date(2025, 10, 11), name="国庆调休", is_workday=True)
+    dues = [datetime.date(2025, 9, 1) + datetime.timedelta(days=n) for n in range(60)]
+    for today in (datetime.date(2025, 9, 30) + datetime.timedelta(days=n) for n in range(14)):
+        badges = deadline_badges([SimpleNamespace(pk=i, decision_due=d) for i, d in enumerate(dues)], today=today)
+        line = last_working_day(today)
+        assert [due < line for due in dues] == [badges[i][0] == "overdue" for i in range(len(dues))], today
+    assert last_working_day(datetime.date(2025, 10, 8)) == datetime.date(2025, 9, 30)
+    assert last_working_day(datetime.date(2025, 10, 12)) == datetime.date(2025, 10, 11)
+
+
+def test_the_partial_case_indexes_name_the_states_their_queries_ask_for():
+    """case_pending_due and case_recheck_due hold only the cases their lists read; a state added
+    to one list but not to its index would be missing from the index, and the query would not use it."""
+    from django.db.models import Q
+
+    conditions = {index.name: index.condition for index in Case._meta.indexes if index.condition is not None}
+    assert conditions["case_pending_due"] == Q(state__in=list(Case.QUEUE_STATES))
+    assert conditions["case_recheck_due"] == Q(state__in=list(Case.RECHECKED_STATES))

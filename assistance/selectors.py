@@ -142,10 +142,10 @@ def case_detail_queryset(*, user):
         .prefetch_related(
             Prefetch("members", queryset=CaseMember.objects.select_related("person").order_by("id")),
             Prefetch("transitions", queryset=Transition.objects.select_related("user").order_by("entered_at", "id")),
-            Prefetch(
-                "decisions", queryset=Decision.objects.select_related("decided_by").order_by("-decided_on", "-id")
-            ),
-            "income_items__person",
+            # Nothing on the case page or in the API reads who made a past decision or whose an
+            # income item is: neither is joined (each was a join or a query of every case page).
+            Prefetch("decisions", queryset=Decision.objects.order_by("-decided_on", "-id")),
+            "income_items",
             "asset_items",
             "documents",
             "objections",

@@ -3,6 +3,8 @@ public holidays and plus the weekend make-up days (调休) that bureau staff ent
 
 from datetime import date, timedelta
 
+from core.limits import EARLIEST_DATE
+
 
 def calendar(start: date, end: date) -> dict[date, bool]:
     """{date: is_workday} for the configured exceptions between start and end."""
@@ -42,7 +44,7 @@ def last_working_day(on_or_before: date) -> date:
     """The latest working day on or before the date. A case due before it is overdue (a working day
     has passed since its deadline, as deadline_badges counts), one due on or after it is not."""
     end = on_or_before
-    while True:  # a month of the calendar at a time (the longest holiday is about nine days)
+    while end >= EARLIEST_DATE:  # a month of the calendar at a time (the longest holiday is about nine days)
         start = end - timedelta(days=31)
         exceptions = calendar(start, end)
         day = end
@@ -51,3 +53,4 @@ def last_working_day(on_or_before: date) -> date:
                 return day
             day -= timedelta(days=1)
         end = start
+    return EARLIEST_DATE  # a calendar of nothing but holidays: no deadline (none is earlier) has passed

@@ -112,3 +112,13 @@ def test_masking_reasons_in_the_case_list_costs_no_query_per_case(people_everywh
     assert len(four) == len(one)
     names = {c.applicant.name for c in extra}
     assert all(not any(n in (row["recheck_reason"] or "") for n in names) for row in listing["results"])
+
+
+def test_the_case_list_masks_a_members_name_in_a_reason_for_a_leader(people_everywhere, leader, client_for):
+    """The list reads the members' names of its page's cases with text to mask, once for the page:
+    the re-check reason names the member who died, not the applicant."""
+    case = people_everywhere["case"]
+    rows = client_for(leader).get("/api/v1/assistance/cases/").json()["results"]
+    reason = next(row["recheck_reason"] for row in rows if row["id"] == case.pk)
+    assert MEMBER not in reason and "死亡" in reason
+    assert case.recheck_reason != reason  # the name was there, and is masked

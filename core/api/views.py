@@ -89,10 +89,15 @@ class LogsFullIds:
             detail=f"API {self.request.method} {self.request.path}",
         )  # fmt: skip
 
+    def prepare_rows(self, rows: list) -> list:
+        """A list page's objects before they are logged and serialized (override: what the page
+        needs read once for all its rows)."""
+        return rows
+
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
-        rows = page if page is not None else list(queryset)
+        rows = self.prepare_rows(page if page is not None else list(queryset))
         self._log_full_ids(rows)
         data = self.get_serializer(rows, many=True).data
         return self.get_paginated_response(data) if page is not None else Response(data)

@@ -10,12 +10,12 @@ from assistance.models import Rescue
 from assistance.services import rescue as services
 from core.api.filters import UpdatedSinceFilter
 from core.api.permissions import RoleModelPermissions
-from core.api.serializers import PersonInJurisdictionField
+from core.api.serializers import PersonInJurisdictionField, TownshipField
 from core.api.views import LogsFullIds
 from core.exceptions import FieldErrors
 from core.identifiers import normalize_id_number
 from core.limits import check_year
-from core.models import Division, Person
+from core.models import Person
 from core.personal import PersonalData
 
 #: ?outcome= value for "still at the station" (stored as "").
@@ -58,13 +58,7 @@ class RescueSerializer(serializers.ModelSerializer):
         )
     )
     person_name = serializers.SerializerMethodField()
-    found_township = serializers.SlugRelatedField(
-        slug_field="code",
-        queryset=Division.objects.filter(level=Division.Level.TOWNSHIP),
-        required=False,
-        allow_null=True,
-        help_text=_("发现地乡镇（街道）代码，9位"),
-    )
+    found_township = TownshipField(required=False, allow_null=True, help_text=_("发现地乡镇（街道）代码，9位"))
     identified = serializers.SerializerMethodField()
 
     class Meta:

@@ -21,13 +21,35 @@ class DivisionSerializer(serializers.ModelSerializer):
         read_only_fields = ["updated_at"]
 
 
-class TownshipField(serializers.SlugRelatedField):
-    """A township by its 9-digit division code (every app's `township` field in the API)."""
+class DivisionCodeField(serializers.SlugRelatedField):
+    """A division by its code. The code is the division's primary key, so a record is shown with the
+    code its key already holds and no division is read (a list of 50 people read 100 for their
+    township and village codes); a code sent in is looked up among `level` as before."""
+
+    level = ""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("slug_field", "code")
-        kwargs.setdefault("queryset", Division.objects.filter(level=Division.Level.TOWNSHIP))
+        kwargs.setdefault("queryset", Division.objects.filter(level=self.level))
         super().__init__(**kwargs)
+
+    def use_pk_only_optimization(self):
+        return True
+
+    def to_representation(self, value):
+        return value.pk
+
+
+class TownshipField(DivisionCodeField):
+    """A township by its 9-digit division code (every app's `township` field in the API)."""
+
+    level = Division.Level.TOWNSHIP
+
+
+class VillageField(DivisionCodeField):
+    """A village (community) by its 12-digit division code."""
+
+    level = Division.Level.VILLAGE
 
 
 def personal(context):
@@ -37,18 +59,8 @@ def personal(context):
 
 
 class PersonSerializer(serializers.ModelSerializer):
-    township = serializers.SlugRelatedField(
-        slug_field="code",
-        queryset=Division.objects.filter(level=Division.Level.TOWNSHIP),
-        allow_null=True,
-        required=False,
-    )
-    village = serializers.SlugRelatedField(
-        slug_field="code",
-        queryset=Division.objects.filter(level=Division.Level.VILLAGE),
-        allow_null=True,
-        required=False,
-    )
+    township = TownshipField(allow_null=True, required=False)
+    village = VillageField(allow_null=True, required=False)
     id_number = serializers.CharField(max_length=32, allow_blank=True, allow_null=True, required=False)
     identity_unknown = serializers.BooleanField(write_only=True, default=False, help_text=_("身份不明时为真"))
     household = serializers.IntegerField(

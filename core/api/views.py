@@ -149,7 +149,7 @@ class PersonViewSet(
     LogsFullIds, JurisdictionMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
 ):
     serializer_class = s.PersonSerializer
-    queryset = Person.objects.select_related("township", "village", "membership")
+    queryset = Person.objects.select_related("membership")  # township and village: their codes (TownshipField)
     filterset_class = PersonFilter
     ordering_fields = ["id", "name", "birth_date"]
     ordering = list(selectors.PERSON_ORDER)

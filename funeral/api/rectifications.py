@@ -2,19 +2,15 @@
 
 from rest_framework import mixins, serializers, viewsets
 
-from core.api.serializers import TownshipField
+from core.api.serializers import TownshipField, VillageField
 from core.jurisdiction import JurisdictionMixin
-from core.models import Division
 from funeral.models import TombCase
 from funeral.services.tombs import tomb_case_create, tomb_case_update
 
 
 class TombCaseSerializer(serializers.ModelSerializer):
     township = TownshipField()
-    village = serializers.SlugRelatedField(
-        slug_field="code", queryset=Division.objects.filter(level=Division.Level.VILLAGE), allow_null=True,
-        required=False,
-    )  # fmt: skip
+    village = VillageField(allow_null=True, required=False)
 
     class Meta:
         model = TombCase

@@ -3,18 +3,13 @@
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
-from core.models import Division
+from core.api.serializers import TownshipField
 from indicators.models import BaseStatistic
 from indicators.services.base_statistics import base_statistic_save
 
 
 class BaseStatisticSerializer(serializers.ModelSerializer):
-    township = serializers.SlugRelatedField(
-        slug_field="code",
-        queryset=Division.objects.filter(level=Division.Level.TOWNSHIP),
-        allow_null=True,
-        required=False,
-    )
+    township = TownshipField(allow_null=True, required=False)
 
     class Meta:
         model = BaseStatistic

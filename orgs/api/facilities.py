@@ -3,19 +3,14 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins, serializers, viewsets
 
-from core.api.serializers import PersonInJurisdictionField, TownshipField, personal
+from core.api.serializers import PersonInJurisdictionField, TownshipField, VillageField, personal
 from core.jurisdiction import JurisdictionMixin
-from core.models import Division
 from orgs.models import CommunityFacility, VolunteerRecord
 from orgs.services.facilities import facility_create, facility_update, volunteer_record_create
 
 
 class ComprehensiveFacilitySerializer(serializers.ModelSerializer):
-    village = serializers.SlugRelatedField(
-        slug_field="code",
-        queryset=Division.objects.filter(level=Division.Level.VILLAGE),
-        help_text=_("12位村（社区）代码"),
-    )
+    village = VillageField(help_text=_("12位村（社区）代码"))
     township = serializers.CharField(source="township_id", read_only=True)
 
     class Meta:

@@ -126,3 +126,44 @@ def test_a_masked_viewer_gets_no_birth_date_and_cannot_search_by_id_prefix(api_c
 
     assert not selectors.person_list(user=api_client_user, q=person.id_number[:10]).exists()
     assert selectors.person_list(user=api_client_user, q=person.id_number).get() == person
+
+
+def test_people_list_shows_township_and_village_codes_without_reading_a_division(staff, client_for, honglai):
+    """A division's code is its key: the list gives each person's township and village code (or
+    null) straight from the person's row, and sends a code in as before."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from core.models import Division
+
+    village = Division.objects.create(
+        code="350583113201", name="东园村", level="village", kind="village", parent=honglai
+    )
+    PersonFactory(township=honglai, village=village, name="王丽")
+    PersonFactory(township=honglai, name="黄建国")
+    client = client_for(staff)
+    client.get("/api/v1/people/")  # the first request after sign-in also slides the session
+    with CaptureQueriesContext(connection) as queries:
+        rows = client.get("/api/v1/people/", {"township": "350583113"}).json()["results"]
+    assert {(row["name"], row["township"], row["village"]) for row in rows} == {
+        ("王丽", "350583113", "350583113201"),
+        ("黄建国", "350583113", None),
+    }
+    sqls = [q["sql"] for q in queries.captured_queries]
+    people_queries = [sql for sql in sqls if 'FROM "core_person"' in sql]
+    assert people_queries and not any("core_division" in sql for sql in people_queries)  # no join
+    # Only the ?township= filter looks its code up; no person's township or village is read.
+    assert [sql for sql in sqls if 'FROM "core_division"' in sql and "350583113201" in sql] == []
+    assert sum('FROM "core_division"' in sql for sql in sqls) == 1
+    created = client.post(
+        "/api/v1/people/",
+        {"name": "陈某", "id_number": make_id_number(), "township": "350583113", "village": "350583113201"},
+        content_type="application/json",
+    )
+    assert created.status_code == 201 and created.json()["village"] == "350583113201"
+    refused = client.post(
+        "/api/v1/people/",
+        {"name": "陈某", "id_number": make_id_number(), "township": "350583113201"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 400 and "township" in refused.json()

@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -465,11 +464,13 @@ def rechecks(request):
     except ValueError:
         within = 30
     page, query = paginate(request, selectors.rechecks_due(user=request.user, within_days=within))
-    # A re-check reason names the member who died: masked like the names themselves.
+    # A re-check reason names the member who died: masked like the names themselves, with the names
+    # of the page's cases that have a reason read once (selectors.member_names, as the API's list).
     pd = personal_data(request.user)
-    prefetch_related_objects(page.object_list, "members__person")
+    named = [] if pd.full_name else [case.pk for case in page.object_list if case.recheck_reason]
+    names = selectors.member_names(named)
     for case in page.object_list:
-        case.reason_shown = pd.text(case.recheck_reason, names=[m.person.name for m in case.members.all()])
+        case.reason_shown = pd.text(case.recheck_reason, names=names.get(case.pk, []))
     return render(
         request,
         "assistance/rechecks.html",

@@ -23,8 +23,18 @@ class AnyOf(Lookup):
         if not values:
             raise EmptyResultSet  # matches nothing, as `__in=[]`
         if connection.vendor == "postgresql":
-            return f"{lhs} = ANY(%s::{'bigint' if integers else 'text'}[])", [*lhs_params, values]
+            return f"{lhs} = ANY(%s::{'bigint' if integers else 'text'}[])", [*lhs_params, array_literal(values)]
         return f"{lhs} IN ({', '.join(['%s'] * len(values))})", [*lhs_params, *values]
+
+
+def array_literal(values: list[int] | list[str]) -> str:
+    """An array in PostgreSQL's text form ({1,2} or {"a","b"}), to be sent as one string parameter:
+    the driver renders a list as ARRAY['a','b',...], an element at a time, and the database parses
+    each element as a literal of its own. For 100,000 ID numbers that took 0.2-0.3 s of a lookup;
+    as one string, 0.04 s. Each text is quoted, with its backslashes and quotes escaped."""
+    if all(type(v) is int for v in values):
+        return "{" + ",".join(map(str, values)) + "}"
+    return "{" + ",".join('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values) + "}"
 
 
 for field_class in (CharField, IntegerField, ForeignKey):  # AutoField and BigAutoField are IntegerFields

@@ -19,6 +19,19 @@ def test_any_of_finds_what_in_finds():
     assert found == {people[0].pk, people[1].pk}
 
 
+def test_texts_with_the_array_syntax_in_them_are_found_as_they_are():
+    """On PostgreSQL the list goes as one array literal: a quote, a backslash, a comma, a brace, a
+    space, NULL spelled out or an empty text in a value is part of that value, and matches only it."""
+    names = ['陈"大"明', "林\\秀\\英", "黄,伟", "{王}", " 张 三 ", "NULL", "", "李'四", "吴\\"]
+    people = [PersonFactory(name=name) for name in names]
+    PersonFactory(name="黄")  # each part of "黄,伟" is someone else
+    PersonFactory(name="伟")
+    for person, name in zip(people, names, strict=True):
+        assert list(Person.objects.filter(name__any_of=[name]).values_list("pk", flat=True)) == [person.pk]
+    found = set(Person.objects.filter(name__any_of=names).values_list("pk", flat=True))
+    assert found == {p.pk for p in people}
+
+
 def test_an_empty_list_finds_no_one():
     PersonFactory()
     assert not Person.objects.filter(id_number__any_of=[]).exists()

@@ -71,11 +71,11 @@ def validate_ledger(rows, *, user, progress):
     codes, situations = _labels(CategoryCode.choices), _labels(ParentSituation.choices)
     reasons, settings = _labels(DistressReason.choices), _labels(CareSetting.choices)
     numbers = {normalize_id_number(r.values.get("id_number") or "") for r in rows} - {""}
-    people = {p.id_number: p for p in Person.objects.for_user(user).filter(id_number__in=numbers)}
-    files = {c.person_id: c for c in Child.objects.filter(person__in=people.values())}
+    people = {p.id_number: p for p in Person.objects.for_user(user).filter(id_number__any_of=numbers)}
+    files = {c.person_id: c for c in Child.objects.filter(person__any_of=list(people.values()))}
     person_of_file = {c.pk: person_id for person_id, c in files.items()}
     existing: dict[int, list[ChildCategory]] = {}
-    for category in ChildCategory.objects.filter(child__in=files.values()):
+    for category in ChildCategory.objects.filter(child__any_of=list(files.values())):
         existing.setdefault(person_of_file[category.child_id], []).append(category)
     tekun = CATEGORIES.get("tekun")
     tekun_members = tekun.members([p.pk for p in people.values()], timezone.localdate()) if tekun else set()
@@ -171,8 +171,8 @@ def _adult(birth: date, today: date) -> bool:
 def save_ledger(prepared, *, user) -> int:
     """Written in bulk exactly as child_file_open and category_add write (the rows passed their checks)."""
     person_ids = {pid for pid, _d, _c in prepared}
-    files = {c.person_id: c for c in Child.objects.filter(person_id__in=person_ids)}
-    people = {p.pk: p for p in Person.objects.filter(pk__in=person_ids - set(files))}
+    files = {c.person_id: c for c in Child.objects.filter(person_id__any_of=person_ids)}
+    people = {p.pk: p for p in Person.objects.filter(pk__any_of=person_ids - set(files))}
     today = timezone.localdate()
     new = []
     for pid, file_data, _category in prepared:

@@ -284,7 +284,7 @@ def validate_facilities(rows, *, user, progress):
     kinds = _facility_kinds()
     statuses = _labels(Status.choices)
     names = {(r.values.get("name") or "").strip() for r in rows} - {""}
-    existing = set(CommunityFacility.objects.filter(name__in=names).values_list("township_id", "name"))
+    existing = set(CommunityFacility.objects.filter(name__any_of=names).values_list("township_id", "name"))
     seen: dict[tuple, int] = {}
     prepared, errors = [], []
     for n, row in enumerate(rows, start=1):
@@ -394,9 +394,11 @@ def validate_subsidies(rows, *, user, progress):
     standards of the (at most two) days eligibility is checked on are read once per file."""
 
     numbers = {normalize_id_number(r.values.get("id_number") or "") for r in rows}
-    people = {p.id_number: p for p in Person.objects.filter(id_number__in=numbers - {""})}
+    # Only the user's own people: a number registered elsewhere reads as unknown, as in every other
+    # door, so a sheet cannot test which name goes with a number in another township.
+    people = {p.id_number: p for p in Person.objects.for_user(user).filter(id_number__any_of=numbers - {""})}
     open_entries = set(
-        Subsidy.objects.filter(person__in=people.values())
+        Subsidy.objects.filter(person__any_of=list(people.values()))
         .exclude(status=Subsidy.Status.ENDED)
         .values_list("person_id", "kind")
     )
@@ -418,7 +420,9 @@ def validate_subsidies(rows, *, user, progress):
         number = normalize_id_number(v.get("id_number") or "")
         person = people.get(number)
         if person is None:
-            row_errors.add("id_number", _("系统中没有身份证号为 %(n)s 的人员，请先在人员管理中登记。") % {"n": number})
+            row_errors.add(
+                "id_number", _("本辖区内没有身份证号为 %(n)s 的人员，请先在人员管理中登记。") % {"n": number}
+            )
         elif (v.get("name") or "").strip() != person.name:
             row_errors.add("name", _("姓名与该身份证号登记的姓名不一致。"))
         kind = kinds.get((v.get("kind") or "").strip())

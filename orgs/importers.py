@@ -137,8 +137,8 @@ def validate(rows, *, user, progress):
             progress(i)
     codes = {org.credit_code for _row, org, _e in per_row if org.credit_code}
     names = {org.name for _row, org, _e in per_row if org.name}
-    taken_codes = set(Organisation.objects.filter(credit_code__in=codes).values_list("credit_code", flat=True))
-    taken_names = set(Organisation.objects.filter(name__in=names).values_list("name", flat=True))
+    taken_codes = set(Organisation.objects.filter(credit_code__any_of=codes).values_list("credit_code", flat=True))
+    taken_names = set(Organisation.objects.filter(name__any_of=names).values_list("name", flat=True))
     first_code: dict[str, int] = {}
     first_name: dict[str, int] = {}
     for row, org, row_errors in per_row:

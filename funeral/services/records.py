@@ -302,18 +302,18 @@ def death_records_check(*, user, entries: list[dict]) -> list[RecordPlan | Field
     } - {""}
     visible = {
         p.id_number: p
-        for p in Person.objects.for_user(user).filter(id_number__in=list(numbers)).select_related("township", "village")
+        for p in Person.objects.for_user(user).filter(id_number__any_of=numbers).select_related("township", "village")
     }
     for p in visible.values():
         p._db_name = p.name  # as read: person_validate need not read it again (core.services.people)
     taken = set(visible)
     if numbers - taken:
-        taken |= set(Person.objects.filter(id_number__in=list(numbers - taken)).values_list("id_number", flat=True))
+        taken |= set(Person.objects.filter(id_number__any_of=numbers - taken).values_list("id_number", flat=True))
     known_ids = [p.pk for p in visible.values()] + [e["person"].pk for e in entries if e.get("person") is not None]
-    records = dict(DeathRecord.objects.filter(person_id__in=known_ids).values_list("person_id", "pk"))
+    records = dict(DeathRecord.objects.filter(person_id__any_of=known_ids).values_list("person_id", "pk"))
     certificates = {(e.get("certificate_no") or "").strip() for e in entries} - {""}
     registered = set(
-        DeathRecord.objects.filter(certificate_no__in=list(certificates)).values_list("certificate_no", flat=True)
+        DeathRecord.objects.filter(certificate_no__any_of=certificates).values_list("certificate_no", flat=True)
     )
     waived = [e for e in entries if e.get("waiver") is not None]
     configured, eligible, price_rows = [], {}, []

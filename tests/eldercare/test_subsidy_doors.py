@@ -312,6 +312,31 @@ def test_every_bad_row_is_named_with_its_column(staff, officer, honglai, shuitou
     assert not Subsidy.objects.exclude(person=a).exists()
 
 
+def test_a_sheet_cannot_tell_whose_number_is_registered_in_another_township(
+    officer, honglai, shuitou, subsidy_standards
+):
+    """A township officer's sheet names a person of another township with their right name, then
+    with a wrong one, then a number no one has: all three are the same error, an unknown number in
+    the officer's jurisdiction, so a sheet cannot be used to learn who holds a number elsewhere."""
+    other = older(shuitou, 90, "林阿公")
+    unknown = "350583194503080022"
+    prepared, errors = _validate([
+        [other.id_number, "林阿公", "高龄津贴", "2024-01", "", ""],
+        [other.id_number, "别人", "高龄津贴", "2024-01", "", ""],
+        [unknown, "无此人", "高龄津贴", "2024-01", "", ""],
+    ], officer)  # fmt: skip
+    assert prepared == []
+    by_row = {}
+    for e in errors:
+        by_row.setdefault(e.row, []).append((e.column, e.message.replace(other.id_number, unknown)))
+    assert (
+        by_row[2]
+        == by_row[3]
+        == by_row[4]
+        == [("身份证号", f"本辖区内没有身份证号为 {unknown} 的人员，请先在人员管理中登记。")]
+    )
+
+
 def test_validation_takes_the_same_number_of_queries_for_2_and_40_rows(staff, honglai, subsidy_standards):
     people = [older(honglai, 81 + n % 19, f"人{chr(0x4E00 + n)}") for n in range(40)]
     rows = [[p.id_number, p.name, "高龄津贴", "2024-01", "", ""] for p in people]

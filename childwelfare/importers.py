@@ -124,12 +124,16 @@ def validate_ledger(rows, *, user, progress):
         }  # fmt: skip
         _file_checks(row_errors, file_data)
         category = None
-        if person is not None and code is not None and not row_errors:
+        file = files.get(person.pk) if person is not None else None
+        if file is not None and not user_can_act_in(user, file.township_id):
+            # A file stays with the township that keeps it when the child moves: its categories are
+            # that township's to record (as category_add says), and nothing of it is read out here.
+            row_errors.add("id_number", _("您只能登记本乡镇（街道）的儿童。"))
+        elif person is not None and code is not None and not row_errors:
             if not user_can_act_in(user, person.township_id):
                 row_errors.add("id_number", _("只能导入本乡镇（街道）的儿童。"))
             if person.date_of_death:
                 row_errors.add("id_number", _("%(n)s 已登记死亡。") % {"n": person.name})
-            file = files.get(person.pk)
             if file is None and person.birth_date and _adult(person.birth_date, today):
                 row_errors.add("id_number", _("%(n)s 已年满18周岁，不能建立儿童档案。") % {"n": person.name})
             if file is not None and file.closed_on:

@@ -1,6 +1,7 @@
 """The children's ledger through core's import engine: all rows or none, every bad row named, and
 validation set-based (a fixed number of queries whatever the number of rows)."""
 
+import datetime
 import io
 
 import openpyxl
@@ -12,7 +13,8 @@ from childwelfare.importers import COLUMNS, validate_ledger
 from childwelfare.models import Child, ChildCategory
 from core.imports import REGISTRY, Row, template_workbook
 from core.models import ImportJob
-from tests.childwelfare.conftest import person_born, years_ago
+from tests.childwelfare.conftest import TODAY, distress, person_born, years_ago
+from tests.factories import HONGLAI, SHUITOU
 
 HEADERS = [c.header for c in COLUMNS]
 
@@ -97,6 +99,23 @@ def test_bad_rows_are_each_named_and_nothing_is_saved(staff, client_for):
     assert by_row[3] == ["起始日期"] and "身份证号" in by_row[4] and "类别" in by_row[5]
     assert by_row[6] == ["姓名"] and "父亲情况" in by_row[7] and "起始日期" in by_row[8]
     assert not Child.objects.exists() and not ChildCategory.objects.exists()
+
+
+def test_a_file_kept_by_another_township_is_neither_changed_nor_shown(staff, officer, open_file):
+    """A child whose file 水头镇 keeps has since moved to 洪濑镇: a 洪濑镇 officer's ledger row for
+    them is refused as category_add refuses it, and says nothing of the file (its categories'
+    dates, whether it was closed); the file gains no category."""
+    from core.models import Division
+    from core.services.people import person_update
+
+    child = open_file(10, township=SHUITOU, categories=[distress(TODAY - datetime.timedelta(days=20))])
+    person_update(user=staff, person=child.person, township=Division.objects.get(code=HONGLAI))
+    rows = [Row(2, dict(zip([c.key for c in COLUMNS], row(child.person, **{"起始日期": TODAY.isoformat()}),
+                            strict=True)))]  # fmt: skip
+    prepared, errors = validate_ledger(rows, user=officer, progress=lambda n: None)
+    assert prepared == []
+    assert [(e.column, e.message) for e in errors] == [("身份证号", "您只能登记本乡镇（街道）的儿童。")]
+    assert child.categories.count() == 1
 
 
 def test_validation_reads_a_fixed_number_of_queries_whatever_the_rows(staff):

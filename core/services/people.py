@@ -314,17 +314,23 @@ def check_living(person: Person, *, field: str, role: str, on=None) -> None:
     raise ValidationError({field: [str(DECEASED_MESSAGES[role]) % {"name": person.name, "date": died.isoformat()}]})
 
 
-def _check_free(person: Person, field: str = "person"):
+def _check_free(person: Person, *, user, field: str = "person"):
+    """Refuse a person already in a household. The household is named only to a user of its own
+    township: a person who moved keeps their old household until it is changed, and its head's name
+    and number are the other township's."""
     existing = HouseholdMember.objects.filter(person=person).select_related("household__head").first()
-    if existing:
-        raise ValidationError(
-            {
-                field: [
-                    _("%(name)s 已是 %(household)s（家庭编号 %(id)d）的成员。")
-                    % {"name": person.name, "household": existing.household, "id": existing.household_id}
-                ]
-            }
-        )
+    if existing is None:
+        return
+    if not user_can_act_in(user, existing.household.township_id):
+        raise ValidationError({field: [_("%(name)s 已是其他乡镇（街道）一个家庭的成员。") % {"name": person.name}]})
+    raise ValidationError(
+        {
+            field: [
+                _("%(name)s 已是 %(household)s（家庭编号 %(id)d）的成员。")
+                % {"name": person.name, "household": existing.household, "id": existing.household_id}
+            ]
+        }
+    )
 
 
 @transaction.atomic
@@ -332,7 +338,7 @@ def household_create(*, user, head: Person, address: str = "", members=()) -> Ho
     """A household at the head's registered township and village; `members` are (person, relation)."""
     _check_can_act(user, head.township_id)
     check_living(head, field="head", role="head")
-    _check_free(head, "head")
+    _check_free(head, user=user, field="head")
     household = Household(head=head, township_id=head.township_id, village_id=head.village_id, address=address)
     _check_address(address)
     household.full_clean()
@@ -371,7 +377,7 @@ def household_member_add(*, user, household: Household, person: Person, relation
     if relation == Household.Relation.HEAD:
         raise ValidationError({"relation": [_("一个家庭只有一位户主。")]})
     check_living(person, field="person", role="member")
-    _check_free(person)
+    _check_free(person, user=user)
     member = HouseholdMember(household=household, person=person, relation=relation)
     member.full_clean(validate_unique=False)
     _set_history_user(member, user)

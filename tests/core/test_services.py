@@ -61,6 +61,28 @@ def test_a_person_cannot_join_two_households(officer, honglai):
     assert f"家庭编号 {first.pk}" in exc.value.message_dict["person"][0]
 
 
+def test_a_household_kept_by_another_township_is_not_named_to_its_officer(staff, officer, honglai, shuitou):
+    """A person of a 水头镇 household moved to 洪濑镇 keeps that household until it is changed: a 洪濑镇
+    officer who adds them to a household, or makes them a head, is told they are in another
+    township's household, never its head's name or its number; staff, who act city-wide, are."""
+    head, moved = PersonFactory(township=shuitou, name="林大户"), PersonFactory(township=shuitou)
+    old = household_create(user=staff, head=head, members=[(moved, "child")])
+    person_update(user=staff, person=moved, township=honglai)
+    here = household_create(user=officer, head=PersonFactory(township=honglai))
+    for attempt in (
+        lambda: household_member_add(user=officer, household=here, person=moved, relation="child"),
+        lambda: household_create(user=officer, head=moved),
+    ):
+        with pytest.raises(ValidationError) as exc:
+            attempt()
+        (message,) = [m for messages in exc.value.message_dict.values() for m in messages]
+        assert message == f"{moved.name} 已是其他乡镇（街道）一个家庭的成员。"
+        assert "林大户" not in message and str(old.pk) not in message
+    with pytest.raises(ValidationError) as exc:
+        household_member_add(user=staff, household=here, person=moved, relation="child")
+    assert f"家庭编号 {old.pk}" in exc.value.message_dict["person"][0]
+
+
 def test_identity_unknown_person_needs_no_id_number(staff):
     person = person_create(user=staff, identity_unknown=True, name="无名氏")
     assert person.id_number is None and person.township_id is None

@@ -308,7 +308,7 @@ def validate_facilities(rows, *, user, progress):
         _parse_flags(v, {"full_time_care": False, "day_care": False, "home_visits": False}, data, row_errors)
         facility = CommunityFacility(township=township, kind=kind or "", status=status or Status.OPERATING, **data)
         facility_check(user=user, facility=facility, errors=row_errors, check_unique=False)
-        if township is not None and "name" not in row_errors:
+        if township is not None and "name" not in row_errors and "township" not in row_errors:
             key = (township.code, facility.name)
             if key in existing:
                 row_errors.add("name", _("本乡镇（街道）已有同名设施。"))

@@ -18,6 +18,8 @@ def facility_check(*, user, facility: CommunityFacility, errors: FieldErrors, ch
     the import calls it without the per-row uniqueness query, which it runs once for the file)."""
     check_place_fields(errors, facility)
     check_township(errors, user, facility.township if facility.township_id else None)
+    # Another township's names are not checked against (nor told): its facilities are its own.
+    check_unique = check_unique and "township" not in errors
     if (
         check_unique
         and "name" not in errors

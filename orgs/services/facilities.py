@@ -55,7 +55,7 @@ def _check_facility(errors: FieldErrors, user, facility: CommunityFacility) -> N
         elif facility.in_use_to and since >= facility.in_use_to:
             errors.add("volunteer_station_since", _("设施停止使用后不能再设立志愿服务站。"))
     clean_fields_into(errors, facility, exclude=["village", "township"])
-    if "name" not in errors and facility.village_id:
+    if "name" not in errors and "village" not in errors and facility.village_id:  # not another township's
         same = CommunityFacility.objects.exclude(pk=facility.pk).filter(
             village_id=facility.village_id, name=facility.name
         )

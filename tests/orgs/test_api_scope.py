@@ -84,6 +84,27 @@ def test_every_orgs_list_matches_its_schema(staff, honglai_org, schema):
         check(schema, f"{BASE}{name}/", "get", "200", response.json())
 
 
+def test_another_townships_facility_names_cannot_be_tested(staff, officer):
+    """A 洪濑镇 officer who sends a 水头镇 village (orgs) or township (eldercare) gets the same answer
+    whether or not 水头镇 has a facility of that name: its names are not checked against, nor told."""
+    village = Division.objects.filter(level="village", parent_id=SHUITOU).first() or Division.objects.create(
+        code=f"{SHUITOU}202", name="测试社区", level="village", kind="community", parent_id=SHUITOU
+    )
+    facility = {"village": village.code, "floor_area_m2": "100", "in_use_from": "2020-05-01"}
+    assert api(staff).post(f"{BASE}facilities/", {**facility, "name": "水头党群中心"}, format="json").status_code == 201
+    elder = {"township": SHUITOU, "kind": "centre", "opened_on": "2018-01-01", "status": "operating"}
+    made = api(staff).post("/api/v1/eldercare/facilities/", {**elder, "name": "水头照料中心"}, format="json")
+    assert made.status_code == 201, made.json()
+    client = api(officer)
+    for url, body, name in ((f"{BASE}facilities/", facility, "水头党群中心"),
+                            ("/api/v1/eldercare/facilities/", elder, "水头照料中心")):  # fmt: skip
+        taken = client.post(url, {**body, "name": name}, format="json")
+        free = client.post(url, {**body, "name": "无此设施"}, format="json")
+        assert taken.status_code == free.status_code == 400
+        assert taken.json() == free.json(), (taken.json(), free.json())
+        assert "name" not in taken.json()
+
+
 def test_a_facility_and_a_volunteer_record_through_the_api(staff, schema):
     village = Division.objects.filter(level="village", parent_id=HONGLAI).first() or Division.objects.create(
         code=f"{HONGLAI}202", name="测试社区", level="village", kind="community", parent_id=HONGLAI

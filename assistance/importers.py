@@ -160,7 +160,12 @@ def check_cases(rows, *, user, chunk: int = CHECK_CHUNK):
                 seen_households[household] = row.number
             if kind in Case.EXCLUSIVE_KINDS:
                 existing = next((open_members[m.person_id] for m in living if m.person_id in open_members), None)
-                if existing:
+                if existing and not user_can_act_in(user, existing.case.township_id):
+                    err(
+                        "id_number",
+                        _("%(name)s 已在其他乡镇（街道）的低保或特困案件中。") % {"name": existing.person.name},
+                    )
+                elif existing:
                     err(
                         "id_number",
                         _("%(name)s 已在案件 #%(id)d 中。") % {"name": existing.person.name, "id": existing.case_id},

@@ -3,7 +3,7 @@ from rest_framework.test import APIClient
 from assistance.models import Case
 from core.models import AccessLog
 from tests.assistance.conftest import apply, days_ago, family, to_notice
-from tests.factories import SHUITOU
+from tests.factories import HONGLAI, SHUITOU
 
 
 def api(user) -> APIClient:
@@ -79,6 +79,30 @@ def test_a_duplicate_application_answers_400_naming_the_existing_case(standards,
     )
     assert response.status_code == 400 and int(response.json()["existing_case"]) == first.pk
     assert f"#{first.pk}" in response.json()["detail"]
+
+
+def test_a_moved_members_case_in_another_township_is_not_named(standards, assistant, staff):
+    """A child of a 水头镇 household in an open dibao case moves to a 洪濑镇 household: the 洪濑镇
+    application for it is refused without the 水头镇 case's number, kind, state or township; staff,
+    city-wide, are told which case."""
+    from core.models import Division
+    from core.services.people import household_member_add, household_member_remove, person_update
+
+    old = family(2, township=Division.objects.get(code=SHUITOU))
+    first = apply(staff, old)
+    moved = old.members.exclude(relation="head").get()
+    person_update(user=staff, person=moved.person, township=Division.objects.get(code=HONGLAI))
+    household_member_remove(user=staff, member=moved)
+    here = family(1)
+    household_member_add(user=staff, household=here, person=moved.person, relation="child")
+    body = {"applicant_id_number": here.head.id_number, "kind": "dibao", "applied_on": days_ago(1).isoformat()}
+    response = api(assistant).post("/api/v1/assistance/cases/", body, format="json")
+    assert response.status_code == 400 and "existing_case" not in response.json()
+    assert response.json()["detail"] == (
+        f"{moved.person.name} 已在其他乡镇（街道）的低保或特困案件中，同一人不能同时在两个低保或特困案件中。"
+    )
+    response = api(staff).post("/api/v1/assistance/cases/", body, format="json")
+    assert response.status_code == 400 and int(response.json()["existing_case"]) == first.pk
 
 
 def test_another_townships_case_answers_404_in_the_api(standards, assistant, make_user):

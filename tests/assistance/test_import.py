@@ -151,3 +151,29 @@ def test_the_writer_stores_its_texts_in_the_language_of_whoever_imports(standard
     case = Case.objects.get(household=household)
     assert case.reason == "Imported from the old ledger"
     assert case.decision.snapshot["steps"][0].startswith("Imported from the old ledger")
+
+
+def test_a_moved_members_case_in_another_township_is_not_named_in_the_import(standards, officer, staff, client_for,
+                                                                             django_capture_on_commit_callbacks):  # fmt: skip
+    """As the application's check: a 洪濑镇 sheet's household holds someone still in a 水头镇 open case
+    (they moved): the row says so without the case's number."""
+    from core.models import Division
+    from core.services.people import household_member_add, household_member_remove, person_update
+
+    old = family(2, township=Division.objects.get(code="350583119"))
+    first = apply(staff, old)
+    moved = old.members.exclude(relation="head").get()
+    person_update(user=staff, person=moved.person, township=Division.objects.get(code="350583113"))
+    household_member_remove(user=staff, member=moved)
+    here = family(1)
+    household_member_add(user=staff, household=here, person=moved.person, relation="child")
+    rows = [row(类别="最低生活保障", 申请人身份证号=here.head.id_number, 保障人数="2",
+                **{"月发放金额（元）": "1000", "认定日期": "2024-01-02"})]  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        upload_kind(client_for(officer), "assistance-cases", xlsx(rows, HEADERS))
+    job = ImportJob.objects.get()
+    assert job.state == ImportJob.State.REJECTED
+    assert [(e["column"], e["message"]) for e in job.errors] == [
+        ("申请人身份证号", f"{moved.person.name} 已在其他乡镇（街道）的低保或特困案件中。")
+    ]
+    assert str(first.pk) not in job.errors[0]["message"]

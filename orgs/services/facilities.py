@@ -117,9 +117,19 @@ def volunteer_record_create(*, user, volunteer: Person, **data) -> VolunteerReco
         errors.add("facility", _("志愿服务站点不在所选乡镇（街道）。"))
     clean_fields_into(errors, record, exclude=["volunteer", "township", "facility", "recorded_by"])
     if day and "hours" not in errors and record.hours is not None:
-        done = VolunteerRecord.objects.filter(volunteer=volunteer, served_on=day).aggregate(h=Sum("hours"))["h"]
+        that_day = VolunteerRecord.objects.filter(volunteer=volunteer, served_on=day)
+        done = that_day.aggregate(h=Sum("hours"))["h"]
         if (done or Decimal(0)) + record.hours > HOURS_MAX:
-            errors.add("hours", _("此人 %(d)s 已记录 %(h)s 小时，一天合计不能超过 24 小时。") % {"d": day, "h": done})
+            # The day's limit counts every township's records; their hours are told only to a user
+            # who may see them all (a moved volunteer's day in their old township is that township's).
+            if that_day.exclude(pk__in=that_day.for_user(user).values("pk")).exists():
+                errors.add(
+                    "hours", _("此人 %(d)s 的服务时长合计不能超过 24 小时（含其他乡镇（街道）的记录）。") % {"d": day}
+                )
+            else:
+                errors.add(
+                    "hours", _("此人 %(d)s 已记录 %(h)s 小时，一天合计不能超过 24 小时。") % {"d": day, "h": done}
+                )
     errors.raise_if_any()
     record.save()
     return record

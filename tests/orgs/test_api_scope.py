@@ -126,3 +126,23 @@ def test_a_facility_and_a_volunteer_record_through_the_api(staff, schema):
     assert client.post(f"{BASE}volunteer-records/", record, format="json").status_code == 201
     again = client.post(f"{BASE}volunteer-records/", record, format="json")
     assert again.status_code == 400 and "24 小时" in " ".join(again.json()["hours"])
+
+
+def test_a_volunteers_hours_elsewhere_count_toward_the_day_but_are_not_told(staff, officer):
+    """A volunteer who served 20 hours in 水头镇 on a day, and has since moved to 洪濑镇: a 洪濑镇
+    officer cannot record 8 more hours that day, and is not told how many 水头镇 recorded; staff,
+    who see every township's records, are."""
+    from core.services.people import person_update
+
+    person = PersonFactory(township=Division.objects.get(code=SHUITOU), birth_date=D(1990, 1, 1))
+    day = {"activity": "敬老院陪护", "served_on": "2024-03-02", "organiser": "志愿者协会"}
+    made = api(staff).post(f"{BASE}volunteer-records/", {"volunteer": person.pk, "township": SHUITOU, "hours": "20",
+                                                         **day}, format="json")  # fmt: skip
+    assert made.status_code == 201, made.json()
+    person_update(user=staff, person=person, township=Division.objects.get(code=HONGLAI))
+    more = {"volunteer": person.pk, "township": HONGLAI, "hours": "8", **day}
+    refused = api(officer).post(f"{BASE}volunteer-records/", more, format="json")
+    assert refused.status_code == 400
+    assert refused.json()["hours"] == ["此人 2024-03-02 的服务时长合计不能超过 24 小时（含其他乡镇（街道）的记录）。"]
+    told = api(staff).post(f"{BASE}volunteer-records/", more, format="json")
+    assert told.status_code == 400 and "已记录 20" in told.json()["hours"][0]

@@ -61,8 +61,9 @@ class RecordFacts:
     visible: Person | None = None
     #: Someone has the ID number, visible to the user or not.
     number_taken: bool = False
-    #: The known deceased's death record already on file.
+    #: The known deceased's death record already on file, and the township that keeps it.
     record_id: int | None = None
+    record_township: str | None = None
     #: The cremation certificate number is registered already.
     certificate_taken: bool = False
 
@@ -75,7 +76,9 @@ def record_facts(*, user, person: Person | None, id_number: str, certificate_no:
         facts.number_taken = facts.visible is not None or Person.objects.filter(id_number=number).exists()
     known = person or facts.visible
     if known is not None:
-        facts.record_id = DeathRecord.objects.filter(person=known).values_list("pk", flat=True).first()
+        facts.record_id, facts.record_township = DeathRecord.objects.filter(person=known).values_list(
+            "pk", "township_id"
+        ).first() or (None, None)
     certificate_no = (certificate_no or "").strip()
     facts.certificate_taken = (
         bool(certificate_no) and DeathRecord.objects.filter(certificate_no=certificate_no).exists()
@@ -180,7 +183,10 @@ def death_record_check(
         )
         if found is not None:
             township = found.township or township
-            if facts.record_id is not None:
+            if facts.record_id is not None and not user_can_act_in(user, facts.record_township):
+                # Kept by another township (the deceased's township changed since): not its number.
+                errors.add("id_number", _("该逝者已有死亡火化记录（由其他乡镇（街道）登记），请勿重复登记。"))
+            elif facts.record_id is not None:
                 errors.add(
                     "id_number", _("该逝者已有死亡火化记录（编号 %(n)d），请勿重复登记。") % {"n": facts.record_id}
                 )
@@ -310,7 +316,12 @@ def death_records_check(*, user, entries: list[dict]) -> list[RecordPlan | Field
     if numbers - taken:
         taken |= set(Person.objects.filter(id_number__any_of=numbers - taken).values_list("id_number", flat=True))
     known_ids = [p.pk for p in visible.values()] + [e["person"].pk for e in entries if e.get("person") is not None]
-    records = dict(DeathRecord.objects.filter(person_id__any_of=known_ids).values_list("person_id", "pk"))
+    records = {
+        person_id: (pk, township)
+        for person_id, pk, township in DeathRecord.objects.filter(person_id__any_of=known_ids).values_list(
+            "person_id", "pk", "township_id"
+        )
+    }
     certificates = {(e.get("certificate_no") or "").strip() for e in entries} - {""}
     registered = set(
         DeathRecord.objects.filter(certificate_no__any_of=certificates).values_list("certificate_no", flat=True)
@@ -340,7 +351,7 @@ def death_records_check(*, user, entries: list[dict]) -> list[RecordPlan | Field
             certificate_taken=(entry.get("certificate_no") or "").strip() in registered,
         )
         known = entry.get("person") or facts.visible
-        facts.record_id = records.get(known.pk) if known is not None else None
+        facts.record_id, facts.record_township = records.get(known.pk, (None, None)) if known else (None, None)
         plan = death_record_check(
             errors, user=user, facts=facts, **{**entry, "funeral_home": entry.get("funeral_home") or home}
         )

@@ -51,6 +51,20 @@ def test_saving_the_record_again_sends_nothing_and_a_corrected_date_is_heard_onc
     assert [d["date_of_death"] for d in deaths] == [D(2024, 3, 1), D(2024, 2, 28)]
 
 
+def test_a_record_another_township_keeps_is_not_numbered_to_this_one(record_for, shuitou_person, honglai, officer,
+                                                                    funeral_home):  # fmt: skip
+    """The deceased's township was changed after 水头镇 registered the death: a 洪濑镇 officer who
+    registers it again is refused without the 水头镇 record's number."""
+    record = record_for(shuitou_person)
+    Person.objects.filter(pk=shuitou_person.pk).update(township=honglai)  # as the admin's change does
+    shuitou_person.refresh_from_db()
+    with pytest.raises(ValidationError) as exc:
+        death_record_register(user=officer, person=shuitou_person, date_of_death=D(2024, 3, 1),
+                              cremation_date=D(2024, 3, 3), funeral_home=funeral_home, township=honglai)  # fmt: skip
+    assert exc.value.message_dict["id_number"] == ["该逝者已有死亡火化记录（由其他乡镇（街道）登记），请勿重复登记。"]
+    assert str(record.pk) not in str(exc.value.message_dict)
+
+
 def test_a_second_record_for_the_same_person_is_refused(record_for, honglai_person):
     record_for(honglai_person)
     with pytest.raises(ValidationError) as exc:

@@ -8,18 +8,41 @@ Each simulated user signs in as their own role, with the demo accounts (password
 - a leader: the indicator dashboard and an indicator's page;
 - a REST client (token): the people and cases lists of a township, and one case.
 Case ids are read from the API once per user (their own township's), so every request is one a
-user of that role would make, and an error (a 4xx or 5xx) is counted as a failure."""
+user of that role would make, and an error (a 4xx or 5xx) is counted as a failure.
+
+The figures are a steady window of LOAD_SECONDS that starts when the last user has signed in (each
+sign-in is a deliberate ~0.5 s password hash, so with many users the sign-ins run on after the last
+user started): the statistics are reset then, LOAD_READY_FILE is written for the probe
+(bench/load_probe.py) to start its window with them, and the run stops LOAD_SECONDS later."""
 
 import os
 import random
 import re
+from pathlib import Path
 
+import gevent
 from locust import HttpUser, between, task
 
 PASSWORD = os.environ.get("LOAD_PASSWORD", "Nanan-demo-2025")
 HONGLAI, SHUITOU = "350583113", "350583119"
 SURNAMES = "陈林黄王李张吴刘蔡郑"
 _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+WINDOW_SECONDS = float(os.environ.get("LOAD_SECONDS", "60"))
+READY_FILE = os.environ.get("LOAD_READY_FILE")
+_signed_in = 0
+
+
+def _signed_in_now(user: HttpUser) -> None:
+    """Count a user whose sign-in (and setup) is done; the last one starts the steady window."""
+    global _signed_in
+    _signed_in += 1
+    runner = user.environment.runner
+    if _signed_in != runner.target_user_count:
+        return
+    runner.stats.reset_all()
+    if READY_FILE:
+        Path(READY_FILE).write_text("ready\n", encoding="ascii")
+    gevent.spawn_later(WINDOW_SECONDS, runner.quit)
 
 
 class _Signed(HttpUser):
@@ -41,6 +64,7 @@ class _Signed(HttpUser):
             "/api/v1/assistance/cases/", params={"township": self.township, "page_size": 50}, name="setup: case ids"
         )
         self.case_ids = [row["id"] for row in cases.json()["results"]] or [0]
+        _signed_in_now(self)
 
     def case(self):
         self.client.get(f"/assistance/cases/{random.choice(self.case_ids)}/", name="/assistance/cases/[id]/")
@@ -118,6 +142,7 @@ class RestClient(HttpUser):
         self.client.headers["Authorization"] = f"Token {token}"
         cases = self.client.get("/api/v1/assistance/cases/", params={"page_size": 50}, name="setup: case ids")
         self.case_ids = [row["id"] for row in cases.json()["results"]] or [0]
+        _signed_in_now(self)
 
     @task(2)
     def people(self):

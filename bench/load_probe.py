@@ -1,5 +1,5 @@
-"""What the machine does while `make load` runs (scripts/load.sh starts it beside locust): after the
-sign-in phase (--after seconds) it tells the gunicorn workers to start their statement counts afresh
+"""What the machine does while `make load` runs (scripts/load.sh starts it beside locust): once the
+sign-in phase is over (bench/load.py writes --ready-file when the last user has signed in) it tells the gunicorn workers to start their statement counts afresh
 (SIGUSR2, bench/sql_stats.py) and then samples twice a second until stopped (SIGTERM):
 
 - CPU: the gunicorn workers' and the database's client backends' (from /proc/<pid>/stat; the
@@ -77,16 +77,17 @@ class CpuOf:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--gunicorn-pid", type=int, required=True)
-    parser.add_argument("--after", type=float, default=0.0, help="seconds to wait before the window starts")
+    parser.add_argument("--ready-file", required=True, help="the window starts when this file appears")
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
 
     stop = []
     signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
     signal.signal(signal.SIGINT, lambda *_: stop.append(1))
-    deadline = time.monotonic() + args.after
-    while not stop and time.monotonic() < deadline:
+    while not stop and not os.path.exists(args.ready_file):
         time.sleep(0.1)
+    if stop:  # the run ended before every user signed in: there is no steady window to report
+        return 0
 
     conn = psycopg2.connect(os.environ["DATABASE_URL"])
     conn.autocommit = True

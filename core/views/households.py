@@ -2,13 +2,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import selectors
 from core.discovery import app_templates
 from core.forms import HouseholdCreateForm, HouseholdMemberForm, apply_errors
-from core.identifiers import normalize_id_number
+from core.identifiers import mask_id_number, normalize_id_number
 from core.jurisdiction import get_for_user_or_404
 from core.models import Household, HouseholdMember, Person
 from core.personal import personal_data
@@ -24,7 +25,22 @@ from core.views.people import export_queryset
 def household_list(request):
     form, qs = search(request, selectors.household_list)
     page, query = paginate(request, qs)
-    return render(request, "core/household_list.html", {"form": form, "page": page, "query": query})
+    # Rows as plain text, the policy once per page (the shape of the people list).
+    pd = personal_data(request.user)
+    base = reverse("core:household_detail", args=[0])[: -len("0/")]
+    rows = [
+        {
+            "url": f"{base}{h.pk}/",
+            "number": h.pk,
+            "head": pd.name(h.head.name) or "—",
+            "id_number": mask_id_number(h.head.id_number) or "—",
+            "township": h.township.name,
+            "village": h.village.name if h.village_id else "—",
+            "members": h.member_count or 0,
+        }
+        for h in page
+    ]
+    return render(request, "core/household_list.html", {"form": form, "page": page, "rows": rows, "query": query})
 
 
 @login_required

@@ -102,3 +102,25 @@ def test_api_answers_another_townships_person_exactly_like_a_missing_one(
     members = f"/api/v1/households/{honglai_household.pk}/members/"
     assert post(members, "person", other.pk, relation="child") == post(members, "person", missing_pk, relation="child")
     assert not Household.objects.filter(head=other).exists()
+
+
+def test_household_list_rows_show_the_head_as_the_role_may_see_them(staff, leader, client_for, two_townships):
+    ours, theirs = two_townships
+    ours.village = ours.head.village
+    ours.save()
+    PersonFactory(township=ours.township)  # not a member: the count is the household's
+    for user, head in ((staff, "陈志明"), (leader, "陈*明")):
+        page = client_for(user).get(reverse("core:household_list"), {"township": HONGLAI})
+        html = page.content.decode()
+        row = next(r for r in page.context["rows"] if r["number"] == ours.pk)
+        assert row == {
+            "url": reverse("core:household_detail", args=[ours.pk]),
+            "number": ours.pk,
+            "head": head,
+            "id_number": ours.head.id_number[:6] + "********" + ours.head.id_number[-4:],
+            "township": ours.township.name,
+            "village": ours.village.name if ours.village_id else "—",
+            "members": 1,
+        }
+        assert f'<a href="{row["url"]}">{ours.pk}</a>' in html and head in html
+        assert theirs.pk not in {r["number"] for r in page.context["rows"]}

@@ -295,7 +295,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        # django-filter's, with a filter by a record's id choosing among the user's records only.
+        "core.api.record_filters.JurisdictionFilterBackend",
         "rest_framework.filters.OrderingFilter",
         # Last: with ?updated_since= the order is (updated_at, id) whatever the view's default.
         "core.api.filters.UpdatedSinceFilter",

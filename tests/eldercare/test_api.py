@@ -224,3 +224,22 @@ def test_the_person_lists_filter_by_township_as_the_pages_do(staff, elder, shuit
     assess(staff, shuitou_elder, self_care=10)
     body = api(staff).get(f"{BASE}assessments/", {"person__township": SHUITOU}).json()
     assert [r["person"] for r in body["results"]] == [shuitou_elder.pk]
+
+
+def test_a_filter_by_another_townships_person_answers_as_an_unknown_id_does(staff, officer, elder, shuitou_elder):
+    from eldercare.services.assessments import assessment_record
+
+    for person in (elder, shuitou_elder):
+        assessment_record(
+            user=staff, person=person, assessed_on=D(2025, 1, 1), assessor="王评估", self_care=32,
+            basic_motion=15, mental_state=28, perception_social=15,
+        )  # fmt: skip
+    client = api(officer)
+    ours = client.get(f"{BASE}assessments/", {"person": elder.pk})
+    assert ours.status_code == 200 and [r["person"] for r in ours.json()["results"]] == [elder.pk]
+    theirs = client.get(f"{BASE}assessments/", {"person": shuitou_elder.pk})
+    unknown = client.get(f"{BASE}assessments/", {"person": shuitou_elder.pk + 1000})
+    assert theirs.status_code == unknown.status_code == 400
+    assert theirs.json() == unknown.json() and "person" in theirs.json()
+    # Staff act city-wide: the same filter is a list for them.
+    assert api(staff).get(f"{BASE}assessments/", {"person": shuitou_elder.pk}).status_code == 200

@@ -122,3 +122,22 @@ def test_the_case_list_masks_a_members_name_in_a_reason_for_a_leader(people_ever
     reason = next(row["recheck_reason"] for row in rows if row["id"] == case.pk)
     assert MEMBER not in reason and "死亡" in reason
     assert case.recheck_reason != reason  # the name was there, and is masked
+
+
+def test_the_rechecks_page_rows_follow_the_name_policy(people_everywhere, staff, leader, client_for):
+    """A re-check row: its date (red once late), the case, the household's head and the reason, the
+    head and the member the reason names masked for a role that sees names masked."""
+    from assistance.models import Case
+
+    case = people_everywhere["case"]
+    due = datetime.date.today() - datetime.timedelta(days=1)
+    Case.objects.filter(pk=case.pk).update(next_recheck=due)
+    for user, head, member in ((staff, HEAD, MEMBER), (leader, "萧*然", "欧**远")):
+        page = client_for(user).get(reverse("assistance:rechecks"), {"within": 0})
+        row = next(r for r in page.context["rows"] if r["pk"] == case.pk)
+        assert (row["due"], row["late"], row["name"]) == (due.isoformat(), True, head)
+        assert member in row["reason"] and "死亡" in row["reason"]
+        html = page.content.decode()
+        assert f'<span class="badge text-bg-danger">{due.isoformat()}</span>' in html
+        assert f'href="{reverse("assistance:case_detail", args=[case.pk])}">#{case.pk}</a>' in html
+        assert head in html and member in html

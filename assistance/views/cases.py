@@ -469,16 +469,25 @@ def rechecks(request):
     pd = personal_data(request.user)
     named = [] if pd.full_name else [case.pk for case in page.object_list if case.recheck_reason]
     names = selectors.member_names(named)
-    for case in page.object_list:
-        case.reason_shown = pd.text(case.recheck_reason, names=names.get(case.pk, []))
+    # The case list's shape: labels, links and the name policy once per page, each row plain text.
+    kinds, today = labels(Case.Kind.choices), timezone.localdate()
+    base = reverse("assistance:case_detail", args=[0])[: -len("0/")]
+    rows = [
+        {
+            "due": c.next_recheck.isoformat(),
+            "late": c.next_recheck < today,
+            "pk": c.pk,
+            "url": f"{base}{c.pk}/",
+            "kind": kinds.get(c.kind, c.kind),
+            "name": pd.name(c.applicant.name) or "—",
+            "township": c.township.name,
+            "village": c.village.name if c.village_id else "—",
+            "reason": pd.text(c.recheck_reason, names=names.get(c.pk, [])) or _("定期核查"),
+        }
+        for c in page
+    ]
     return render(
         request,
         "assistance/rechecks.html",
-        {
-            "page": page,
-            "query": query,
-            "within": within,
-            "within_options": [0, 30, 60, 90, 180],
-            "today": timezone.localdate(),
-        },
+        {"page": page, "rows": rows, "query": query, "within": within, "within_options": [0, 30, 60, 90, 180]},
     )

@@ -243,3 +243,14 @@ def test_a_filter_by_another_townships_person_answers_as_an_unknown_id_does(staf
     assert theirs.json() == unknown.json() and "person" in theirs.json()
     # Staff act city-wide: the same filter is a list for them.
     assert api(staff).get(f"{BASE}assessments/", {"person": shuitou_elder.pk}).status_code == 200
+
+
+def test_the_browsable_apis_filter_form_lists_no_ones_name(leader, officer, elder, shuitou_elder):
+    """The filter form of a list in the browsable API took `?person=` as a select of every person
+    the choice allowed, full names included for a leader, who sees names masked: now a text box.
+    (An officer's form for a new assessment still offers their own township's people.)"""
+    page = api(leader).get(f"{BASE}assessments/", HTTP_ACCEPT="text/html")
+    html = page.content.decode()
+    assert page.status_code == 200 and '<input type="text" name="person"' in html
+    assert elder.name not in html and shuitou_elder.name not in html
+    assert shuitou_elder.name not in api(officer).get(f"{BASE}assessments/", HTTP_ACCEPT="text/html").content.decode()

@@ -146,3 +146,20 @@ def test_a_volunteers_hours_elsewhere_count_toward_the_day_but_are_not_told(staf
     assert refused.json()["hours"] == ["此人 2024-03-02 的服务时长合计不能超过 24 小时（含其他乡镇（街道）的记录）。"]
     told = api(staff).post(f"{BASE}volunteer-records/", more, format="json")
     assert told.status_code == 400 and "已记录 20" in told.json()["hours"][0]
+
+
+def test_an_officer_filters_their_records_by_a_volunteer_from_another_township(staff, officer):
+    """A 水头镇 resident who served in 洪濑镇: the 洪濑镇 officer sees the record, and may filter the
+    list by that volunteer, though the person is not theirs; a 水头镇 person who never served there
+    answers as an unknown id does."""
+    shuitou = Division.objects.get(code=SHUITOU)
+    served, stranger = PersonFactory(township=shuitou, birth_date=D(1990, 1, 1)), PersonFactory(township=shuitou)
+    record = {"volunteer": served.pk, "township": HONGLAI, "activity": "敬老院陪护", "served_on": "2024-03-02",
+              "organiser": "志愿者协会", "hours": "3"}  # fmt: skip
+    assert api(staff).post(f"{BASE}volunteer-records/", record, format="json").status_code == 201
+    client = api(officer)
+    listed = client.get(f"{BASE}volunteer-records/", {"volunteer": served.pk})
+    assert listed.status_code == 200 and [r["volunteer"] for r in listed.json()["results"]] == [served.pk]
+    unknown = client.get(f"{BASE}volunteer-records/", {"volunteer": stranger.pk + 1000})
+    theirs = client.get(f"{BASE}volunteer-records/", {"volunteer": stranger.pk})
+    assert theirs.status_code == unknown.status_code == 400 and theirs.json() == unknown.json()

@@ -119,3 +119,27 @@ def test_the_lists_render_for_every_role(standards, client_for, staff, officer, 
             assert client.get(url).status_code == 200, (user.role, url)
     assert client_for(staff).get("/assistance/payroll/").status_code == 200
     assert client_for(assistant).get("/assistance/payroll/").status_code == 403
+
+
+def test_the_queue_and_the_case_list_read_a_page_in_the_same_queries_for_1_case_or_5(
+    standards, client_for, officer, assistant
+):
+    """A row reads only the columns it shows (assistance.views.cases QUEUE_COLUMNS, LIST_COLUMNS): a
+    column a row needs and the page did not read would cost a query per case."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(officer)
+    client.get("/assistance/")  # the first request after sign-in also slides the session
+    counts = {}
+    for n in (1, 5):
+        while len(client.get("/assistance/cases/").context["rows"]) < n:
+            apply(assistant, family(2), accept=True, accepted_on=days_ago(3))
+        with CaptureQueriesContext(connection) as queue:
+            rows = client.get("/assistance/").context["rows"]
+        assert len(rows) == n and all(r["accepted_on"] != "—" and r["name"] and r["township"] for r in rows)
+        with CaptureQueriesContext(connection) as listed:
+            rows = client.get("/assistance/cases/").context["rows"]
+        assert len(rows) == n and all(r["amount"] == "—" and r["state_label"] for r in rows)
+        counts[n] = (len(queue), len(listed))
+    assert counts[1] == counts[5]

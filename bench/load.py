@@ -29,19 +29,22 @@ SURNAMES = "陈林黄王李张吴刘蔡郑"
 _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 WINDOW_SECONDS = float(os.environ.get("LOAD_SECONDS", "60"))
 READY_FILE = os.environ.get("LOAD_READY_FILE")
-_signed_in = 0
+_signed_in = _failed = 0
 
 
-def _signed_in_now(user: HttpUser) -> None:
-    """Count a user whose sign-in (and setup) is done; the last one starts the steady window."""
-    global _signed_in
+def _signed_in_now(user: HttpUser, *, failed: bool) -> None:
+    """Count a user whose sign-in (and setup) is over; the last one starts the steady window. A user
+    whose sign-in failed has stopped (locust ends a user whose on_start raises), and the reset clears
+    its error: the ready file says how many, for scripts/load.sh to report."""
+    global _signed_in, _failed
     _signed_in += 1
+    _failed += failed
     runner = user.environment.runner
     if _signed_in != runner.target_user_count:
         return
     runner.stats.reset_all()
     if READY_FILE:
-        Path(READY_FILE).write_text("ready\n", encoding="ascii")
+        Path(READY_FILE).write_text(f"failed {_failed}\n" if _failed else "ready\n", encoding="ascii")
     gevent.spawn_later(WINDOW_SECONDS, runner.quit)
 
 
@@ -52,6 +55,7 @@ class _Signed(HttpUser):
     township = HONGLAI
 
     def on_start(self):
+        failed = True
         try:
             page = self.client.get("/accounts/login/", name="login page")
             token = _CSRF.search(page.text).group(1)
@@ -67,8 +71,9 @@ class _Signed(HttpUser):
                 name="setup: case ids",
             )
             self.case_ids = [row["id"] for row in cases.json()["results"]] or [0]
-        finally:  # a failed sign-in is counted as an error, and must not hold the window back
-            _signed_in_now(self)
+            failed = False
+        finally:  # a failed sign-in must not hold the window back
+            _signed_in_now(self, failed=failed)
 
     def case(self):
         self.client.get(f"/assistance/cases/{random.choice(self.case_ids)}/", name="/assistance/cases/[id]/")
@@ -137,14 +142,15 @@ class Leader(_Signed):
 
 class RestClient(HttpUser):
     """One system pulling data with the api account's token, over several connections: the token is
-    asked for once, as a real client keeps it (the token endpoint allows 20 a minute per process, so
-    40 users each asking would be refused and never sign in)."""
+    asked for once (or by the few users that start while it is being asked), as a real client keeps
+    it: the token endpoint allows 20 a minute per process, and 40 users each asking were refused."""
 
     weight = 2
     wait_time = between(0.5, 1.5)
     token = None
 
     def on_start(self):
+        failed = True
         try:
             if RestClient.token is None:
                 RestClient.token = self.client.post(
@@ -153,8 +159,9 @@ class RestClient(HttpUser):
             self.client.headers["Authorization"] = f"Token {RestClient.token}"
             cases = self.client.get("/api/v1/assistance/cases/", params={"page_size": 50}, name="setup: case ids")
             self.case_ids = [row["id"] for row in cases.json()["results"]] or [0]
-        finally:  # a failed sign-in is counted as an error, and must not hold the window back
-            _signed_in_now(self)
+            failed = False
+        finally:  # a failed sign-in must not hold the window back
+            _signed_in_now(self, failed=failed)
 
     @task(2)
     def people(self):

@@ -42,7 +42,11 @@ PROBE=$!
 $PY -m locust -f bench/load.py --headless -u "$USERS" -r 5 -t "$((SECONDS_ + 60 + USERS))s" \
   --host "http://127.0.0.1:$PORT" --csv "$VAR/load" --only-summary 2>&1 | grep -v "^\s*$" | tail -n 40 ||
   true # locust exits 1 when a request failed: the report below counts the failures all the same
-[[ -e $LOAD_READY_FILE ]] || echo "(not every user signed in: the figures below include the sign-ins)"
+if [[ ! -e $LOAD_READY_FILE ]]; then
+  echo "(not every user signed in: the figures below include the sign-ins)"
+elif grep -q failed "$LOAD_READY_FILE"; then
+  echo "($(cut -d' ' -f2 "$LOAD_READY_FILE") users failed to sign in and stopped: the window ran with fewer users than $USERS)"
+fi
 # The probe writes its window at SIGTERM, the workers their statements when they exit.
 stop
 $PY bench/load_report.py "$VAR/load_stats.csv" "$VAR/probe.json" "$VAR/sql"

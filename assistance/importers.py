@@ -12,7 +12,13 @@ from django.utils.translation import gettext as _
 from assistance.calculation import Calculation, StandardsInForce
 from assistance.models import Case, CaseMember, Decision, Standard, Transition
 from assistance.models.standards import STANDARD_MONEY_MAX
-from assistance.services.cases import DecidedMember, add_months, decision_values, open_cases_of
+from assistance.services.cases import (
+    DecidedMember,
+    add_months,
+    decision_values,
+    duplicate_membership_error,
+    open_cases_of,
+)
 from core.bulk import bulk_insert_values, bulk_update, check_keys_now, reserve_ids
 from core.exceptions import FieldErrors
 from core.identifiers import normalize_id_number
@@ -160,16 +166,8 @@ def check_cases(rows, *, user, chunk: int = CHECK_CHUNK):
                 seen_households[household] = row.number
             if kind in Case.EXCLUSIVE_KINDS:
                 existing = next((open_members[m.person_id] for m in living if m.person_id in open_members), None)
-                if existing and not user_can_act_in(user, existing.case.township_id):
-                    err(
-                        "id_number",
-                        _("%(name)s 已在其他乡镇（街道）的低保或特困案件中。") % {"name": existing.person.name},
-                    )
-                elif existing:
-                    err(
-                        "id_number",
-                        _("%(name)s 已在案件 #%(id)d 中。") % {"name": existing.person.name, "id": existing.case_id},
-                    )
+                if existing:  # the application's own words, the case named only within the user's area
+                    err("id_number", duplicate_membership_error(existing, user=user).message)
         try:
             covered = int(v.get("covered") or "")
         except ValueError:

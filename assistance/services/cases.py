@@ -113,12 +113,12 @@ def open_cases_of(person_ids) -> dict[int, CaseMember]:
     """For many people at once (an import): each person's membership of an open dibao/tekun case,
     by person id, in one query (what open_case_of answers for one group)."""
     out: dict[int, CaseMember] = {}
-    for member in _open_memberships(person_ids).select_related("person", "case").order_by("id"):
+    for member in _open_memberships(person_ids).select_related("person", "case__township").order_by("id"):
         out.setdefault(member.person_id, member)
     return out
 
 
-def _duplicate_error(member: CaseMember, *, user) -> ApplicationError:
+def duplicate_membership_error(member: CaseMember, *, user) -> ApplicationError:
     """The person is already in an open dibao or tekun case: named with its number, kind, township
     and state to a user who may act there; to any other (the person moved, their old township's
     case still open), only that such a case is in another township."""
@@ -270,7 +270,7 @@ def case_create(
     if kind in Case.EXCLUSIVE_KINDS:
         existing = open_case_of([m.person_id for m in living])
         if existing:
-            raise _duplicate_error(existing, user=user)
+            raise duplicate_membership_error(existing, user=user)
     case.self_care = self_care_level(self_care_unable_items) if self_care_unable_items is not None else ""
     try:
         with transaction.atomic():
@@ -278,7 +278,7 @@ def case_create(
     except IntegrityError:  # a concurrent application for the same household
         existing = open_case_of([m.person_id for m in living])
         raise (
-            _duplicate_error(existing, user=user) if existing else ApplicationError(_("该家庭已有在办案件。"))
+            duplicate_membership_error(existing, user=user) if existing else ApplicationError(_("该家庭已有在办案件。"))
         ) from None
     CaseMember.objects.bulk_create(
         CaseMember(

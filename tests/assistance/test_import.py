@@ -36,7 +36,7 @@ def test_good_rows_become_active_cases_with_frozen_decisions(standards, officer,
 def test_one_bad_row_saves_nothing_and_every_bad_row_is_named(standards, officer, assistant, client_for,
                                                               django_capture_on_commit_callbacks):  # fmt: skip
     ok, busy, wrong = family(2), family(2), family(2)
-    apply(assistant, busy)
+    open_case = apply(assistant, busy)
     rows = [
         row(类别="最低生活保障", 申请人身份证号=ok.head.id_number, 保障人数="2", **{"月发放金额（元）": "1000", "认定日期": "2024-01-02"}),
         row(类别="最低生活保障", 申请人身份证号=busy.head.id_number, 保障人数="2", **{"月发放金额（元）": "1000", "认定日期": "2024-01-02"}),
@@ -48,7 +48,11 @@ def test_one_bad_row_saves_nothing_and_every_bad_row_is_named(standards, officer
     job = ImportJob.objects.get()
     assert job.state == ImportJob.State.REJECTED
     named = {(e["row"], e["column"]) for e in job.errors}
-    assert (3, "申请人身份证号") in named  # already in an open case
+    assert (3, "申请人身份证号") in named  # already in an open case, in the application's own words
+    assert next(e["message"] for e in job.errors if e["row"] == 3) == (
+        f"{busy.head.name} 已在最低生活保障案件 #{open_case.pk}（洪濑镇，{open_case.get_state_display()}）中，"
+        "同一人不能同时在两个低保或特困案件中。"
+    )
     assert {(4, "保障人数"), (4, "月发放金额（元）"), (4, "认定日期")} <= named
     assert {(5, "类别"), (5, "申请人身份证号")} <= named
     assert 2 not in {r for r, _c in named}
@@ -174,6 +178,9 @@ def test_a_moved_members_case_in_another_township_is_not_named_in_the_import(sta
     job = ImportJob.objects.get()
     assert job.state == ImportJob.State.REJECTED
     assert [(e["column"], e["message"]) for e in job.errors] == [
-        ("申请人身份证号", f"{moved.person.name} 已在其他乡镇（街道）的低保或特困案件中。")
+        (
+            "申请人身份证号",
+            f"{moved.person.name} 已在其他乡镇（街道）的低保或特困案件中，同一人不能同时在两个低保或特困案件中。",
+        )
     ]
     assert str(first.pk) not in job.errors[0]["message"]

@@ -2,6 +2,7 @@
 
 import re
 
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -58,6 +59,45 @@ def personal(context):
     return personal_data(request.user if request else None)
 
 
+class PersonRowsSerializer(serializers.ListSerializer):
+    """A list of people, each built straight from its row: what PersonSerializer's fields give one by
+    one (a test holds the two equal for every role, masked and full), without DRF's per-field walk,
+    which cost about 70 µs a person, a third of a 50-person page's CPU. A field added to
+    PersonSerializer is added here too: the test fails until it is."""
+
+    def to_representation(self, data):
+        people = data.all() if isinstance(data, models.manager.BaseManager) else data
+        pd = personal(self.context)
+        name = (lambda value: value) if pd.full_name else pd.name
+        id_number = (lambda value: value) if pd.full_id_number else pd.id_number
+        phone = (lambda value: value) if pd.full_phone else pd.phone
+        full_birth_date = pd.full_birth_date
+        moment = serializers.DateTimeField().to_representation
+        rows = []
+        for p in people:
+            membership = getattr(p, "membership", None)
+            rows.append({
+                "id": p.id,
+                "name": name(p.name),
+                "id_number": id_number(p.id_number),
+                "id_note": p.id_note,
+                "birth_date": p.birth_date.isoformat() if full_birth_date and p.birth_date else None,
+                "birth_year": p.birth_date.year if p.birth_date else None,
+                "sex": p.sex,
+                "phone": phone(p.phone),
+                "township": p.township_id,
+                "village": p.village_id,
+                "hukou": p.hukou,
+                "disability_category": p.disability_category,
+                "disability_grade": p.disability_grade,
+                "date_of_death": p.date_of_death.isoformat() if p.date_of_death else None,
+                "household": membership.household_id if membership else None,
+                "created_at": moment(p.created_at),
+                "updated_at": moment(p.updated_at),
+            })  # fmt: skip
+        return rows
+
+
 class PersonSerializer(serializers.ModelSerializer):
     township = TownshipField(allow_null=True, required=False)
     village = VillageField(allow_null=True, required=False)
@@ -77,6 +117,7 @@ class PersonSerializer(serializers.ModelSerializer):
             "household", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = ["id_note", "birth_date", "sex", "created_at", "updated_at"]
+        list_serializer_class = PersonRowsSerializer
         # The service decides validity (ID check digit, jurisdiction, uniqueness).
         extra_kwargs = {"name": {"validators": []}}
 

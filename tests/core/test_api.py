@@ -1,5 +1,8 @@
-from core.models import Household, Person
-from tests.factories import PersonFactory, make_id_number
+import datetime
+
+from core.models import Division, Household, Person
+from core.roles import TOWNSHIP_ROLES, Role
+from tests.factories import HONGLAI, PersonFactory, make_id_number
 
 
 def test_people_contract_fields_and_township_filter(staff, client_for, honglai_household, shuitou_household):
@@ -167,3 +170,24 @@ def test_people_list_shows_township_and_village_codes_without_reading_a_division
         content_type="application/json",
     )
     assert refused.status_code == 400 and "township" in refused.json()
+
+
+def test_people_list_rows_equal_the_one_person_view_for_every_role(make_user, client_for, honglai, honglai_household):
+    """The list builds its rows straight from the records (PersonRowsSerializer); the one-person view
+    goes field by field through PersonSerializer. For every role, masked or full, each row of the
+    list is exactly what the one-person view answers: a field added to one and not the other fails."""
+    village = Division.objects.filter(parent=honglai, level=Division.Level.VILLAGE).first()
+    PersonFactory(township=honglai, village=village, name="黄建国", phone="13905951234", hukou=Person.Hukou.URBAN,
+                  disability_category=Person.Disability.PHYSICAL, disability_grade=2,
+                  date_of_death=datetime.date(2026, 3, 1))  # fmt: skip
+    PersonFactory(township=honglai, id_number=None, id_note="身份不明", name="无名氏")
+    users = [make_user(role, HONGLAI if role in TOWNSHIP_ROLES else None) for role in Role]
+    for user in users:
+        client = client_for(user)
+        rows = client.get("/api/v1/people/", {"township": HONGLAI}).json()["results"]
+        assert len(rows) == 3, user.role
+        for row in rows:
+            assert row == client.get(f"/api/v1/people/{row['id']}/").json(), user.role
+    masked = client_for(users[[*Role].index(Role.LEADER)]).get("/api/v1/people/", {"township": HONGLAI}).json()
+    assert {row["household"] for row in masked["results"]} == {honglai_household.pk, None}
+    assert all(row["birth_date"] is None and "*" in row["name"] for row in masked["results"])

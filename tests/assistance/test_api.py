@@ -1,7 +1,10 @@
 from rest_framework.test import APIClient
 
+from assistance.api.cases import CaseSerializer
 from assistance.models import Case
+from assistance.services.cases import case_transition
 from core.models import AccessLog
+from core.roles import TOWNSHIP_ROLES, Role
 from tests.assistance.conftest import apply, days_ago, family, to_notice
 from tests.factories import HONGLAI, SHUITOU
 
@@ -173,3 +176,29 @@ def test_a_case_list_with_full_id_numbers_is_logged(standards, assistant, office
     case = apply(assistant, family(2))
     api(officer).get("/api/v1/assistance/cases/")
     assert AccessLog.objects.filter(user=officer, object_type="assistance.case", object_ids=[case.pk]).exists()
+
+
+def test_case_list_rows_equal_the_case_view_for_every_role(standards, assistant, officer, second_officer, make_user):
+    """The list builds its rows straight from the records (CaseRowsSerializer); the case's own view
+    goes field by field. For every role, each row of the list is exactly the case view's same fields:
+    a decision's amounts, the dates, the masked names, ID numbers and re-check reason."""
+    family_ = family(2, name="林秀英")
+    active = case_transition(user=second_officer, action="confirm",
+                             case=to_notice(apply(assistant, family_), investigator=assistant, reviewer=officer))  # fmt: skip
+    member = family_.members.exclude(person=family_.head).get().person
+    Case.objects.filter(pk=active.pk).update(recheck_reason=f"成员{member.name}外出务工", next_recheck=days_ago(-30))
+    apply(assistant, family(1), kind="tekun", subtype="centralised", income=None)
+    users = [make_user(role, HONGLAI if role in TOWNSHIP_ROLES else None) for role in Role]
+    for user in users:
+        rows = api(user).get("/api/v1/assistance/cases/").json()["results"]
+        assert len(rows) == 2, user.role
+        for row in rows:
+            one = api(user).get(f"/api/v1/assistance/cases/{row['id']}/").json()
+            assert list(row) == CaseSerializer.Meta.fields and row == {key: one[key] for key in row}, user.role
+    masked = api(users[[*Role].index(Role.LEADER)]).get("/api/v1/assistance/cases/").json()["results"]
+    confirmed = next(row for row in masked if row["id"] == active.pk)
+    assert (
+        confirmed["decision"]["amount"] == f"{active.decision.amount:.2f}"
+        and member.name not in confirmed["recheck_reason"]
+    )
+    assert confirmed["applicant_name"] == "林*英"

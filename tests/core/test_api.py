@@ -1,8 +1,8 @@
 import datetime
 
-from core.models import Division, Household, Person
+from core.models import Division, Household, HouseholdMember, Person
 from core.roles import TOWNSHIP_ROLES, Role
-from tests.factories import HONGLAI, PersonFactory, make_id_number
+from tests.factories import HONGLAI, HouseholdFactory, PersonFactory, make_id_number
 
 
 def test_people_contract_fields_and_township_filter(staff, client_for, honglai_household, shuitou_household):
@@ -191,3 +191,25 @@ def test_people_list_rows_equal_the_one_person_view_for_every_role(make_user, cl
     masked = client_for(users[[*Role].index(Role.LEADER)]).get("/api/v1/people/", {"township": HONGLAI}).json()
     assert {row["household"] for row in masked["results"]} == {honglai_household.pk, None}
     assert all(row["birth_date"] is None and "*" in row["name"] for row in masked["results"])
+
+
+def test_household_list_rows_equal_the_one_household_view_for_every_role(make_user, client_for, honglai):
+    """As for people: the households list's rows (HouseholdRowsSerializer) are exactly what the
+    one-household view answers, members and masked address included, for every role."""
+    village = Division.objects.filter(parent=honglai, level=Division.Level.VILLAGE).first()
+    family = HouseholdFactory(head=PersonFactory(township=honglai, name="陈志明"), village=village,
+                              address="洪濑镇示例路1号")  # fmt: skip
+    for person, relation in ((PersonFactory(township=honglai, name="林秀英"), Household.Relation.SPOUSE),
+                             (PersonFactory(township=honglai, id_number=None, name="无名氏"), Household.Relation.CHILD)):  # fmt: skip
+        HouseholdMember.objects.create(household=family, person=person, relation=relation)
+    HouseholdFactory(head=PersonFactory(township=honglai, name="黄建国"))
+    users = [make_user(role, HONGLAI if role in TOWNSHIP_ROLES else None) for role in Role]
+    for user in users:
+        client = client_for(user)
+        rows = client.get("/api/v1/households/", {"township": HONGLAI}).json()["results"]
+        assert len(rows) == 2, user.role
+        for row in rows:
+            assert row == client.get(f"/api/v1/households/{row['id']}/").json(), user.role
+    leader = client_for(users[[*Role].index(Role.LEADER)])
+    shown = next(r for r in leader.get("/api/v1/households/").json()["results"] if r["id"] == family.pk)
+    assert [m["name"] for m in shown["members"]] == ["陈*明", "林*英", "无*氏"] and shown["address"] != family.address

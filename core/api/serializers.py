@@ -2,6 +2,7 @@
 
 import re
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -67,10 +68,23 @@ class RowsSerializer(serializers.ListSerializer):
     (which still goes field by field) for every role, masked and full: a field added to the
     serializer and not to its rows fails it. Set as the serializer's Meta.list_serializer_class."""
 
+    #: The serializers whose rows were found to carry their fields, in order (checked once a process).
+    _matched: set = set()
+
     def to_representation(self, data):
         records = data.all() if isinstance(data, models.manager.BaseManager) else data
         row = self.row_maker(personal(self.context))
-        return [row(record) for record in records]
+        rows = [row(record) for record in records]
+        if rows and type(self.child) not in self._matched:
+            # A serializer that inherits these rows with fields of its own (a subclass keeping its
+            # parent's Meta), or a field added to the serializer and not to its rows, fails loudly.
+            fields = [field.field_name for field in self.child._readable_fields]
+            if list(rows[0]) != fields:
+                raise ImproperlyConfigured(
+                    f"{type(self).__name__} rows {list(rows[0])} are not {type(self.child).__name__}'s fields {fields}"
+                )
+            self._matched.add(type(self.child))
+        return rows
 
     def row_maker(self, pd):
         raise NotImplementedError

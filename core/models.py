@@ -514,7 +514,9 @@ class PaymentLine(models.Model):
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_line_amount_positive"),
         ]
         indexes = [
-            models.Index(fields=["batch", "township"], name="payment_line_batch_township"),
+            # A batch's lines in the order every list of them reads them (core.paginators.LateRows):
+            # a page's keys come from this index alone.
+            models.Index(fields=["batch", "township", "village", "id"], name="payment_line_batch_order"),
             models.Index(fields=["township"], name="payment_line_township"),
             models.Index(fields=["village"], name="payment_line_village"),
         ]

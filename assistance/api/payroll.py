@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from assistance import selectors
 from assistance.models import Case
 from assistance.services.payroll import PROGRAM, payroll_request
+from core.api.pagination import LateRowsPagination
 from core.api.permissions import HasPermission, RoleModelPermissions
 from core.api.serializers import personal
 from core.exceptions import ApplicationError
@@ -190,12 +191,13 @@ class PayrollBatchViewSet(viewsets.ReadOnlyModelViewSet):
         township = request.query_params.get("township", "")
         if township:
             lines = lines.filter(township_id=township)
-        page = self.paginate_queryset(lines.order_by("township_id", "village_id", "id"))
+        paginator = LateRowsPagination()
+        page = paginator.paginate_queryset(lines.order_by("township_id", "village_id", "id"), request, view=self)
         pd = personal_data(request.user)
         if pd.full_name or pd.full_id_number or pd.full(Kind.BANK_ACCOUNT):
             pd.log_view(request=request, object_type="person", object_ids=[line.payee_id for line in page],
                         detail=f"API {request.path}")  # fmt: skip
-        return self.get_paginated_response(
+        return paginator.get_paginated_response(
             PayrollLineSerializer(page, many=True, context=self.get_serializer_context()).data
         )
 

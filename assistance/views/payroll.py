@@ -67,7 +67,7 @@ def batch_detail(request, pk):
     township = request.GET.get("township", "")
     if township:
         lines = lines.filter(township_id=township)
-    page, query = paginate(request, lines.order_by("township_id", "village_id", "id"))
+    page, query = paginate(request, lines.order_by("township_id", "village_id", "id"), late_rows=True)
     pd = personal_data(request.user)
     kinds = labels(Case.Kind.choices)
     rows = [

@@ -139,7 +139,7 @@ def allowance_detail(request, pk):
     payment_builds_expire(program=PROGRAM)
     batch = _batch(pk)
     lines = selectors.allowance_lines(user=request.user, batch=batch, township=request.GET.get("township") or None)
-    page, query = paginate(request, lines)
+    page, query = paginate(request, lines, late_rows=True)
     pd = personal_data(request.user)
     names = labels(CategoryCode.choices)
     rows = [

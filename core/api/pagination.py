@@ -1,7 +1,16 @@
 from rest_framework import pagination
 
+from core.paginators import LateRowsPaginator
+
 
 class PageNumberPagination(pagination.PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+
+class LateRowsPagination(PageNumberPagination):
+    """For a long list in an order an index holds (a payroll's lines): a page's keys are read
+    first, then its rows (core.paginators.LateRows). The same answer as PageNumberPagination."""
+
+    django_paginator_class = LateRowsPaginator

@@ -3,6 +3,7 @@ from django.utils.functional import cached_property
 
 from core import selectors
 from core.forms import PersonSearchForm
+from core.paginators import LateRows
 
 
 class CappedPaginator(Paginator):
@@ -16,6 +17,10 @@ class CappedPaginator(Paginator):
         n = self.object_list.order_by().values("pk")[: self.cap + 1].count()
         self.capped = n > self.cap
         return min(n, self.cap)
+
+
+class CappedLateRowsPaginator(LateRows, CappedPaginator):
+    """A capped page of a long list in an index's order, its keys read first (core.paginators)."""
 
 
 class CountedPaginator(Paginator):
@@ -37,11 +42,14 @@ def labels(choices) -> dict[str, str]:
     return {value: str(label) for value, label in choices}
 
 
-def paginate(request, queryset, per_page: int = 50, *, count: int | None = None):
-    """A page of `queryset` (counted up to CappedPaginator.cap), or of rows already counted (`count`)."""
-    paginator = (
-        CappedPaginator(queryset, per_page) if count is None else CountedPaginator(queryset, per_page, count=count)
-    )
+def paginate(request, queryset, per_page: int = 50, *, count: int | None = None, late_rows: bool = False):
+    """A page of `queryset` (counted up to CappedPaginator.cap), or of rows already counted (`count`).
+    `late_rows`: the page's keys are read first, then its rows (core.paginators.LateRows), for a long
+    list in an order an index holds (a payroll's lines)."""
+    if count is not None:
+        paginator = CountedPaginator(queryset, per_page, count=count)
+    else:
+        paginator = (CappedLateRowsPaginator if late_rows else CappedPaginator)(queryset, per_page)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -13,6 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from core.api.pagination import LateRowsPagination
 from core.api.permissions import HasPermission, RoleModelPermissions
 from core.api.serializers import personal
 from core.jurisdiction import JurisdictionMixin
@@ -290,11 +291,12 @@ class SubsidyBatchViewSet(viewsets.ReadOnlyModelViewSet):
             user=request.user, batch=batch, township=request.query_params.get("township"),
             kind=request.query_params.get("kind", ""),
         )  # fmt: skip
-        page = self.paginate_queryset(lines)
+        paginator = LateRowsPagination()
+        page = paginator.paginate_queryset(lines, request, view=self)
         pd = personal_data(request.user)
         if pd.full_name or pd.full_id_number or pd.full(Kind.BANK_ACCOUNT):
             pd.log_view(request=request, object_type="person", object_ids=[line.payee_id for line in page],
                         detail=f"API {request.path}")  # fmt: skip
-        return self.get_paginated_response(
+        return paginator.get_paginated_response(
             SubsidyLineSerializer(page, many=True, context=self.get_serializer_context()).data
         )

@@ -183,7 +183,7 @@ def batch_detail(request, pk):
     batch = _batch(pk)
     kind = request.GET.get("kind", "")
     lines = selectors.subsidy_lines(user=request.user, batch=batch, township=request.GET.get("township"), kind=kind)
-    page, query = paginate(request, lines)
+    page, query = paginate(request, lines, late_rows=True)
     pd = personal_data(request.user)
     rows = [{"line": line, "payee": pd.name(line.payee.name), "kind": KIND_LABELS.get(line.category)} for line in page]
     totals = list(selectors.subsidy_totals(user=request.user, batch=batch))

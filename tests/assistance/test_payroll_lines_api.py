@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import openpyxl
 
-from core.models import AccessLog
+from core.models import AccessLog, PaymentLine
 from core.payments import payment_batch_approve, payment_batch_build
 from core.roles import Role
 from tests.api_schema import check
@@ -65,3 +65,19 @@ def test_readers_without_the_export_right_get_no_bank_file(standards, make_user,
     batch, _case = _batch(make_user, staff)
     payment_batch_approve(batch=batch, user=make_user(Role.STAFF))
     assert api(leader).get(f"{BATCHES}{batch.pk}/bank-file/").status_code == 403
+
+
+def test_a_pull_page_by_page_gives_every_line_once_in_the_lists_order(standards, make_user, staff):
+    """The lines' pages are read by their keys first (core.api.pagination.LateRowsPagination): a
+    client following `next` one line at a time gets every line once, by township, village and id."""
+    batch, _honglai = _batch(make_user, staff)
+    whole = [line["id"] for line in api(staff).get(f"{BATCHES}{batch.pk}/lines/").json()["results"]]
+    pulled, url = [], f"{BATCHES}{batch.pk}/lines/?page_size=1"
+    while url:
+        body = api(staff).get(url).json()
+        assert body["count"] == len(whole)
+        pulled += [line["id"] for line in body["results"]]
+        url = body["next"]
+    assert pulled == whole and len(whole) == 2
+    expected = PaymentLine.objects.filter(batch=batch).order_by("township_id", "village_id", "id")
+    assert pulled == list(expected.values_list("id", flat=True))

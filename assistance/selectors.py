@@ -11,6 +11,7 @@ from django.utils import timezone
 from assistance.models import Case, CaseMember, Decision, Rescue, Standard, Transition
 from assistance.workdays import calendar, last_working_day, working_days_between
 from core.models import PaymentBatch, PaymentLine, Person
+from core.payments import with_township_names
 from core.personal import PersonalData, personal_data
 
 #: How a person outside the viewer's jurisdiction is shown: as to a user who holds no personal-data
@@ -233,10 +234,12 @@ def payroll_lines(*, user, batch: PaymentBatch):
     return PaymentLine.objects.for_user(user).filter(batch=batch)
 
 
-def payroll_totals(*, user, batch: PaymentBatch):
-    return (
+def payroll_totals(*, user, batch: PaymentBatch) -> list[dict]:
+    """The batch's households, people and amount by township in the user's jurisdiction, each with
+    its `township__name`."""
+    return with_township_names(
         payroll_lines(user=user, batch=batch)
-        .values("township_id", "township__name")
+        .values("township_id")
         .annotate(households=Count("id"), people=Sum("members"), amount=Sum("amount"))
         .order_by("township_id")
     )
@@ -248,11 +251,11 @@ def payroll_totals_by_batch(*, user, batch_ids) -> dict[int, list[dict]]:
     rows = (
         PaymentLine.objects.for_user(user)
         .filter(batch_id__in=batch_ids)
-        .values("batch_id", "township_id", "township__name")
+        .values("batch_id", "township_id")
         .annotate(households=Count("id"), people=Sum("members"), amount=Sum("amount"))
         .order_by("batch_id", "township_id")
     )
-    for row in rows:
+    for row in with_township_names(rows):
         out[row.pop("batch_id")].append(row)
     return out
 

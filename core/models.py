@@ -515,8 +515,13 @@ class PaymentLine(models.Model):
         ]
         indexes = [
             # A batch's lines in the order every list of them reads them (core.paginators.LateRows):
-            # a page's keys come from this index alone.
-            models.Index(fields=["batch", "township", "village", "id"], name="payment_line_batch_order"),
+            # a page's keys come from this index alone, and so do a batch's totals by township and
+            # category (core.payments.with_township_names), from the columns it carries.
+            models.Index(
+                fields=["batch", "township", "village", "id"],
+                include=["category", "members", "amount"],
+                name="payment_line_batch_order",
+            ),
             models.Index(fields=["township"], name="payment_line_township"),
             models.Index(fields=["village"], name="payment_line_village"),
         ]

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from core.identifiers import normalize_id_number
 from core.models import Division, PaymentBatch, PaymentLine, Person
+from core.payments import with_township_names
 from core.personal import personal_data
 from eldercare.models import (
     TRAINING_AIMS,
@@ -279,10 +280,10 @@ def subsidy_lines(*, user, batch, township: str | None = None, kind: str = ""):
 
 def subsidy_totals(*, user, batch):
     """Per township and kind: people and amount of the batch in the viewer's jurisdiction (one query)."""
-    return (
+    return with_township_names(
         PaymentLine.objects.for_user(user)
         .filter(batch=batch)
-        .values("township_id", "township__name", "category")
+        .values("township_id", "category")
         .annotate(people=Count("id"), amount=Sum("amount"))
         .order_by("township_id", "category")
     )

@@ -31,6 +31,7 @@ def test_sqlite_quick_start_migrates_seeds_and_serves_login(tmp_path):
     )
     migrated = run("migrate", "--noinput")
     assert migrated.returncode == 0, migrated.stderr
+    assert "System check identified" not in migrated.stdout + migrated.stderr  # a first run says nothing to fix
     seeded = run("seed_demo", "--scale", "0.05")
     assert seeded.returncode == 0, seeded.stderr
     assert "officer" in seeded.stdout and "Nanan-demo-2025" in seeded.stdout

@@ -13,10 +13,11 @@ from core.models import User
 from core.roles import TOWNSHIP_ROLES, Role
 from tests.factories import HONGLAI
 
-ONE_RIGHT = ("view_full_name", "view_full_id_number", "view_full_phone")
+ONE_RIGHT = ("view_full_name", "view_full_id_number", "view_full_phone", "view_full_bank_account")
 
 
-def readers(make_user) -> list[User]:
+def readers(make_user, *, allowed_to: str = "") -> list[User]:
+    """Every role and the one-right readers; with `allowed_to`, those of them holding that right."""
     users = [make_user(role, HONGLAI if role in TOWNSHIP_ROLES else None) for role in Role]
     for codename in ONE_RIGHT:
         user = make_user(Role.LEADER)
@@ -24,7 +25,7 @@ def readers(make_user) -> list[User]:
         user = User.objects.get(pk=user.pk)  # the right moved the user's perms_version
         assert user.has_perm(f"core.{codename}") and not user.has_perm("core.view_full_birth_date")
         users.append(user)
-    return users
+    return [user for user in users if not allowed_to or user.has_perm(allowed_to)]
 
 
 def assert_rows_are_the_fields(url, params, serializer_class, records_of, users, *, expected: int) -> None:

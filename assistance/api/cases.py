@@ -1,8 +1,6 @@
 """REST API for assistance cases: the list and detail, intake and workflow transitions.
 Serializers check shapes; assistance.services.cases decides."""
 
-from decimal import Decimal
-
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
@@ -26,13 +24,11 @@ from assistance.services.cases import (
 )
 from assistance.workflow import ACTIONS, allowed_actions
 from core.api.permissions import HasPermission, RoleModelPermissions
-from core.api.serializers import RowsSerializer, day, moment, personal
+from core.api.serializers import RowsSerializer, day, moment, money, personal
 from core.api.views import LogsFullIds
 from core.exceptions import FieldErrors
 from core.limits import REASON_MAX
 from core.personal import personal_data
-
-CENT = Decimal("0.01")
 
 
 class DecisionSerializer(serializers.ModelSerializer):
@@ -53,11 +49,6 @@ class TransitionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Transition
         fields = ["action", "from_state", "to_state", "on_date", "user", "comment", "entered_at", "at"]
-
-
-def _money(value) -> str | None:
-    """A decision's amount as DecimalField(decimal_places=2) shows it: "1234.50"."""
-    return None if value is None else format(value.quantize(CENT), "f")
 
 
 class CaseRowsSerializer(RowsSerializer):
@@ -83,10 +74,10 @@ class CaseRowsSerializer(RowsSerializer):
                 "limit_days": case.limit_days, "decided_on": day(case.decided_on),
                 "decision": None if d is None else {
                     "id": d.id, "decided_on": day(d.decided_on), "pay_from": day(d.pay_from),
-                    "standard_amount": _money(d.standard_amount), "method": d.method,
-                    "household_size": d.household_size, "counted_income": _money(d.counted_income),
-                    "per_capita_income": _money(d.per_capita_income), "per_member_amount": _money(d.per_member_amount),
-                    "covered_count": d.covered_count, "amount": _money(d.amount),
+                    "standard_amount": money(d.standard_amount), "method": d.method,
+                    "household_size": d.household_size, "counted_income": money(d.counted_income),
+                    "per_capita_income": money(d.per_capita_income), "per_member_amount": money(d.per_member_amount),
+                    "covered_count": d.covered_count, "amount": money(d.amount),
                 },
                 "next_recheck": day(case.next_recheck), "recheck_reason": recheck_reason,
                 "paperwork_pending": case.paperwork_pending, "updated_at": moment(case.updated_at),

@@ -21,7 +21,7 @@ from assistance.models import Case
 from assistance.services.payroll import PROGRAM, payroll_request
 from core.api.pagination import LateRowsPagination
 from core.api.permissions import HasPermission, RoleModelPermissions
-from core.api.serializers import personal
+from core.api.serializers import RowsSerializer, money, personal
 from core.exceptions import ApplicationError
 from core.exports import xlsx_response
 from core.models import AccessLog, PaymentBatch, PaymentLine
@@ -84,6 +84,22 @@ class PayrollBatchSerializer(serializers.ModelSerializer):
         return TownshipTotalSerializer(rows, many=True).data
 
 
+class PayrollLineRowsSerializer(RowsSerializer):
+    """A batch's lines as PayrollLineSerializer's fields give them (core.api.serializers.RowsSerializer)."""
+
+    def row_maker(self, pd):
+        def row(line):
+            return {
+                "id": line.id, "township": line.township_id, "village": line.village_id, "category": line.category,
+                "source_type": line.source_type, "source_id": line.source_id, "payee": line.payee_id,
+                "payee_name": pd.name(line.payee.name), "payee_id_number": pd.id_number(line.payee.id_number),
+                "members": line.members, "amount": money(line.amount), "bank_account": pd.bank_account(line.bank_account),
+                "one_off": line.one_off,
+            }  # fmt: skip
+
+        return row
+
+
 class PayrollLineSerializer(serializers.ModelSerializer):
     """One household's line: the payee masked as the viewer's role requires."""
 
@@ -98,6 +114,7 @@ class PayrollLineSerializer(serializers.ModelSerializer):
         fields = ["id", "township", "village", "category", "source_type", "source_id", "payee", "payee_name",
                   "payee_id_number", "members", "amount", "bank_account", "one_off"]  # fmt: skip
         read_only_fields = fields
+        list_serializer_class = PayrollLineRowsSerializer
 
     def get_payee_name(self, line) -> str:
         return personal(self.context).name(line.payee.name)

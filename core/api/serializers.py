@@ -1,6 +1,7 @@
 """Serializers check types and shapes only; every rule lives in core.services."""
 
 import re
+from decimal import Decimal
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
@@ -97,6 +98,13 @@ def day(value) -> str | None:
 
 #: A moment as the API shows it (DRF's DateTimeField): ISO 8601 in the portal's time zone.
 moment = serializers.DateTimeField().to_representation
+
+CENT = Decimal("0.01")
+
+
+def money(value) -> str | None:
+    """An amount in yuan as the API shows it (DRF's DecimalField, 2 places): "1234.50", or null."""
+    return None if value is None else format(value.quantize(CENT), "f")
 
 
 def _as_is(value):

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from core.api.pagination import LateRowsPagination
 from core.api.permissions import HasPermission, RoleModelPermissions
-from core.api.serializers import personal
+from core.api.serializers import RowsSerializer, money, personal
 from core.jurisdiction import JurisdictionMixin
 from core.models import PaymentBatch, PaymentLine
 from core.payments import payment_batch_approve, payment_builds_expire
@@ -188,6 +188,21 @@ class SubsidyBatchSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class SubsidyLineRowsSerializer(RowsSerializer):
+    """A list's lines as SubsidyLineSerializer's fields give them (core.api.serializers.RowsSerializer)."""
+
+    def row_maker(self, pd):
+        def row(line):
+            return {
+                "id": line.id, "township": line.township_id, "village": line.village_id, "kind": line.category,
+                "subsidy": line.source_id, "payee": line.payee_id, "payee_name": pd.name(line.payee.name),
+                "payee_id_number": pd.id_number(line.payee.id_number), "amount": money(line.amount),
+                "bank_account": pd.bank_account(line.bank_account),
+            }  # fmt: skip
+
+        return row
+
+
 class SubsidyLineSerializer(serializers.ModelSerializer):
     payee_name = serializers.SerializerMethodField()
     payee_id_number = serializers.SerializerMethodField()
@@ -202,6 +217,7 @@ class SubsidyLineSerializer(serializers.ModelSerializer):
         fields = ["id", "township", "village", "kind", "subsidy", "payee", "payee_name", "payee_id_number",
                   "amount", "bank_account"]  # fmt: skip
         read_only_fields = fields
+        list_serializer_class = SubsidyLineRowsSerializer
 
     def get_payee_name(self, line) -> str:
         return personal(self.context).name(line.payee.name)

@@ -7,9 +7,11 @@ from decimal import Decimal
 
 import openpyxl
 
+from assistance.api.payroll import PayrollLineSerializer
 from core.models import AccessLog, PaymentLine
 from core.payments import payment_batch_approve, payment_batch_build
 from core.roles import Role
+from tests.api_rows import assert_rows_are_the_fields, readers
 from tests.api_schema import check
 from tests.assistance.conftest import api
 from tests.assistance.test_payroll_jurisdiction import NEXT, _paid_case
@@ -81,3 +83,15 @@ def test_a_pull_page_by_page_gives_every_line_once_in_the_lists_order(standards,
     assert pulled == whole and len(whole) == 2
     expected = PaymentLine.objects.filter(batch=batch).order_by("township_id", "village_id", "id")
     assert pulled == list(expected.values_list("id", flat=True))
+
+
+def test_the_lines_rows_are_the_serializers_fields_for_every_reader(standards, make_user, staff):
+    """The lines are built straight from their rows (PayrollLineRowsSerializer): for every reader of
+    payrolls, each is exactly PayrollLineSerializer's fields (amount, masked payee and account)."""
+    batch, _honglai = _batch(make_user, staff)
+    PaymentLine.objects.filter(batch=batch, township_id=HONGLAI).update(bank_account="6228480012345678901")
+    lines = PaymentLine.objects.select_related("payee")
+    users = readers(make_user, allowed_to="core.view_paymentbatch")
+    assert len(users) >= 4
+    assert_rows_are_the_fields(f"{BATCHES}{batch.pk}/lines/", {"township": HONGLAI}, PayrollLineSerializer,
+                               lambda ids: [lines.get(pk=pk) for pk in ids], users, expected=1)  # fmt: skip

@@ -13,10 +13,12 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from core.imports import REGISTRY, read_rows
-from core.models import AccessLog, PaymentBatch
+from core.models import AccessLog, PaymentBatch, PaymentLine
 from core.payments import payment_batch_build
+from eldercare.api.subsidies import SubsidyLineSerializer
 from eldercare.models import Subsidy
 from eldercare.services.subsidies import PROGRAM, subsidy_enroll
+from tests.api_rows import assert_rows_are_the_fields, readers
 from tests.api_schema import check
 from tests.eldercare.conftest import NEXT, THIS_MONTH, assess, older
 
@@ -347,3 +349,14 @@ def test_validation_takes_the_same_number_of_queries_for_2_and_40_rows(staff, ho
         assert errors == [] and len(prepared) == len(subset)
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1], counts
+
+
+def test_the_lines_rows_are_the_serializers_fields_for_every_reader(staff, make_user, two_entries):
+    """A list's lines are built straight from their rows (SubsidyLineRowsSerializer): for every reader
+    of payment lists, each is exactly SubsidyLineSerializer's fields (amount, masked payee and account)."""
+    batch = payment_batch_build(program=PROGRAM, month=NEXT, user=staff)
+    lines = PaymentLine.objects.select_related("payee")
+    users = readers(make_user, allowed_to="core.view_paymentbatch")
+    assert_rows_are_the_fields(f"{BASE}lists/{batch.pk}/lines/", {"township": "350583113"}, SubsidyLineSerializer,
+                               lambda ids: [lines.get(pk=pk) for pk in ids], users, expected=1)  # fmt: skip
+    assert lines.get(batch=batch, township_id="350583113").bank_account  # an account to mask

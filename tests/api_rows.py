@@ -40,5 +40,5 @@ def assert_rows_are_the_fields(url, params, serializer_class, records_of, users,
         context = {"request": SimpleNamespace(user=User.objects.get(pk=user.pk))}
         records = records_of([row["id"] for row in rows])
         plain = serializers.ListSerializer(records, child=serializer_class(context=context), context=context).data
-        assert [list(row) for row in rows] == [list(row) for row in plain], user
+        assert [list(row) for row in rows] == [list(row) for row in plain], (user, list(rows[0]), list(plain[0]))
         assert rows == [dict(row) for row in plain], user

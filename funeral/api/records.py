@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins, serializers, viewsets
 
-from core.api.serializers import TownshipField, personal
+from core.api.serializers import RowsSerializer, TownshipField, day, moment, money, personal
 from core.api.views import LogsFullIds
 from core.jurisdiction import JurisdictionMixin
 from funeral.api.placements import PlacementNestedSerializer
@@ -12,6 +12,41 @@ from funeral.models import DeathRecord, Facility
 from funeral.services.placements import PlacementInput
 from funeral.services.records import death_record_register, death_record_update
 from funeral.services.waivers import WaiverInput
+
+
+class DeathRecordRowsSerializer(RowsSerializer):
+    """The records list as DeathRecordSerializer's fields give them, its placement and waiver with
+    them (core.api.serializers.RowsSerializer)."""
+
+    def row_maker(self, pd):
+        def placement(p):
+            return {"form": p.form, "is_eco": p.is_eco, "facility": p.facility_id, "place": p.place,
+                    "placed_on": day(p.placed_on)}  # fmt: skip
+
+        def waiver(w):
+            return {
+                "granted_on": day(w.granted_on), "categories": w.categories, "total": money(w.total),
+                "lines": [{"item": line.item, "charged": money(line.charged), "amount": money(line.amount)}
+                          for line in w.lines.all()],
+            }  # fmt: skip
+
+        def row(r):
+            person, shown_placement, shown_waiver = r.person, getattr(r, "placement", None), getattr(r, "waiver", None)
+            return {
+                "id": r.id, "person": r.person_id, "identity_unknown": r.identity_unknown, "unknown_description": r.unknown_description,
+                "township": r.township_id, "date_of_death": day(r.date_of_death),
+                "cremation_date": day(r.cremation_date), "funeral_home": r.funeral_home_id,
+                "certificate_no": r.certificate_no, "contact_name": pd.name(r.contact_name),
+                "contact_phone": pd.phone(r.contact_phone),
+                "placement": placement(shown_placement) if shown_placement else None,
+                "waiver": waiver(shown_waiver) if shown_waiver else None,
+                "created_at": moment(r.created_at), "updated_at": moment(r.updated_at),
+                # last, where DeathRecordSerializer.to_representation has always added them
+                "name": r.deceased_name if r.identity_unknown else pd.name(r.deceased_name),
+                "id_number": pd.id_number(person.id_number if person else ""),
+            }  # fmt: skip
+
+        return row
 
 
 class DeathRecordSerializer(serializers.ModelSerializer):
@@ -35,6 +70,7 @@ class DeathRecordSerializer(serializers.ModelSerializer):
             "placement", "waiver", "waiver_request", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = ["person", "created_at", "updated_at"]
+        list_serializer_class = DeathRecordRowsSerializer
 
     def get_validators(self):
         return []

@@ -6,8 +6,10 @@ import pytest
 from rest_framework.test import APIClient
 
 from core.models import Person
+from funeral.api.records import DeathRecordSerializer
 from funeral.models import DeathRecord, Waiver
 from funeral.services.placements import PlacementInput
+from tests.api_rows import assert_rows_are_the_fields, readers
 from tests.factories import HONGLAI, make_id_number
 
 D = datetime.date
@@ -139,3 +141,21 @@ def test_the_funeral_endpoints_are_in_the_openapi_schema(staff):
     paths = response.json()["paths"]
     for name in ("facilities", "records", "placements", "waivers", "rectifications"):
         assert f"/api/v1/funeral/{name}/" in paths
+
+
+def test_the_records_rows_are_the_serializers_fields_for_every_reader(make_user, staff, poor, records, honglai_person,
+                                                                        record_for, honglai):  # fmt: skip
+    """The records list builds its rows straight from the records (DeathRecordRowsSerializer): for every
+    reader, each is exactly DeathRecordSerializer's fields, with a placement, a waiver and its lines, an
+    unknown identity, a family contact and a record with neither placement nor waiver."""
+    honglai_record, _shuitou = records
+    poor.add(honglai_person, D(2020, 1, 1))
+    granted = api(staff).post("/api/v1/funeral/waivers/",
+                              {"record": honglai_record.pk, "items": ["cremation", "urn"], "urn_price": "300"}, format="json")  # fmt: skip
+    assert granted.status_code == 201, granted.json()
+    DeathRecord.objects.filter(pk=honglai_record.pk).update(contact_name="陈秀英", contact_phone="13905951234",
+                                                             certificate_no="HZ-2024-001")  # fmt: skip
+    record_for(None, township=honglai, unknown_description="男性，约60岁")
+    shown = DeathRecord.objects.select_related("person", "placement", "waiver").prefetch_related("waiver__lines")
+    assert_rows_are_the_fields("/api/v1/funeral/records/", {"township": HONGLAI}, DeathRecordSerializer,
+                               lambda ids: [shown.get(pk=pk) for pk in ids], readers(make_user, allowed_to="funeral.view_deathrecord"), expected=2)  # fmt: skip

@@ -515,8 +515,9 @@ class PaymentLine(models.Model):
         ]
         indexes = [
             # A batch's lines in the order every list of them reads them (core.paginators.LateRows):
-            # a page's keys come from this index alone, and so do a batch's totals by township and
-            # category (core.payments.with_township_names), from the columns it carries.
+            # a page's keys come from this index alone, and a batch's totals by township and category
+            # are summed from it too, from the columns it carries (grouped by the township's code:
+            # core.payments.with_township_names adds the names).
             models.Index(
                 fields=["batch", "township", "village", "id"],
                 include=["category", "members", "amount"],

@@ -279,7 +279,8 @@ def subsidy_lines(*, user, batch, township: str | None = None, kind: str = ""):
 
 
 def subsidy_totals(*, user, batch):
-    """Per township and kind: people and amount of the batch in the viewer's jurisdiction (one query)."""
+    """Per township and kind: people and amount of the batch in the viewer's jurisdiction (one query,
+    and one for the townships' names)."""
     return with_township_names(
         PaymentLine.objects.for_user(user)
         .filter(batch=batch)

@@ -199,7 +199,7 @@ class PayrollBatchViewSet(viewsets.ReadOnlyModelViewSet):
         parameters=[OpenApiParameter("township", str, description="乡镇（街道）代码")],
         responses={200: PayrollLineSerializer(many=True)},
     )
-    @action(detail=True, methods=["get"], serializer_class=PayrollLineSerializer)
+    @action(detail=True, methods=["get"], serializer_class=PayrollLineSerializer, pagination_class=LateRowsPagination)
     def lines(self, request, pk=None):
         """The batch's lines in the caller's jurisdiction, by township, village and id; a response
         carrying full names, ID numbers or accounts is written to the access log."""
@@ -208,13 +208,12 @@ class PayrollBatchViewSet(viewsets.ReadOnlyModelViewSet):
         township = request.query_params.get("township", "")
         if township:
             lines = lines.filter(township_id=township)
-        paginator = LateRowsPagination()
-        page = paginator.paginate_queryset(lines.order_by("township_id", "village_id", "id"), request, view=self)
+        page = self.paginate_queryset(lines.order_by("township_id", "village_id", "id"))
         pd = personal_data(request.user)
         if pd.full_name or pd.full_id_number or pd.full(Kind.BANK_ACCOUNT):
             pd.log_view(request=request, object_type="person", object_ids=[line.payee_id for line in page],
                         detail=f"API {request.path}")  # fmt: skip
-        return paginator.get_paginated_response(
+        return self.get_paginated_response(
             PayrollLineSerializer(page, many=True, context=self.get_serializer_context()).data
         )
 

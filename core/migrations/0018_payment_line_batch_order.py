@@ -8,11 +8,9 @@ class Migration(migrations.Migration):
         ("core", "0017_person_id_number_one_index"),
     ]
 
+    # The new index first: building it blocks writes to the lines, not reads; dropping the old one
+    # then takes the table's exclusive lock only for the moment left to the migration's commit.
     operations = [
-        migrations.RemoveIndex(
-            model_name="paymentline",
-            name="payment_line_batch_township",
-        ),
         migrations.AddIndex(
             model_name="paymentline",
             index=models.Index(
@@ -20,5 +18,9 @@ class Migration(migrations.Migration):
                 include=("category", "members", "amount"),
                 name="payment_line_batch_order",
             ),
+        ),
+        migrations.RemoveIndex(
+            model_name="paymentline",
+            name="payment_line_batch_township",
         ),
     ]

@@ -299,7 +299,7 @@ class SubsidyBatchViewSet(viewsets.ReadOnlyModelViewSet):
         ],
         responses={200: SubsidyLineSerializer(many=True)},
     )
-    @action(detail=True, methods=["get"], serializer_class=SubsidyLineSerializer)
+    @action(detail=True, methods=["get"], serializer_class=SubsidyLineSerializer, pagination_class=LateRowsPagination)
     def lines(self, request, pk=None):
         """The list's lines in the caller's jurisdiction; full names, ID numbers or accounts are logged."""
         batch = self.get_object()
@@ -307,12 +307,11 @@ class SubsidyBatchViewSet(viewsets.ReadOnlyModelViewSet):
             user=request.user, batch=batch, township=request.query_params.get("township"),
             kind=request.query_params.get("kind", ""),
         )  # fmt: skip
-        paginator = LateRowsPagination()
-        page = paginator.paginate_queryset(lines, request, view=self)
+        page = self.paginate_queryset(lines)
         pd = personal_data(request.user)
         if pd.full_name or pd.full_id_number or pd.full(Kind.BANK_ACCOUNT):
             pd.log_view(request=request, object_type="person", object_ids=[line.payee_id for line in page],
                         detail=f"API {request.path}")  # fmt: skip
-        return paginator.get_paginated_response(
+        return self.get_paginated_response(
             SubsidyLineSerializer(page, many=True, context=self.get_serializer_context()).data
         )

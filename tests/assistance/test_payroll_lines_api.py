@@ -8,7 +8,7 @@ from decimal import Decimal
 import openpyxl
 
 from assistance.api.payroll import PayrollLineSerializer
-from core.models import AccessLog, PaymentLine
+from core.models import AccessLog, Division, PaymentLine
 from core.payments import payment_batch_approve, payment_batch_build
 from core.roles import Role
 from tests.api_rows import assert_rows_are_the_fields, readers
@@ -95,3 +95,28 @@ def test_the_lines_rows_are_the_serializers_fields_for_every_reader(standards, m
     assert len(users) >= 4
     assert_rows_are_the_fields(f"{BATCHES}{batch.pk}/lines/", {"township": HONGLAI}, PayrollLineSerializer,
                                lambda ids: [lines.get(pk=pk) for pk in ids], users, expected=1)  # fmt: skip
+
+
+def test_an_officers_pull_page_by_page_is_their_townships_lines_once_each(standards, make_user, staff):
+    """Lines of two townships interleaved by id, a village on some: an officer following `next` two
+    lines at a time gets each of their township's lines once, by village (none last) and id, and the
+    browsable API draws the pages' links (the action's own paginator is the view's)."""
+    for township in (HONGLAI, SHUITOU, HONGLAI, SHUITOU, HONGLAI):
+        _paid_case(township, make_user)
+    batch = payment_batch_build(program="assistance", month=NEXT, user=staff)
+    village = Division.objects.create(code=f"{HONGLAI}904", name="测试904村", level=Division.Level.VILLAGE,
+                                      kind=Division.Kind.VILLAGE, parent_id=HONGLAI)  # fmt: skip
+    PaymentLine.objects.filter(pk=PaymentLine.objects.filter(batch=batch, township_id=HONGLAI).latest("pk").pk).update(
+        village=village
+    )
+    officer = make_user(Role.TOWNSHIP_OFFICER, HONGLAI)
+    pulled, url = [], f"{BATCHES}{batch.pk}/lines/?page_size=2"
+    while url:
+        body = api(officer).get(url).json()
+        assert body["count"] == 3
+        pulled += [line["id"] for line in body["results"]]
+        url = body["next"]
+    own = PaymentLine.objects.filter(batch=batch, township_id=HONGLAI).order_by("township_id", "village_id", "id")
+    assert pulled == list(own.values_list("id", flat=True)) and pulled[0] == own.get(village=village).pk
+    page = api(officer).get(f"{BATCHES}{batch.pk}/lines/?page_size=1", HTTP_ACCEPT="text/html")
+    assert page.status_code == 200 and 'class="pagination' in page.content.decode()

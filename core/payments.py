@@ -457,6 +457,20 @@ def payment_build_run(*, program: str, month: date, user) -> PaymentBatch | None
 BANK_HEADERS = ["序号", "乡镇（街道）", "村（社区）", "收款人", "身份证号", "银行账号", "类别", "人数", "金额（元）"]
 
 
+def batch_figures(*, user, batch: PaymentBatch) -> dict:
+    """A batch's lines, people and amount as this user may see them: the batch's own figures for a
+    city-level user, their jurisdiction's lines summed for a township's (a page header never shows a
+    township officer the city's figures)."""
+    if user.is_city_level:
+        return {"lines": batch.line_count, "people": batch.people_count, "amount": batch.total_amount}
+    totals = (
+        PaymentLine.objects.for_user(user)
+        .filter(batch=batch)
+        .aggregate(lines=Count("id"), people=Sum("members"), amount=Sum("amount"))
+    )
+    return {"lines": totals["lines"], "people": totals["people"] or 0, "amount": totals["amount"] or Decimal("0")}
+
+
 def with_township_names(rows) -> list[dict]:
     """A batch's totals grouped by township code (`values("township_id", ...)`), each given its
     township's name as `township__name` (one query over the divisions they name). Grouped by the code

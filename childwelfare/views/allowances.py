@@ -24,7 +24,7 @@ from childwelfare.services.visits import visit_interval_set
 from core.forms import apply_errors
 from core.jobs import QueueUnavailable
 from core.models import Division, PaymentBatch, Person
-from core.payments import next_month, payable_months, payment_builds_expire
+from core.payments import batch_figures, next_month, payable_months, payment_builds_expire
 from core.personal import personal_data
 from core.roles import EXPORT_PERSONAL_DATA
 from core.views.common import labels, paginate
@@ -146,8 +146,11 @@ def allowance_detail(request, pk):
         {"line": line, "payee": pd.name(line.payee.name), "category": names.get(line.category, line.category)}
         for line in page
     ]
+    header = batch_figures(user=request.user, batch=batch)
     return render(
-        request, "childwelfare/allowance_detail.html", {"batch": batch, "page": page, "rows": rows, "query": query}
+        request,
+        "childwelfare/allowance_detail.html",
+        {"batch": batch, "page": page, "rows": rows, "query": query, "header": header},
     )
 
 

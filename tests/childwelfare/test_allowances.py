@@ -2,6 +2,7 @@
 in core that stops the next allowance and closes the file, and the daily aging-out task."""
 
 import datetime
+import re
 from decimal import Decimal
 
 from childwelfare.models import Child
@@ -13,6 +14,7 @@ from core.models import PaymentLine
 from core.payments import month_start, next_month, payment_batch_build
 from core.services.people import person_record_death
 from tests.childwelfare.conftest import TODAY, distress, orphan, years_ago
+from tests.factories import SHUITOU
 
 THIS_MONTH = month_start(TODAY)
 NEXT_MONTH = next_month(TODAY)
@@ -126,3 +128,16 @@ def test_deaths_recorded_together_close_each_file_on_its_date_with_its_history(o
         assert (child.history.first().history_type, child.history.first().closed_on) == ("~", day)
         assert all(c.history.first().end == day for c in child.categories.all())
     assert set(paid(NEXT_MONTH)) == {living.pk}
+
+
+def test_a_township_officer_sees_their_townships_figures_on_the_allowance_list(open_file, allowance_standards, staff,
+                                                                                officer, client_for):  # fmt: skip
+    """The list's header follows the viewer's jurisdiction, as the payroll page's does: a township
+    officer sees their township's children and amount, the bureau the city's."""
+    open_file(5, categories=[orphan(years_ago(1))], care=CareSetting.INSTITUTION, name="陈一")
+    open_file(6, categories=[orphan(years_ago(1))], name="林二", township=SHUITOU)
+    batch = payment_batch_build(program=PROGRAM, month=NEXT_MONTH, user=staff)
+    header = lambda user: re.search(r'data-testid="batch-header">([^<]*)<', client_for(user).get(  # noqa: E731
+        f"/childwelfare/allowances/{batch.pk}/").content.decode()).group(1)  # fmt: skip
+    assert header(staff).startswith("2 人，3,150.00 元")
+    assert header(officer).startswith("1 人，1,800.00 元")

@@ -199,7 +199,13 @@ class PayrollBatchViewSet(viewsets.ReadOnlyModelViewSet):
         parameters=[OpenApiParameter("township", str, description="乡镇（街道）代码")],
         responses={200: PayrollLineSerializer(many=True)},
     )
-    @action(detail=True, methods=["get"], serializer_class=PayrollLineSerializer, pagination_class=LateRowsPagination)
+    @action(
+        detail=True,
+        methods=["get"],
+        serializer_class=PayrollLineSerializer,
+        pagination_class=LateRowsPagination,
+        filter_backends=[],
+    )
     def lines(self, request, pk=None):
         """The batch's lines in the caller's jurisdiction, by township, village and id; a response
         carrying full names, ID numbers or accounts is written to the access log."""

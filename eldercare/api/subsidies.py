@@ -299,7 +299,13 @@ class SubsidyBatchViewSet(viewsets.ReadOnlyModelViewSet):
         ],
         responses={200: SubsidyLineSerializer(many=True)},
     )
-    @action(detail=True, methods=["get"], serializer_class=SubsidyLineSerializer, pagination_class=LateRowsPagination)
+    @action(
+        detail=True,
+        methods=["get"],
+        serializer_class=SubsidyLineSerializer,
+        pagination_class=LateRowsPagination,
+        filter_backends=[],
+    )
     def lines(self, request, pk=None):
         """The list's lines in the caller's jurisdiction; full names, ID numbers or accounts are logged."""
         batch = self.get_object()

@@ -120,3 +120,14 @@ def test_an_officers_pull_page_by_page_is_their_townships_lines_once_each(standa
     assert pulled == list(own.values_list("id", flat=True)) and pulled[0] == own.get(village=village).pk
     page = api(officer).get(f"{BATCHES}{batch.pk}/lines/?page_size=1", HTTP_ACCEPT="text/html")
     assert page.status_code == 200 and 'class="pagination' in page.content.decode()
+
+
+def test_the_lines_schema_names_only_the_parameters_the_action_reads(schema):
+    """The lines actions filter by township (and eldercare's by kind) and page: the schema offers no
+    `ordering` or `updated_since` they would ignore."""
+    for path, extra in (
+        (f"{BATCHES}{{id}}/lines/", set()),
+        ("/api/v1/eldercare/subsidies/lists/{id}/lines/", {"kind"}),
+    ):
+        names = {p["name"] for p in schema["paths"][path]["get"]["parameters"] if p["in"] == "query"}
+        assert names == {"page", "page_size", "township", *extra}, path

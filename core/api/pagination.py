@@ -10,7 +10,8 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
 
 class LateRowsPagination(PageNumberPagination):
-    """For a long list in an order an index holds (a payroll's lines): a page's keys are read
-    first, then its rows (core.paginators.LateRows). The same answer as PageNumberPagination."""
+    """For a long list in an order an index holds (a payroll's lines): a page's rows are read by
+    their keys, found in a subquery (core.paginators.LateRows). The same answer as
+    PageNumberPagination."""
 
     django_paginator_class = LateRowsPaginator

@@ -65,9 +65,10 @@ class RowsSerializer(serializers.ListSerializer):
     """A big list of the API built straight from its records: what the child serializer's fields
     give one by one, without DRF's per-field walk (50 to 100 µs a record, a third or more of a page's
     CPU). A subclass's `row_maker(pd)` returns the function that makes one record's row, with the
-    reader's personal-data policy decided once. A test holds each list's rows to the one-record view
-    (which still goes field by field) for every role, masked and full: a field added to the
-    serializer and not to its rows fails it. Set as the serializer's Meta.list_serializer_class."""
+    reader's personal-data policy decided once. A test holds each list's rows to the serializer's own
+    fields for the same records (tests/api_rows.py) for every role and for readers given one
+    personal-data right each: a field added to the serializer and not to its rows fails it. Set as
+    the serializer's Meta.list_serializer_class (a single record still goes field by field)."""
 
     #: The serializers whose rows were found to carry their fields (checked once a process; the
     #: order, which a serializer's own to_representation may change, is the tests').

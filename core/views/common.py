@@ -20,7 +20,7 @@ class CappedPaginator(Paginator):
 
 
 class CappedLateRowsPaginator(LateRows, CappedPaginator):
-    """A capped page of a long list in an index's order, its keys read first (core.paginators)."""
+    """A capped page of a long list in an index's order, read by its keys (core.paginators)."""
 
 
 class CountedPaginator(Paginator):
@@ -44,8 +44,8 @@ def labels(choices) -> dict[str, str]:
 
 def paginate(request, queryset, per_page: int = 50, *, count: int | None = None, late_rows: bool = False):
     """A page of `queryset` (counted up to CappedPaginator.cap), or of rows already counted (`count`).
-    `late_rows`: the page's keys are read first, then its rows (core.paginators.LateRows), for a long
-    list in an order an index holds (a payroll's lines)."""
+    `late_rows`: the page's rows are read by their keys, found in a subquery (core.paginators.LateRows),
+    for a long list in an order an index holds (a payroll's lines)."""
     if count is not None:
         paginator = CountedPaginator(queryset, per_page, count=count)
     else:

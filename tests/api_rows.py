@@ -1,6 +1,6 @@
 """What a list of the API built from its records' rows (core.api.serializers.RowsSerializer) must
 equal: the same records through its serializer's own fields, one by one, for every reader. Readers
-are every role and three users given one personal-data right each on top of a leader's (rights can
+are every role and four users given one personal-data right each on top of a leader's (rights can
 be granted per user), so a row that masks one kind by another kind's right fails."""
 
 from types import SimpleNamespace

@@ -7,6 +7,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api.pagination import LateRowsPagination
 from core.api.permissions import HasPermission
 from core.api.serializers import personal
 from core.jurisdiction import JurisdictionMixin
@@ -76,6 +77,7 @@ class VisitViewSet(_Logged, JurisdictionMixin, mixins.CreateModelMixin, viewsets
 
     serializer_class = ElderVisitSerializer
     queryset = Visit.objects.select_related("person")
+    pagination_class = LateRowsPagination  # a pull of the city's visits pages deep (core.paginators)
     filterset_fields = {
         "person": ["exact"],
         "person__township": ["exact"],

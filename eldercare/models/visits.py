@@ -124,7 +124,12 @@ class Visit(models.Model):
         verbose_name_plural = _("探访记录")
         ordering = ["-visited_on", "-id"]
         constraints = [date_range_constraint("visited_on", name="eldervisit_visited_on_plausible")]
-        indexes = [models.Index(fields=["person", "-visited_on"], name="eldervisit_person_latest")]
+        indexes = [
+            models.Index(fields=["person", "-visited_on"], name="eldervisit_person_latest"),
+            # The API's list, latest first (VisitViewSet.ordering): without it every page sorted the
+            # city's 1.3 million visits, 1.2 s a page at city scale.
+            models.Index(fields=["-visited_on", "-id"], name="eldervisit_latest"),
+        ]
 
     def __str__(self):
         return f"{self.person} {self.visited_on:%Y-%m-%d}"

@@ -295,3 +295,20 @@ def test_the_person_page_adds_a_group_and_shows_the_visits(client_for, officer, 
     assert "高龄老年人（80周岁以上）" in page and "身体尚可" in page
     other = client.get(f"/eldercare/people/{older(honglai, 70, '李阿公').pk}/").status_code
     assert other == 200
+
+
+def test_an_officers_pull_of_visits_page_by_page_is_theirs_latest_first_once_each(officer, honglai, shuitou, staff):
+    """The visits list reads a page by its keys (LateRowsPagination, over eldervisit_latest): an
+    officer following `next` two visits at a time gets each of their township's visits once, latest
+    first and, on one day, the last recorded first; another township's visits never."""
+    ours, theirs = older(honglai, 80), older(shuitou, 82)
+    for n, day in enumerate((5, 1, 3, 1, 9, 2)):
+        visit(officer if n % 2 == 0 else staff, ours if n % 2 == 0 else theirs, ago(day))
+        visit(officer, ours, ago(day))
+    pulled, url = [], f"{BASE}visits/?page_size=2"
+    while url:
+        body = api(officer).get(url).json()
+        pulled += [row["id"] for row in body["results"]]
+        url = body["next"]
+    expected = Visit.objects.filter(person=ours).order_by("-visited_on", "-id").values_list("id", flat=True)
+    assert pulled == list(expected) and len(pulled) == 9

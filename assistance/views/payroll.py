@@ -1,7 +1,5 @@
 """Monthly payroll: batches with per-township totals, approval (maker-checker) and the bank file."""
 
-from decimal import Decimal
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
@@ -18,7 +16,7 @@ from assistance.services.payroll import PROGRAM, payroll_request
 from core.forms import apply_errors
 from core.jobs import QueueUnavailable
 from core.models import PaymentBatch
-from core.payments import payable_months, payment_builds_expire
+from core.payments import batch_figures, payable_months, payment_builds_expire
 from core.personal import personal_data
 from core.roles import EXPORT_PERSONAL_DATA
 from core.views.common import labels, paginate
@@ -79,15 +77,7 @@ def batch_detail(request, pk):
         for line in page
     ]
     totals = list(selectors.payroll_totals(user=request.user, batch=batch))
-    # The header's figures follow the viewer's jurisdiction: a township officer's are their township's.
-    if request.user.is_city_level:
-        header = {"households": batch.line_count, "people": batch.people_count, "amount": batch.total_amount}
-    else:
-        header = {
-            "households": sum(t["households"] for t in totals),
-            "people": sum(t["people"] or 0 for t in totals),
-            "amount": sum((t["amount"] or 0 for t in totals), Decimal("0")),
-        }
+    header = batch_figures(user=request.user, batch=batch)  # a township officer's are their township's
     return render(
         request,
         "assistance/payroll_detail.html",

@@ -29,7 +29,7 @@ def test_a_township_officer_sees_their_townships_figures_on_the_payroll_pages(st
     officer = make_user(Role.TOWNSHIP_OFFICER, HONGLAI)
 
     detail = client_for(officer).get(f"/assistance/payroll/{batch.pk}/")
-    assert detail.context["header"] == {"households": 1, "people": 3, "amount": Decimal("1725.00")}
+    assert detail.context["header"] == {"lines": 1, "people": 3, "amount": Decimal("1725.00")}
     listing = client_for(officer).get("/assistance/payroll/")
     (row,) = [b for b in listing.context["batches"] if b.pk == batch.pk]
     assert (row.shown_lines, row.shown_people, row.shown_amount) == (1, 3, Decimal("1725.00"))

@@ -175,6 +175,28 @@ def test_a_death_takes_the_person_off_the_programme(staff, officer, honglai, int
     assert person.pk not in rows_by_person(officer)
 
 
+def test_the_list_of_a_day_holds_those_alive_on_it_whatever_ended_their_entries(staff, officer, honglai, intervals):
+    """Alive on the list's day is read from the registry's date of death itself, not only from the
+    entries a death ends: a death the programme never heard of (written to the registry directly)
+    takes the person off the lists from that day, and every list of an earlier day still holds them."""
+    from core.models import Person
+
+    heard, unheard, living = older(honglai, 85, "陈阿婆"), older(honglai, 86, "林阿公"), older(honglai, 87, "黄阿婆")
+    for p in (heard, unheard, living):
+        visit_target_add(user=officer, person=p, group="high_age", since=ago(400))
+    person_record_death(user=staff, person=heard, date_of_death=ago(10), source="test")
+    Person.objects.filter(pk=unheard.pk).update(date_of_death=ago(20))
+    assert VisitTarget.objects.get(person=unheard).ended_on is None
+    on_the_day = {day: set(rows_by_person(officer, on=ago(day))) for day in (21, 20, 11, 10, 0)}
+    assert on_the_day == {
+        21: {heard.pk, unheard.pk, living.pk},
+        20: {heard.pk, living.pk},
+        11: {heard.pk, living.pk},
+        10: {living.pk},
+        0: {living.pk},
+    }
+
+
 def test_an_ended_entry_leaves_the_list(officer, honglai, intervals):
     person = older(honglai, 85)
     target = visit_target_add(user=officer, person=person, group="high_age", since=ago(400))

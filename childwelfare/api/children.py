@@ -15,7 +15,7 @@ from childwelfare.models.children import CareSetting, CategoryCode, DistressReas
 from childwelfare.models.guardianship import RiskLevel
 from childwelfare.services.children import CategoryInput, category_add, child_file_open, child_update
 from childwelfare.services.guardianship import children_needing_carer
-from core.api.serializers import PersonInJurisdictionField, personal
+from core.api.serializers import PersonInJurisdictionField, RowsSerializer, day, moment, personal
 from core.api.views import LogsFullIds
 from core.jurisdiction import JurisdictionMixin
 
@@ -43,6 +43,40 @@ def _category_input(data: dict) -> CategoryInput:
         father_situation=data.get("father_situation", ""), mother_situation=data.get("mother_situation", ""),
         distress_reason=data.get("distress_reason", ""), evidence=data.get("evidence", ""),
     )  # fmt: skip
+
+
+class ChildRowsSerializer(RowsSerializer):
+    """The children list's rows (ChildSerializer's fields, each category CategorySerializer's readable
+    ones): the child's and the guardian's names, ID number and phone masked by the reader's policy,
+    `visit_overdue` against one today for the page."""
+
+    def row_maker(self, pd):
+        today = timezone.localdate()
+
+        def category(c):
+            return {"code": c.code, "start": day(c.start), "end": day(c.end), "end_reason": c.end_reason,
+                    "father_situation": c.father_situation, "mother_situation": c.mother_situation,
+                    "distress_reason": c.distress_reason}  # fmt: skip
+
+        def row(c):
+            person, due = c.person, c.visit_due_on
+            return {
+                "id": c.id, "person": c.person_id, "name": pd.name(person.name),
+                "id_number": pd.id_number(person.id_number),
+                "birth_year": person.birth_date.year if person.birth_date else None,
+                "township": c.township_id, "village": c.village_id,
+                "categories": [category(cat) for cat in c.categories.all()], "care_setting": c.care_setting,
+                "guardian_name": pd.name(c.guardian_name), "guardian_relation": c.guardian_relation,
+                "guardian_phone": pd.phone(c.guardian_phone), "in_school": c.in_school, "school": c.school,
+                "opened_on": day(c.opened_on), "closed_on": day(c.closed_on), "close_reason": c.close_reason,
+                "last_visit_on": day(c.last_visit_on), "visit_due_on": day(due),
+                "visit_overdue": bool(c.closed_on is None and due and due < today),
+                "turning_18_flagged_on": day(c.turning_18_flagged_on), "risk_level": c.risk_level,
+                "risk_assessed_on": day(c.risk_assessed_on), "risk_follow_up_due": day(c.risk_follow_up_due),
+                "updated_at": moment(c.updated_at),
+            }  # fmt: skip
+
+        return row
 
 
 class ChildSerializer(serializers.ModelSerializer):
@@ -75,6 +109,7 @@ class ChildSerializer(serializers.ModelSerializer):
         read_only_fields = ["closed_on", "close_reason", "last_visit_on", "visit_due_on", "turning_18_flagged_on",
                             "risk_level", "risk_assessed_on", "risk_follow_up_due", "updated_at"]  # fmt: skip
         extra_kwargs = {"opened_on": {"required": False}}
+        list_serializer_class = ChildRowsSerializer
 
     def get_validators(self):
         return []

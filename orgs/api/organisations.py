@@ -7,7 +7,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api.serializers import TownshipField, personal
+from core.api.serializers import RowsSerializer, TownshipField, day, moment, money, personal
 from orgs import selectors
 from orgs.models import GradeEvaluation, Organisation, StatusChange
 from orgs.services.organisations import organisation_change_status, organisation_create, organisation_update
@@ -18,6 +18,32 @@ class StatusChangeSerializer(serializers.ModelSerializer):
         model = StatusChange
         fields = ["status", "changed_on", "reason"]
         read_only_fields = fields
+
+
+class OrganisationRowsSerializer(RowsSerializer):
+    """The registry list's rows (OrganisationSerializer's fields, the status changes
+    StatusChangeSerializer's): only the legal representative's name is personal data, masked by the
+    reader's policy; grade and list standing are the queryset's annotations."""
+
+    def row_maker(self, pd):
+        def change(s):
+            return {"status": s.status, "changed_on": day(s.changed_on), "reason": s.reason}
+
+        def row(o):
+            return {
+                "id": o.id, "name": o.name, "credit_code": o.credit_code, "type": o.type,
+                "registered_on": day(o.registered_on), "deregistered_on": day(o.deregistered_on),
+                "revoked_on": day(o.revoked_on), "township": o.township_id, "status": o.status, "grade": o.grade,
+                "grade_valid_until": day(o.grade_valid_until), "on_abnormal_list": o.on_abnormal_list,
+                "on_dishonest_list": o.on_dishonest_list, "address": o.address,
+                "legal_representative": pd.name(o.legal_representative), "business_scope": o.business_scope,
+                "supervising_unit": o.supervising_unit, "registered_capital": money(o.registered_capital),
+                "party_organisation": o.party_organisation, "party_organisation_on": day(o.party_organisation_on),
+                "charity": o.charity, "public_fundraising": o.public_fundraising,
+                "status_changes": [change(s) for s in o.status_changes.all()], "updated_at": moment(o.updated_at),
+            }  # fmt: skip
+
+        return row
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
@@ -45,6 +71,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
         read_only_fields = ["updated_at"]
         extra_kwargs = {"name": {"validators": []}}
+        list_serializer_class = OrganisationRowsSerializer
 
     def get_validators(self):
         return []  # the service validates

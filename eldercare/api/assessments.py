@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins, serializers, viewsets
 
-from core.api.serializers import personal
+from core.api.serializers import RowsSerializer, day, moment, personal
 from core.api.views import LogsFullIds
 from core.jurisdiction import JurisdictionMixin
 from core.models import Person
@@ -25,6 +25,31 @@ class PersonInJurisdictionField(serializers.PrimaryKeyRelatedField):
 
 def _part(help_text):
     return serializers.IntegerField(required=False, allow_null=True, help_text=help_text)
+
+
+class AssessmentRowsSerializer(RowsSerializer):
+    """The assessments list's rows (AssessmentSerializer's fields; core.api.serializers.RowsSerializer).
+    The name and ID number come last: an assessment has neither attribute, so DRF skips those fields
+    and to_representation adds them at the end; the township is the person's, as the field's source."""
+
+    def row_maker(self, pd):
+        levels = {level: str(label) for level, label in Assessment.Level.choices}  # get_level_display
+
+        def row(a):
+            person, items = a.person, a.items
+            return {
+                "id": a.id, "person": a.person_id, "township": person.township_id, "assessed_on": day(a.assessed_on),
+                "self_care": a.self_care, "basic_motion": a.basic_motion, "mental_state": a.mental_state,
+                "perception_social": a.perception_social,
+                "items": None if items is None else {str(k): None if v is None else int(v) for k, v in items.items()},
+                "coma": a.coma, "dementia_or_mental_disorder": a.dementia_or_mental_disorder,
+                "risk_events_30d": a.risk_events_30d, "total": a.total, "level": a.level,
+                "level_display": levels[a.level], "assessor": a.assessor, "note": a.note,
+                "created_at": moment(a.created_at), "updated_at": moment(a.updated_at),
+                "name": pd.name(person.name), "id_number": pd.id_number(person.id_number),
+            }  # fmt: skip
+
+        return row
 
 
 class AssessmentSerializer(serializers.ModelSerializer):
@@ -54,6 +79,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "coma": {"required": False},
             "dementia_or_mental_disorder": {"required": False},
         }
+        list_serializer_class = AssessmentRowsSerializer
 
     def get_validators(self):
         return []

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from core.api.pagination import LateRowsPagination
 from core.api.permissions import HasPermission, RoleModelPermissions
-from core.api.serializers import RowsSerializer, money, personal
+from core.api.serializers import RowsSerializer, day, moment, money, personal
 from core.jurisdiction import JurisdictionMixin
 from core.models import PaymentBatch, PaymentLine
 from core.payments import payment_batch_approve, payment_builds_expire
@@ -49,6 +49,28 @@ class MonthField(serializers.Field):
             raise serializers.ValidationError(_("格式应为 YYYY-MM。")) from None
 
 
+class SubsidyRowsSerializer(RowsSerializer):
+    """The roster's rows (SubsidySerializer's fields; core.api.serializers.RowsSerializer). The name and
+    ID number come last: an entry has neither attribute, so DRF skips those fields and to_representation
+    adds them at the end; the account is masked where its field stands; the township is the person's."""
+
+    def row_maker(self, pd):
+        kinds = {kind: str(label) for kind, label in SubsidyKind.choices}  # get_kind_display
+
+        def row(s):
+            person = s.person
+            return {
+                "id": s.id, "person": s.person_id, "township": person.township_id, "kind": s.kind,
+                "kind_display": kinds.get(s.kind, s.kind), "starts_on": f"{s.starts_on:%Y-%m}", "status": s.status,
+                "ended_on": day(s.ended_on), "end_reason": s.end_reason,
+                "bank_account": pd.bank_account(s.bank_account), "note": s.note,
+                "created_at": moment(s.created_at), "updated_at": moment(s.updated_at),
+                "name": pd.name(person.name), "id_number": pd.id_number(person.id_number),
+            }  # fmt: skip
+
+        return row
+
+
 class SubsidySerializer(serializers.ModelSerializer):
     person = PersonInJurisdictionField()
     name = serializers.CharField(read_only=True, help_text="姓名（按权限脱敏）")
@@ -65,6 +87,7 @@ class SubsidySerializer(serializers.ModelSerializer):
             "ended_on", "end_reason", "bank_account", "note", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = ["status", "ended_on", "end_reason", "created_at", "updated_at"]
+        list_serializer_class = SubsidyRowsSerializer
 
     def get_validators(self):
         return []
@@ -89,7 +112,8 @@ class SubsidyViewSet(JurisdictionMixin, mixins.CreateModelMixin, viewsets.ReadOn
     assessment's level, the low-income categories; 400 names the field and the reason)."""
 
     serializer_class = SubsidySerializer
-    queryset = Subsidy.objects.select_related("person", "person__township")
+    # The person's name, ID number and township code (SubsidyRowsSerializer); the township itself is not read.
+    queryset = Subsidy.objects.select_related("person")
     filterset_fields = {
         "person": ["exact"], "person__township": ["exact"], "kind": ["exact"], "status": ["exact"],
         "starts_on": ["gte", "lte"],

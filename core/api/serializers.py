@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -98,8 +99,18 @@ def day(value) -> str | None:
     return None if value is None else value.isoformat()
 
 
-#: A moment as the API shows it (DRF's DateTimeField): ISO 8601 in the portal's time zone.
-moment = serializers.DateTimeField().to_representation
+_MOMENT = serializers.DateTimeField().to_representation
+
+
+def moment(value) -> str | None:
+    """A moment as the API shows it (DRF's DateTimeField): ISO 8601 in the current time zone (the
+    portal's), "Z" for UTC, or null. The field's own walk costs four times as much, a third of a
+    row's time where a row has two moments; a naive value (none in the portal) goes through it."""
+    if value is None or value.tzinfo is None:
+        return _MOMENT(value)
+    text = value.astimezone(timezone.get_current_timezone()).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
 
 CENT = Decimal("0.01")
 

@@ -238,3 +238,26 @@ def test_a_serializer_inheriting_rows_that_lack_its_fields_fails_loudly(staff, h
     context = {"request": SimpleNamespace(user=staff)}
     with pytest.raises(ImproperlyConfigured, match="note"):
         _ = WithNote(Person.objects.all(), many=True, context=context).data
+
+
+@pytest.mark.parametrize("zone", ["Asia/Shanghai", "UTC", "America/St_Johns"])
+def test_a_rows_moment_is_what_the_date_time_field_shows_in_any_current_time_zone(zone):
+    """core.api.serializers.moment, the rows' quick way, against DRF's DateTimeField: the portal's
+    zone (+08:00), UTC ("Z"), a half-hour zone, a naive value, null."""
+    import zoneinfo
+
+    from django.utils import timezone
+
+    from core.api.serializers import moment
+
+    field = serializers.DateTimeField()
+    values = [
+        datetime.datetime(2026, 1, 31, 16, 30, 5, 123456, tzinfo=datetime.UTC),
+        datetime.datetime(2025, 7, 1, 0, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai")),
+        datetime.datetime(1900, 1, 1, 8, 5, 43, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai")),
+        datetime.datetime(2026, 3, 8, 12, 0),
+        None,
+    ]
+    with timezone.override(zone):
+        assert [moment(v) for v in values] == [field.to_representation(v) for v in values]
+        assert moment(values[0]).endswith({"UTC": "Z", "Asia/Shanghai": "+08:00"}.get(zone, "-03:30"))

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from core.api.pagination import LateRowsPagination
 from core.api.permissions import HasPermission
-from core.api.serializers import personal
+from core.api.serializers import RowsSerializer, day, moment, personal
 from core.jurisdiction import JurisdictionMixin
 from core.personal import personal_data
 from eldercare import selectors
@@ -35,6 +35,42 @@ class _MaskedPerson(serializers.ModelSerializer):
         return data
 
 
+class VisitRowsSerializer(RowsSerializer):
+    """The visits list's rows (ElderVisitSerializer's fields; core.api.serializers.RowsSerializer). The
+    name and ID number come last: a visit has neither attribute, so DRF skips those fields and
+    _MaskedPerson.to_representation adds them at the end; the findings and follow-up keep their
+    places, with the person's name masked in them; the way is its code and the township the person's."""
+
+    def row_maker(self, pd):
+        # What the reader sees in full is decided once: the policy's own masks otherwise.
+        name = _shown if pd.full_name else pd.name
+        id_number = _shown if pd.full_id_number else pd.id_number
+        text = _shown_text if pd.full_name else pd.text
+
+        def row(v):
+            person = v.person
+            names = [person.name]
+            return {
+                "id": v.id, "person": v.person_id, "township": person.township_id, "visited_on": day(v.visited_on),
+                "way": v.way, "visitor": v.visitor, "findings": text(v.findings, names=names),
+                "follow_up": text(v.follow_up, names=names),
+                "created_at": moment(v.created_at), "updated_at": moment(v.updated_at),
+                "name": name(person.name), "id_number": id_number(person.id_number),
+            }  # fmt: skip
+
+        return row
+
+
+def _shown(value):
+    """A value the reader sees in full, as PersonalData shows it ("" for none)."""
+    return value or ""
+
+
+def _shown_text(value, *, names):
+    """Free text for a reader who sees names in full (PersonalData.text): as it is, "" for none."""
+    return value or ""
+
+
 class ElderVisitSerializer(_MaskedPerson):
     visitor = serializers.CharField(max_length=100)
     findings = serializers.CharField(max_length=1000)
@@ -45,6 +81,7 @@ class ElderVisitSerializer(_MaskedPerson):
         fields = ["id", "person", "name", "id_number", "township", "visited_on", "way", "visitor", "findings",
                   "follow_up", "created_at", "updated_at"]  # fmt: skip
         read_only_fields = ["created_at", "updated_at"]
+        list_serializer_class = VisitRowsSerializer
 
     def to_representation(self, instance):
         data = super().to_representation(instance)

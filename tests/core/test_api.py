@@ -248,7 +248,7 @@ def test_a_rows_moment_is_what_the_date_time_field_shows_in_any_current_time_zon
 
     from django.utils import timezone
 
-    from core.api.serializers import moment
+    from core.api.serializers import RowsSerializer, moment
 
     field = serializers.DateTimeField()
     values = [
@@ -258,6 +258,18 @@ def test_a_rows_moment_is_what_the_date_time_field_shows_in_any_current_time_zon
         datetime.datetime(2026, 3, 8, 12, 0),
         None,
     ]
+
+    class At(serializers.Serializer):
+        at = serializers.DateTimeField()
+
+    class AtRows(RowsSerializer):  # a page of rows: the zone is looked up once, for the page
+        def row_maker(self, pd):
+            return lambda value: {"at": moment(value)}
+
     with timezone.override(zone):
-        assert [moment(v) for v in values] == [field.to_representation(v) for v in values]
+        shown = [field.to_representation(v) for v in values]
+        assert [moment(v) for v in values] == shown
+        assert AtRows(child=At(), context={}).to_representation(values) == [{"at": text} for text in shown]
         assert moment(values[0]).endswith({"UTC": "Z", "Asia/Shanghai": "+08:00"}.get(zone, "-03:30"))
+    with timezone.override("UTC"):  # the page's zone is gone with its page
+        assert moment(values[1]) == "2025-06-30T16:00:00Z"

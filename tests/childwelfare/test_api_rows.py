@@ -4,7 +4,8 @@ for every reader, each row is exactly ChildSerializer's fields for the same file
 import datetime
 
 from childwelfare.api.children import ChildSerializer
-from childwelfare.models import Child
+from childwelfare.models import Child, ChildCategory
+from childwelfare.models.children import ParentSituation
 from childwelfare.models.guardianship import RiskLevel
 from childwelfare.services.children import category_end, child_close
 from core.models import Division, Person
@@ -32,6 +33,8 @@ def test_the_children_rows_are_the_serializers_fields_for_every_reader(make_user
         risk_level=RiskLevel.HIGH, risk_assessed_on=TODAY - DAYS(20), risk_follow_up_due=TODAY + DAYS(10),
     )  # fmt: skip
     closed = open_file(8, categories=[left_behind(years_ago(1))], name="林小红", male=False)
+    # Parents in different situations: a row that swapped the two would fail.
+    ChildCategory.objects.filter(child=closed).update(mother_situation=ParentSituation.IMPRISONED)
     child_close(user=staff, child=closed, on=TODAY - DAYS(2), reason=Child.CloseReason.OTHER)
     Child.objects.filter(pk=closed.pk).update(visit_due_on=TODAY - DAYS(5), last_visit_on=TODAY - DAYS(40),
                                               guardian_name="", guardian_relation="")  # fmt: skip
@@ -42,6 +45,8 @@ def test_the_children_rows_are_the_serializers_fields_for_every_reader(make_user
     rows = [shown.get(pk=pk) for pk in (full.pk, closed.pk, plain.pk)]
     assert [len(c.categories.all()) for c in rows] == [2, 1, 0] and rows[0].village_id and rows[2].village_id is None
     assert rows[1].person.birth_date is None and rows[1].closed_on and rows[0].risk_level == RiskLevel.HIGH
+    parents = rows[1].categories.all()[0]
+    assert (parents.father_situation, parents.mother_situation) == ("working_away", "imprisoned")
     assert [ChildSerializer(c).data["visit_overdue"] for c in rows] == [True, False, False]
     assert_rows_are_the_fields(CHILDREN, {"township": HONGLAI}, ChildSerializer,
                                lambda ids: [shown.get(pk=pk) for pk in ids], readers(make_user, allowed_to="childwelfare.view_child"), expected=3)  # fmt: skip

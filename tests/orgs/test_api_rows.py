@@ -24,7 +24,8 @@ ORGANISATIONS = "/api/v1/orgs/organisations/"
 def test_the_organisation_rows_are_the_serializers_fields_for_every_reader(make_user, staff, make_org):
     """A charity with every particular, a grade valid today, on both lists and deregistered (two status
     changes); a revoked foundation whose grade has lapsed, with a dishonesty entry not yet confirmed, no
-    legal representative and no capital; a plain registered agency with a two-character representative."""
+    legal representative and no capital; a registered agency with a two-character representative, a
+    charity without public fundraising, on the abnormal list only."""
     full = make_org("南安市洪濑镇慈善会", registered_on=D(2010, 3, 1), address="洪濑镇洪新街88号",
                     legal_representative="陈志明", business_scope="扶贫济困", supervising_unit="南安市民政局",
                     registered_capital=Decimal("500000.5"), party_organisation=True, party_organisation_on=D(2012, 7, 1),
@@ -41,13 +42,16 @@ def test_the_organisation_rows_are_the_serializers_fields_for_every_reader(make_
     organisation_change_status(
         user=staff, organisation=revoked, status="revoked", changed_on=D(2025, 9, 1), reason="违规"
     )
-    make_org("南安市洪濑镇社工服务中心", org_type="social_service_agency", legal_representative="林芳",
-             registered_capital=Decimal("30000"))  # fmt: skip
+    agency = make_org("南安市洪濑镇社工服务中心", org_type="social_service_agency", legal_representative="林芳",
+                      registered_capital=Decimal("30000"), charity=True, public_fundraising=False)  # fmt: skip
+    # Flags that differ in one organisation: a row that swapped a pair of them would fail.
+    list_entry_add(user=staff, organisation=agency, kind="abnormal", listed_on=D(2025, 3, 1), reason="未报年报")
     changes = Prefetch("status_changes", queryset=StatusChange.objects.order_by("changed_on", "id"))
     shown = selectors.organisation_detail_queryset(user=staff).prefetch_related(changes)
-    rows = [shown.get(pk=pk) for pk in (full.pk, revoked.pk)]
+    rows = [shown.get(pk=pk) for pk in (full.pk, revoked.pk, agency.pk)]
     assert [(o.grade, o.on_abnormal_list, o.on_dishonest_list, len(o.status_changes.all())) for o in rows] == [
-        ("4A", True, True, 2), (None, False, False, 2)
+        ("4A", True, True, 2), (None, False, False, 2), (None, True, False, 1)
     ]  # fmt: skip
+    assert (rows[2].charity, rows[2].public_fundraising) == (True, False)
     assert_rows_are_the_fields(ORGANISATIONS, {"township": HONGLAI}, OrganisationSerializer,
                                lambda ids: [shown.get(pk=pk) for pk in ids], readers(make_user, allowed_to="orgs.view_organisation"), expected=3)  # fmt: skip

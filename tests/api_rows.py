@@ -3,10 +3,12 @@ equal: the same records through its serializer's own fields, one by one, for eve
 are every role and four users given one personal-data right each on top of a leader's (rights can
 be granted per user), so a row that masks one kind by another kind's right fails."""
 
+import json
 from types import SimpleNamespace
 
 from django.contrib.auth.models import Permission
 from rest_framework import serializers
+from rest_framework.renderers import JSONRenderer
 from rest_framework.test import APIClient
 
 from core.models import User
@@ -31,7 +33,7 @@ def readers(make_user, *, allowed_to: str = "") -> list[User]:
 def assert_rows_are_the_fields(url, params, serializer_class, records_of, users, *, expected: int) -> None:
     """For each reader: the list's rows at `url` are exactly `serializer_class`'s fields for the same
     records (`records_of(ids)`, in the list's order) through DRF's plain ListSerializer, with the
-    same keys in the same order."""
+    same keys in the same order, nested parts included."""
     for user in users:
         client = APIClient()
         client.force_authenticate(user)
@@ -42,3 +44,7 @@ def assert_rows_are_the_fields(url, params, serializer_class, records_of, users,
         plain = serializers.ListSerializer(records, child=serializer_class(context=context), context=context).data
         assert [list(row) for row in rows] == [list(row) for row in plain], (user, list(rows[0]), list(plain[0]))
         assert rows == [dict(row) for row in plain], user
+        # The same text, nested parts (a child's categories, an organisation's status changes) in order too.
+        assert json.dumps(rows, ensure_ascii=False, separators=(",", ":")) == JSONRenderer().render(plain).decode(), (
+            user
+        )

@@ -235,7 +235,7 @@ class Person(models.Model):
             ),
             # The deceased, by date (a few per cent of the registry): "alive on a day" becomes "not
             # among those who died by then", an anti-join over this small index instead of a read of
-            # every person a list names (eldercare's visits due read all 1.5 million for 116,000).
+            # every person (a list of 116,000 people alive on a day read all 1.5 million).
             models.Index(
                 fields=["date_of_death", "id"],
                 name="person_deceased",

@@ -19,12 +19,19 @@ from tests.factories import HONGLAI, PersonFactory
 pytestmark = pytest.mark.django_db
 
 
-def _by_reach(make_user, permission):
-    """Every reader of the list, and those of them who see the whole city."""
+def _assert_rows_for_each_reach(make_user, url, serializer_class, shown, permission, *, township, city):
+    """assert_rows_are_the_fields for every reader of the list: those of 洪濑镇 see its `township`
+    records, those who see the whole city all `city` of them."""
     users = readers(make_user, allowed_to=permission)
-    city = [user for user in users if user.is_city_level]
-    assert city and len(city) < len(users) and all(user_can_act_in(user, HONGLAI) for user in users)
-    return users, city
+    wide = [user for user in users if user.is_city_level]
+    assert wide and len(wide) < len(users) and all(user_can_act_in(user, HONGLAI) for user in users)
+
+    def records_of(ids):
+        return [shown.get(pk=pk) for pk in ids]
+
+    assert_rows_are_the_fields(url, {}, serializer_class, records_of, [u for u in users if u not in wide],
+                               expected=township)  # fmt: skip
+    assert_rows_are_the_fields(url, {}, serializer_class, records_of, wide, expected=city)
 
 
 def test_the_assessments_rows_are_the_serializers_fields_for_every_reader(make_user, staff, honglai, shuitou):
@@ -45,13 +52,9 @@ def test_the_assessments_rows_are_the_serializers_fields_for_every_reader(make_u
     assert {a.level for a in made} == {0, 1, 2, 3, 4} and made[1].items == items
     assert made[4].person.id_number is None and made[6].person.township_id is None
 
-    shown = Assessment.objects.select_related("person")
-    users, city = _by_reach(make_user, "eldercare.view_assessment")
-    url = "/api/v1/eldercare/assessments/"
-    assert_rows_are_the_fields(url, {}, AssessmentSerializer, lambda ids: [shown.get(pk=pk) for pk in ids],
-                               [u for u in users if u not in city], expected=5)  # fmt: skip
-    assert_rows_are_the_fields(url, {}, AssessmentSerializer, lambda ids: [shown.get(pk=pk) for pk in ids],
-                               city, expected=7)  # fmt: skip
+    _assert_rows_for_each_reach(make_user, "/api/v1/eldercare/assessments/", AssessmentSerializer,
+                                Assessment.objects.select_related("person"), "eldercare.view_assessment",
+                                township=5, city=7)  # fmt: skip
 
 
 def test_the_subsidy_rosters_rows_are_the_serializers_fields_for_every_reader(make_user, staff, honglai, shuitou,
@@ -78,10 +81,6 @@ def test_the_subsidy_rosters_rows_are_the_serializers_fields_for_every_reader(ma
     statuses = dict(Subsidy.objects.values_list("pk", "status"))
     assert [statuses[e.pk] for e in entries[:3]] == ["active", "suspended", "ended"]
 
-    shown = Subsidy.objects.select_related("person")
-    users, city = _by_reach(make_user, "eldercare.view_subsidy")
-    url = "/api/v1/eldercare/subsidies/"
-    assert_rows_are_the_fields(url, {}, SubsidySerializer, lambda ids: [shown.get(pk=pk) for pk in ids],
-                               [u for u in users if u not in city], expected=4)  # fmt: skip
-    assert_rows_are_the_fields(url, {}, SubsidySerializer, lambda ids: [shown.get(pk=pk) for pk in ids],
-                               city, expected=6)  # fmt: skip
+    _assert_rows_for_each_reach(make_user, "/api/v1/eldercare/subsidies/", SubsidySerializer,
+                                Subsidy.objects.select_related("person"), "eldercare.view_subsidy",
+                                township=4, city=6)  # fmt: skip

@@ -1,4 +1,5 @@
-"""Pages of a long list whose order an index holds, found by their keys first.
+"""Paginators for long lists: LateRows reads a page of a list whose order an index holds by its keys,
+found first; CountedInRows counts a list with its page, in one statement.
 
 A payroll's lines are read by township, village and id, a page at a time. Read directly, a page deep
 in a month's 54,000 lines made PostgreSQL read, join (the payee, the township and village names)
@@ -9,6 +10,7 @@ and only those rows are read in full with what they join, in the list's own orde
 statement (one snapshot: a draft rebuilt between two statements would leave a page empty)."""
 
 from django.core.paginator import Paginator
+from django.utils.functional import cached_property
 
 
 class LateRows:
@@ -29,3 +31,47 @@ class LateRows:
 
 class LateRowsPaginator(LateRows, Paginator):
     pass
+
+
+class CountedInRows(Paginator):
+    """For rows that each carry the whole list's length in a column, `count_column` (a window count,
+    COUNT(*) OVER (), computed before the page is cut): the page asked for is read first and its first
+    row says how long the list is, so a page and its count are one statement. A grouped list (the
+    people due a visit, aggregated from their programme entries) was aggregated twice, once to count
+    it and once for the page. An empty list, or a page past the end, is counted as a plain Paginator
+    counts it, and get_page then reads the last page. The pages are exactly a plain Paginator's."""
+
+    count_column = "total"
+    _asked = 1
+    _read = None  # (number, rows) of the page read to count the list
+
+    def _ask(self, number) -> None:
+        if "count" not in self.__dict__:  # the list is counted by the first page asked for
+            try:
+                self._asked = max(int(number), 1)
+            except (TypeError, ValueError):
+                self._asked = 1
+
+    @cached_property
+    def count(self):
+        bottom = (self._asked - 1) * self.per_page
+        rows = list(self.object_list[bottom : bottom + self.per_page + self.orphans])
+        if not rows:
+            return super().count
+        self._read = (self._asked, rows)
+        return rows[0][self.count_column]
+
+    def get_page(self, number):
+        self._ask(number)
+        return super().get_page(number)
+
+    def page(self, number):
+        self._ask(number)
+        number = self.validate_number(number)
+        if self._read is None or self._read[0] != number:
+            return super().page(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        return self._get_page(self._read[1][: top - bottom], number, self)

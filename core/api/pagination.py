@@ -1,6 +1,6 @@
 from rest_framework import pagination
 
-from core.paginators import LateRowsPaginator
+from core.paginators import CountedInRows, LateRowsPaginator
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -15,3 +15,10 @@ class LateRowsPagination(PageNumberPagination):
     PageNumberPagination."""
 
     django_paginator_class = LateRowsPaginator
+
+
+class CountedInRowsPagination(PageNumberPagination):
+    """For rows that carry the list's length as `total`, a window count: the page and the count are
+    one statement (core.paginators.CountedInRows). The same answer as PageNumberPagination."""
+
+    django_paginator_class = CountedInRows

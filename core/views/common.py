@@ -3,7 +3,7 @@ from django.utils.functional import cached_property
 
 from core import selectors
 from core.forms import PersonSearchForm
-from core.paginators import LateRows
+from core.paginators import CountedInRows, LateRows
 
 
 class CappedPaginator(Paginator):
@@ -23,31 +23,19 @@ class CappedLateRowsPaginator(LateRows, CappedPaginator):
     """A capped page of a long list in an index's order, read by its keys (core.paginators)."""
 
 
-class CountedPaginator(Paginator):
-    """For rows whose number the caller already has (a grouped list, counted with its other figures
-    in one query): the capped count by primary key does not apply to them."""
-
-    def __init__(self, object_list, per_page, *, count: int):
-        super().__init__(object_list, per_page)
-        self.known = count
-
-    @property
-    def count(self):
-        return self.known
-
-
 def labels(choices) -> dict[str, str]:
     """A model's choices as {value: label}, each label translated once: a list page's rows share
     them (a lazy label is translated again wherever it is shown)."""
     return {value: str(label) for value, label in choices}
 
 
-def paginate(request, queryset, per_page: int = 50, *, count: int | None = None, late_rows: bool = False):
-    """A page of `queryset` (counted up to CappedPaginator.cap), or of rows already counted (`count`).
-    `late_rows`: the page's rows are read by their keys, found in a subquery (core.paginators.LateRows),
-    for a long list in an order an index holds (a payroll's lines)."""
-    if count is not None:
-        paginator = CountedPaginator(queryset, per_page, count=count)
+def paginate(request, queryset, per_page: int = 50, *, late_rows: bool = False, counted_in_rows: bool = False):
+    """A page of `queryset` (counted up to CappedPaginator.cap). `late_rows`: the page's rows are read by their keys, found in a subquery (core.paginators.LateRows),
+    for a long list in an order an index holds (a payroll's lines). `counted_in_rows`: each row holds
+    the list's length as `total`, a window count (a grouped list), and the page is counted with its
+    rows (core.paginators.CountedInRows); the capped count by primary key does not apply to them."""
+    if counted_in_rows:
+        paginator = CountedInRows(queryset, per_page)
     else:
         paginator = (CappedLateRowsPaginator if late_rows else CappedPaginator)(queryset, per_page)
     page = paginator.get_page(request.GET.get("page"))

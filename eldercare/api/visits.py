@@ -7,7 +7,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api.pagination import LateRowsPagination
+from core.api.pagination import CountedInRowsPagination, LateRowsPagination
 from core.api.permissions import HasPermission
 from core.api.serializers import RowsSerializer, day, moment, personal
 from core.jurisdiction import JurisdictionMixin
@@ -189,15 +189,20 @@ class VisitTargetViewSet(_Logged, JurisdictionMixin, mixins.CreateModelMixin, vi
         ],
         responses={200: VisitDueSerializer(many=True)},
     )
-    @action(detail=False, methods=["get"], serializer_class=VisitDueSerializer, filterset_fields=[], filter_backends=[])
+    @action(
+        detail=False, methods=["get"], serializer_class=VisitDueSerializer, filterset_fields=[], filter_backends=[],
+        pagination_class=CountedInRowsPagination,
+    )  # fmt: skip
     def due(self, request):
         """Everyone on the programme today, one row a person, soonest due first."""
         params = request.query_params
         entries = selectors.visit_due_entries(
             user=request.user, township=params.get("township") or None, group=params.get("group", "")
         )
-        people = selectors.visit_due_queryset(
-            entries, overdue_only=params.get("overdue_only", "").lower() in ("1", "true", "on", "yes")
+        people = selectors.visit_due_counted(
+            selectors.visit_due_queryset(
+                entries, overdue_only=params.get("overdue_only", "").lower() in ("1", "true", "on", "yes")
+            )
         )
         page = selectors.visit_due_rows(self.paginate_queryset(people), entries, with_people=True)
         pd = personal_data(request.user)

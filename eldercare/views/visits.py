@@ -40,8 +40,8 @@ def _due(request):
 def visit_due(request):
     """Everyone on the visit programme with their next due day; the overdue first."""
     form, entries, people = _due(request)
-    counts = selectors.visit_due_counts(people)
-    page, query = paginate(request, people, count=counts["total"])
+    page, query = paginate(request, selectors.visit_due_counted(people), counted_in_rows=True)
+    first = page.object_list[0] if page.object_list else {"total": 0, "total_overdue": 0}
     pd = personal_data(request.user)
     shown = [
         {**r, "name": pd.name(r["name"]), "id_number": mask_id_number(r["id_number"])}
@@ -50,7 +50,7 @@ def visit_due(request):
     days = intervals()
     missing = [label for group, label in VisitGroup.choices if group not in days]
     context = {"form": form, "page": page, "rows": shown, "query": query,
-               "overdue": counts["overdue"], "total": counts["total"], "missing": missing}  # fmt: skip
+               "overdue": first["total_overdue"], "total": first["total"], "missing": missing}  # fmt: skip
     return render(request, "eldercare/visit_due.html", context)
 
 

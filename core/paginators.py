@@ -48,9 +48,12 @@ class CountedInRows(Paginator):
     def _ask(self, number) -> None:
         if "count" not in self.__dict__:  # the list is counted by the first page asked for
             try:
-                self._asked = max(int(number), 1)
+                asked = int(number)
             except (TypeError, ValueError):
-                self._asked = 1
+                asked = 1
+            # a page beyond any list (?page=10**30, an offset past the database's 64-bit integers)
+            # counts the list by its first page; get_page then answers with the last page
+            self._asked = asked if 1 <= asked <= 10**12 // self.per_page else 1
 
     @cached_property
     def count(self):

@@ -30,10 +30,11 @@ def labels(choices) -> dict[str, str]:
 
 
 def paginate(request, queryset, per_page: int = 50, *, late_rows: bool = False, counted_in_rows: bool = False):
-    """A page of `queryset` (counted up to CappedPaginator.cap). `late_rows`: the page's rows are read by their keys, found in a subquery (core.paginators.LateRows),
-    for a long list in an order an index holds (a payroll's lines). `counted_in_rows`: each row holds
-    the list's length as `total`, a window count (a grouped list), and the page is counted with its
-    rows (core.paginators.CountedInRows); the capped count by primary key does not apply to them."""
+    """A page of `queryset` (counted up to CappedPaginator.cap). `late_rows`: the page's rows are read
+    by their keys, found in a subquery (core.paginators.LateRows), for a long list in an order an index
+    holds (a payroll's lines). `counted_in_rows`: each row holds the list's length as `total`, a window
+    count (a grouped list), and the page is counted with its rows (core.paginators.CountedInRows); the
+    capped count by primary key does not apply to them."""
     if counted_in_rows:
         paginator = CountedInRows(queryset, per_page)
     else:

@@ -34,12 +34,14 @@ class LateRowsPaginator(LateRows, Paginator):
 
 
 class CountedInRows(Paginator):
-    """For rows that each carry the whole list's length in a column, `count_column` (a window count,
-    COUNT(*) OVER (), computed before the page is cut): the page asked for is read first and its first
-    row says how long the list is, so a page and its count are one statement. A grouped list (the
-    people due a visit, aggregated from their programme entries) was aggregated twice, once to count
-    it and once for the page. An empty list, or a page past the end, is counted as a plain Paginator
-    counts it, and get_page then reads the last page. The pages are exactly a plain Paginator's."""
+    """For rows of values() that each carry the whole list's length in a column, `count_column` (a
+    window count, COUNT(*) OVER (), computed before the page is cut): the page asked for is read first
+    and its first row says how long the list is, so a page and its count are one statement. A grouped
+    list (the people due a visit, aggregated from their programme entries) was aggregated twice, once
+    to count it and once for the page. When the page asked for has no rows (an empty list, a page past
+    the end) the list is counted as a plain Paginator counts it, and get_page then reads the last
+    page; a number that is not a page (or is beyond any list) counts the list by its first page. The
+    pages are exactly a plain Paginator's."""
 
     count_column = "total"
     _asked = 1
@@ -49,7 +51,7 @@ class CountedInRows(Paginator):
         if "count" not in self.__dict__:  # the list is counted by the first page asked for
             try:
                 asked = int(number)
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):  # None, "x", float("inf"): not a page
                 asked = 1
             # a page beyond any list (?page=10**30, an offset past the database's 64-bit integers)
             # counts the list by its first page; get_page then answers with the last page

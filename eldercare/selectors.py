@@ -356,9 +356,10 @@ def visit_due_counts(rows, on=None) -> dict[str, int]:
 
 class _CountOver(Func):
     """How many rows of the whole list meet `condition`, on each row, counted before a page is cut.
-    Django's Count(filter=...) refuses a condition on an aggregate (a person's due day), and
-    PostgreSQL refuses one in FILTER; a window's argument may hold one."""
+    The databases refuse an aggregate (a person's due day) in an aggregate's FILTER, as
+    Count(filter=...) would write it; a window's argument may hold one."""
 
+    arity = 1
     template = "COUNT(CASE WHEN %(expressions)s THEN 1 END) OVER ()"
     output_field = IntegerField()
     contains_over_clause = True

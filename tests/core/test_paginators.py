@@ -51,9 +51,10 @@ def test_pages_counted_in_their_rows_are_a_plain_paginators_pages_in_one_stateme
             return 3 if pages * per_page >= 7 else 2
         return 2 if number in ("0", "-1", "9" * 30) and pages > 1 else 1  # the last page, read apart
 
+    not_pages = ("1", None, "x", "0", "-1", "2.0", "9" * 30, float("inf"))  # and what passes for one
     for per_page, orphans in itertools.product((1, 2, 3, 7, 50), (0, 1, 2)):
         plain = Paginator(rows, per_page, orphans=orphans)
-        for number in (*plain.page_range, "1", None, "x", "0", "-1", plain.num_pages + 1, "2.0", "9" * 30):
+        for number in (*plain.page_range, plain.num_pages + 1, *not_pages):
             counted = CountedInRows(rows, per_page, orphans=orphans)
             with django_assert_num_queries(statements(number, plain.num_pages, per_page)):
                 page = counted.get_page(number)

@@ -1,6 +1,7 @@
 import time
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.http import JsonResponse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
@@ -32,6 +33,25 @@ class ChineseFirstLocaleMiddleware:
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class NoNullCharactersMiddleware:
+    """A query string carrying a NUL character (%00) is refused with a 400 before any view reads it.
+
+    No text the portal stores or searches may hold one, and PostgreSQL refuses it in a string
+    literal: a list that filtered on a raw parameter (`?q=`, `?township=`) answered 500. The forms
+    and the API's filters refuse it as a field error already; this refuses it for every door at once,
+    the pages with the 400 page and the API as JSON (ApiErrorsAsJsonMiddleware)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "%00" in request.META.get("QUERY_STRING", "") and any(
+            "\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()
+        ):
+            raise BadRequest("a NUL character in the query string")
+        return self.get_response(request)
 
 
 class NoStoreWhenSignedInMiddleware:

@@ -73,3 +73,31 @@ def test_field_errors_reach_a_browser_asking_for_html_instead_of_a_generic_messa
     response = client_for(officer).post("/api/v1/people/", {"name": "=1+1"}, HTTP_ACCEPT="text/html")
     assert response.status_code == 400
     assert "汉字" in response.content.decode()  # the name rule, not "请求格式不正确"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        # Lists that filtered on a raw parameter answered 500 ("A string literal cannot contain NUL").
+        "/orgs/volunteers/?q=%00",
+        "/orgs/volunteers/export/?q=%00",
+        "/orgs/reports/?township=%00",
+        "/childwelfare/recognitions/?q=%00",
+        "/childwelfare/workers/?township=a%00b",
+        "/api/v1/eldercare/visit-targets/due/?township=%00",
+        # and in a key, or beside good parameters
+        "/core/people/?page=1&%00=1",
+    ],
+)
+def test_a_nul_character_in_the_query_string_is_a_400_not_a_500(staff, client_for, path):
+    response = client_for(staff).get(path)
+    assert response.status_code == 400
+    if path.startswith("/api/"):
+        assert response.json()["code"] == "bad_request"
+    else:
+        assert "请求无法处理" in response.content.decode()
+
+
+def test_a_percent_sign_that_is_not_a_nul_character_still_searches(staff, client_for):
+    # "%2500" is the text "%00", not a NUL character
+    assert client_for(staff).get("/core/people/?q=%2500").status_code == 200

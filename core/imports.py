@@ -44,6 +44,12 @@ REASON_HEADER = "错误原因"
 ERRORS_SHOWN = 500
 
 
+def import_errors_shown(pd) -> bool:
+    """Whether an import's error messages and its rejected rows, which quote the uploaded cells
+    (names, ID numbers, addresses), are shown to this reader (core.personal's policy, `pd`)."""
+    return pd.full_name and pd.full_id_number
+
+
 @dataclass(frozen=True)
 class Column:
     header: str

@@ -12,7 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.identifiers import mask_id_number
-from core.imports import ERRORS_SHOWN, REGISTRY
+from core.imports import ERRORS_SHOWN, REGISTRY, import_errors_shown
 from core.models import Division, Household, HouseholdMember, ImportJob, Person
 from core.personal import personal_data
 
@@ -278,11 +278,6 @@ class ImportJobErrorSerializer(serializers.Serializer):
     message = serializers.CharField(
         allow_null=True, help_text=_("错误原因；会引用上传的单元格内容，对无权查看完整姓名和身份证号的用户为 null")
     )
-
-
-def import_errors_shown(pd) -> bool:
-    """Whether an import's error messages (which quote the uploaded cells) are shown to this reader."""
-    return pd.full_name and pd.full_id_number
 
 
 #: An ID number (18 characters, or the old 15 digits) inside a system message.

@@ -13,7 +13,7 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from core import selectors
 from core.api import serializers as s
-from core.imports import REGISTRY, import_jobs_expire
+from core.imports import REGISTRY, import_errors_shown, import_jobs_expire
 from core.jurisdiction import JurisdictionMixin
 from core.models import Division, Household, HouseholdMember, ImportJob, Person
 from core.personal import personal_data
@@ -249,7 +249,7 @@ class ImportJobViewSet(JurisdictionMixin, viewsets.ReadOnlyModelViewSet):
         if import_jobs_expire(ImportJob.objects.filter(pk=job.pk)):
             job = self.get_object()
         pd = personal_data(request.user)
-        if job.errors and s.import_errors_shown(pd):  # they quote the uploaded cells, ID numbers among them
+        if job.errors and import_errors_shown(pd):  # they quote the uploaded cells, ID numbers among them
             pd.log_view(
                 request=request, object_type="core.importjob", object_ids=[job.pk],
                 detail=f"API {request.method} {request.path}",

@@ -13,6 +13,7 @@ from core.imports import (
     NAME_MAX,
     REGISTRY,
     bad_rows_workbook,
+    import_errors_shown,
     import_file_name,
     import_job_retry,
     import_job_start,
@@ -21,6 +22,7 @@ from core.imports import (
 )
 from core.jurisdiction import get_for_user_or_404
 from core.models import AccessLog, ImportJob
+from core.personal import personal_data
 from core.services.access import access_log_record
 from core.spreadsheets import ImportFileError, check_upload_size, inspect_workbook
 from core.views.people import xlsx_response
@@ -95,7 +97,15 @@ def import_job(request, pk):
     if import_jobs_expire(ImportJob.objects.filter(pk=job.pk)):
         job.refresh_from_db()
     template = "core/_import_progress.html" if request.headers.get("HX-Request") else "core/import_job.html"
-    return render(request, template, {"job": job, "importer": REGISTRY[job.kind], "errors": job.errors[:ERRORS_SHOWN]})
+    # The errors quote the uploaded cells (names, ID numbers): shown, and logged, as the API's job does.
+    pd = personal_data(request.user)
+    errors, shown = job.errors[:ERRORS_SHOWN], import_errors_shown(pd)
+    if errors and shown:
+        pd.log_view(request=request, object_type="core.importjob", object_ids=[job.pk], detail=request.path)
+    elif errors:
+        errors = [{**e, "message": ""} for e in errors]
+    context = {"job": job, "importer": REGISTRY[job.kind], "errors": errors, "errors_shown": shown}
+    return render(request, template, context)
 
 
 @login_required
@@ -106,7 +116,15 @@ def import_template(request, kind):
 
 @login_required
 def import_bad_rows(request, pk):
+    """The rejected rows as uploaded, in full (to correct and upload again): for a reader who sees
+    names and ID numbers in full, and logged as an export of them."""
     job = _job(request, pk)
-    if job.state != ImportJob.State.REJECTED or not job.errors:
+    if job.state != ImportJob.State.REJECTED or not job.errors or not import_errors_shown(personal_data(request.user)):
         raise Http404
-    return xlsx_response(bad_rows_workbook(job), f"{job.kind}-errors-{job.pk}.xlsx")
+    content = bad_rows_workbook(job)
+    rows = len({e["row"] for e in job.errors})
+    access_log_record(
+        user=request.user, action=AccessLog.Action.EXPORT, object_type="core.importjob", object_ids=[job.pk],
+        detail=_("导出 %(n)d 行（完整身份证号）") % {"n": rows}, request=request,
+    )  # fmt: skip
+    return xlsx_response(content, f"{job.kind}-errors-{job.pk}.xlsx")

@@ -2,12 +2,14 @@ import io
 
 import openpyxl
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from core.importers import COLUMNS
 from core.imports import REASON_HEADER
 from core.models import AccessLog, Household, HouseholdMember, ImportJob, Person
+from core.roles import Role
 from tests.factories import PersonFactory, make_id_number
 
 HEADERS = [c.header for c in COLUMNS]
@@ -78,6 +80,35 @@ def test_bad_rows_download_has_the_rows_and_a_reason_column(officer, client_for)
     assert [v[0] for v in values[1:]] == ["重复", "短号"]
     assert "与第 2 行的身份证号重复" in values[1][-1]
     assert "18位" in values[2][-1]
+
+
+def test_a_rejected_files_rows_seen_or_downloaded_by_a_colleague_are_logged(officer, client_for, honglai, make_user):
+    # The errors quote the uploaded cells and the download gives the rows back in full (names, ID
+    # numbers): a second officer of the township reads them, and the access log says so.
+    upload(client_for(officer), xlsx([row("王建国", "3505831"), row("短号", "3505832")]))
+    job = ImportJob.objects.get()
+    colleague = make_user(Role.TOWNSHIP_OFFICER, honglai.code)
+    client = client_for(colleague)
+    logged = AccessLog.objects.filter(user=colleague, object_type="core.importjob", object_ids=[job.pk])
+    assert "18位" in client.get(reverse("core:import_job", args=[job.pk])).content.decode()
+    assert logged.filter(action=AccessLog.Action.VIEW_FULL_ID).count() == 1
+    response = client.get(reverse("core:import_bad_rows", args=[job.pk]))
+    assert response.status_code == 200
+    assert logged.filter(action=AccessLog.Action.EXPORT).get().detail == "导出 2 行（完整身份证号）"
+
+
+def test_a_reader_without_the_full_view_gets_neither_the_messages_nor_the_rows(officer, client_for, make_user):
+    # As the API's job withholds them: a leader (names and ID numbers masked) given the import right
+    upload(client_for(officer), xlsx([row("王建国", "3505831")]))
+    job = ImportJob.objects.get()
+    leader = make_user(Role.LEADER)
+    leader.user_permissions.add(Permission.objects.get(content_type__app_label="core", codename="import_data"))
+    client = client_for(leader)
+    page = client.get(reverse("core:import_job", args=[job.pk]))
+    assert page.status_code == 200 and "1 行有错误" in page.content.decode()
+    assert "18位" not in page.content.decode()
+    assert reverse("core:import_bad_rows", args=[job.pk]) not in page.content.decode()
+    assert client.get(reverse("core:import_bad_rows", args=[job.pk])).status_code == 404
 
 
 def test_good_file_creates_people_households_and_history(officer, client_for):

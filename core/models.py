@@ -158,7 +158,14 @@ class User(AbstractUser):
             kwargs["update_fields"] = [
                 f.name for f in self._meta.concrete_fields if not f.primary_key and f.name != "perms_version"
             ]
+        # A new password (the password page, the admin, create_staff) also ends the account's API
+        # tokens: one taken with the old password stops working, as the other browser sessions do.
+        password_changed = self._password is not None and not self._state.adding
         super().save(*args, **kwargs)
+        if password_changed:
+            from rest_framework.authtoken.models import Token
+
+            Token.objects.filter(user=self).delete()
 
 
 #: What the form, the API, the import and the admin say of an ID number someone else has.

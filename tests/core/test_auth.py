@@ -38,6 +38,33 @@ def test_token_endpoint_returns_a_token_that_authenticates(officer):
     assert bad.status_code == 400
 
 
+def test_a_new_password_ends_the_api_tokens_taken_with_the_old_one(officer):
+    def token():
+        answer = Client().post(
+            "/api/v1/auth/token/", {"username": officer.username, "password": password}, content_type="application/json"
+        )
+        return answer.json()["token"]
+
+    password = PASSWORD
+    old = token()
+    browser = Client()
+    browser.force_login(officer)
+    changed = browser.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": "Nanan-new-pass-2026", "new_password2": "Nanan-new-pass-2026"},
+    )
+    assert changed.status_code == 302
+    assert Client().get("/api/v1/people/", HTTP_AUTHORIZATION=f"Token {old}").status_code == 401
+    password = "Nanan-new-pass-2026"
+    fresh = token()
+    assert fresh != old
+    assert Client().get("/api/v1/people/", HTTP_AUTHORIZATION=f"Token {fresh}").status_code == 200
+    officer.refresh_from_db()
+    officer.first_name = "改名"
+    officer.save()  # a save without a new password keeps the token
+    assert Client().get("/api/v1/people/", HTTP_AUTHORIZATION=f"Token {fresh}").status_code == 200
+
+
 def test_session_expires_after_inactivity_and_activity_extends_it(officer, client):
     from datetime import timedelta
 

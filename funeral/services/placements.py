@@ -131,6 +131,9 @@ def placement_save(
     """Record (or correct) where the remains went; the facility's used count follows."""
     if not user_can_act_in(user, record.township_id):
         raise ValidationError({"township": [_("您只能登记本乡镇（街道）的记录。")]})
+    # Lock the record: a second first placement saved at the same moment waits here, then finds
+    # this one as `previous` and corrects it (a lock on the placement alone locks nothing yet).
+    DeathRecord.objects.select_for_update().filter(pk=record.pk).first()
     previous = Placement.objects.select_for_update().filter(record=record).first()
     data = PlacementInput(form=form, placed_on=placed_on, facility=facility, place=(place or "").strip())
     errors = FieldErrors()

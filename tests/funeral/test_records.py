@@ -231,3 +231,52 @@ def test_the_demo_ledger_reaches_the_current_year():
     from funeral import demo
 
     assert demo.YEARS[0] == 2020 and demo.YEARS[-1] == datetime.date.today().year
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_first_placements_of_one_record_at_once_make_one_and_correct_it(
+    staff, record_for, honglai_hall, county_hall, honglai_person
+):
+    """Found by an attacker's walk: the second of two first placements saved at once found no
+    placement to lock, inserted its own and failed on the one-placement-a-record key (a 500). The
+    record is locked first now: the second waits, then corrects the first, and one slot is taken."""
+    import threading
+    import time
+
+    from django.db import connection, transaction
+
+    record = record_for(honglai_person)
+    first_saved, errors = threading.Event(), []
+
+    def first():
+        try:
+            with transaction.atomic():
+                placement_save(user=staff, record=record, form="hall_niche", placed_on=D(2024, 3, 5),
+                               facility=honglai_hall)  # fmt: skip
+                first_saved.set()
+                time.sleep(0.5)  # the second arrives while this one is not yet committed
+        except Exception as exc:  # a thread's failure must fail the test
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    def second():
+        try:
+            first_saved.wait(timeout=10)
+            placement_save(user=staff, record=record, form="wall_niche", placed_on=D(2024, 3, 6), facility=county_hall)
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert errors == []
+    placement = Placement.objects.get(record=record)
+    assert (placement.form, placement.facility_id) == ("wall_niche", county_hall.pk)
+    honglai_hall.refresh_from_db()
+    county_hall.refresh_from_db()
+    assert (honglai_hall.niches_used, county_hall.niches_used) == (0, 11)

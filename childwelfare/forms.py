@@ -12,6 +12,7 @@ from childwelfare.models.guardianship import RiskLevel
 from childwelfare.selectors import AGE_BANDS, township_choices
 from core.forms import BootstrapMixin
 from core.identifiers import normalize_id_number
+from core.limits import EARLIEST_YEAR, LATEST_YEAR
 from core.models import Division, Person
 
 DATE = {"type": "date"}
@@ -189,6 +190,12 @@ class StationForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["township"].queryset = township_choices(user)
+
+
+class AdoptionFilterForm(forms.Form):
+    """The list's and the export's year (the bureau's date window: a year outside it is an error, not a 500)."""
+
+    year = forms.IntegerField(label=_("年份"), required=False, min_value=EARLIEST_YEAR, max_value=LATEST_YEAR)
 
 
 class AdoptionForm(BootstrapMixin, forms.Form):

@@ -53,19 +53,22 @@ class ChildRowsSerializer(RowsSerializer):
     def row_maker(self, pd):
         today = timezone.localdate()
 
-        def category(c):
-            return {"code": c.code, "start": day(c.start), "end": day(c.end), "end_reason": c.end_reason,
+        def category(c, names):
+            return {"code": c.code, "start": day(c.start), "end": day(c.end),
+                    "end_reason": pd.text(c.end_reason, names=names),
                     "father_situation": c.father_situation, "mother_situation": c.mother_situation,
                     "distress_reason": c.distress_reason}  # fmt: skip
 
         def row(c):
             person, due = c.person, c.visit_due_on
+            # A reason typed on ending a category may name someone on the file (masked as on the page).
+            names = () if pd.full_name else c.names_in_records()
             return {
                 "id": c.id, "person": c.person_id, "name": pd.name(person.name),
                 "id_number": pd.id_number(person.id_number),
                 "birth_year": person.birth_date.year if person.birth_date else None,
                 "township": c.township_id, "village": c.village_id,
-                "categories": [category(cat) for cat in c.categories.all()], "care_setting": c.care_setting,
+                "categories": [category(cat, names) for cat in c.categories.all()], "care_setting": c.care_setting,
                 "guardian_name": pd.name(c.guardian_name), "guardian_relation": c.guardian_relation,
                 "guardian_phone": pd.phone(c.guardian_phone), "in_school": c.in_school, "school": c.school,
                 "opened_on": day(c.opened_on), "closed_on": day(c.closed_on), "close_reason": c.close_reason,
@@ -127,6 +130,10 @@ class ChildSerializer(serializers.ModelSerializer):
         data["id_number"] = pd.id_number(instance.person.id_number)
         data["guardian_name"] = pd.name(instance.guardian_name)
         data["guardian_phone"] = pd.phone(instance.guardian_phone)
+        if not pd.full_name:
+            names = instance.names_in_records()
+            for category in data.get("categories") or ():
+                category["end_reason"] = pd.text(category["end_reason"], names=names)
         return data
 
 
@@ -178,7 +185,7 @@ class ChildViewSet(
     `POST …/{id}/categories/` adds a category period."""
 
     serializer_class = ChildSerializer
-    queryset = Child.objects.select_related("person").prefetch_related("categories")
+    queryset = Child.objects.select_related("person").prefetch_related("categories", "carers")
     filterset_class = ChildFilter
     ordering_fields = ["id", "opened_on", "visit_due_on"]
     ordering = ["-id"]

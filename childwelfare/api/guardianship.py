@@ -59,6 +59,7 @@ class CarerSerializer(serializers.ModelSerializer):
         data["name"] = pd.name(instance.name)
         data["phone"] = pd.phone(instance.phone)
         data["id_number"] = pd.id_number(instance.id_number)
+        data["end_reason"] = pd.text(instance.end_reason, names=instance.child.names_in_records())
         return data
 
 
@@ -72,7 +73,7 @@ class CarerViewSet(LogsFullIds, JurisdictionMixin, mixins.CreateModelMixin, view
     `agreement_signed_on`, `agreement_term_end`, `agreement_number`); `POST …/{id}/end/` ends one."""
 
     serializer_class = CarerSerializer
-    queryset = Carer.objects.select_related("child__person")
+    queryset = Carer.objects.select_related("child__person").prefetch_related("child__carers")
     filterset_fields = {"child": ["exact"], "child__township": ["exact"], "role": ["exact"]}
     ordering_fields = ["id", "start"]
     ordering = ["-start", "-id"]

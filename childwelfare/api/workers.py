@@ -4,7 +4,7 @@ from rest_framework import mixins, serializers, viewsets
 
 from childwelfare.models import ChildWorker
 from childwelfare.services.workers import worker_save
-from core.api.serializers import TownshipField
+from core.api.serializers import TownshipField, personal
 from core.jurisdiction import JurisdictionMixin
 from core.models import Division
 
@@ -26,6 +26,12 @@ class WorkerSerializer(serializers.ModelSerializer):
 
     def get_validators(self):
         return []
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        # A director's number is their own mobile: masked as the viewer's role requires (as stations').
+        data["phone"] = personal(self.context).phone(instance.phone)
+        return data
 
 
 class WorkerViewSet(JurisdictionMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):

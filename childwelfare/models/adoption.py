@@ -11,6 +11,9 @@ from core.models import Person, division_key
 
 #: Declared children of the adopter(s): the form's range (the rule itself allows 0 or 1).
 EXISTING_CHILDREN_MAX = 20
+#: One registration per child: the register records no dissolution (解除收养关系), so each stays in
+#: force. When dissolution is recorded, this becomes a partial constraint on the live ones.
+ONE_ADOPTION_PER_CHILD = "adoption_one_per_child"
 
 
 class Adoption(models.Model):
@@ -48,6 +51,11 @@ class Adoption(models.Model):
         ordering = ["-registered_on", "-id"]
         indexes = [models.Index(fields=["township", "-registered_on"], name="adoption_township_recent")]
         constraints = [
+            models.UniqueConstraint(
+                fields=["child"],
+                name=ONE_ADOPTION_PER_CHILD,
+                violation_error_message=_("该儿童已办理收养登记，不能重复登记。"),
+            ),
             date_range_constraint("registered_on", name="adoption_registered_on_plausible"),
             date_range_constraint("assessed_on", name="adoption_assessed_on_plausible"),
             models.CheckConstraint(

@@ -1,15 +1,17 @@
 """收养登记 (Civil Code Arts. 1093–1105). Each legal check is a rule; a refusal names the rules that
 failed (adopter_age, existing_children, age_gap, child_consent, ...) and nothing is saved."""
 
+import hashlib
+import re
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from childwelfare.models import Adoption, Child, ChildCategory
-from childwelfare.models.adoption import EXISTING_CHILDREN_MAX
+from childwelfare.models.adoption import EXISTING_CHILDREN_MAX, ONE_ADOPTION_PER_CHILD
 from childwelfare.models.children import SUPPORTED, CategoryCode
 from childwelfare.services._common import ADULT_AGE, age_on, birthday
 from childwelfare.services.children import child_visit_schedule
@@ -117,10 +119,45 @@ def adoption_check(
     return errors
 
 
+#: The bureau's certificate number: 南收登字（2026）第0001号, numbered within the registration year.
+NUMBER_PREFIX = "南收登字（{year}）第"
+_SERIAL = re.compile(r"(\d+)号")
+
+
+def _lock_numbering(year: int) -> None:
+    """Registrations of one year are numbered in turn (held to the end of the transaction): two at
+    once would otherwise both read the same highest number. SQLite serialises writers anyway."""
+    if connection.vendor != "postgresql":
+        return
+    name = f"childwelfare.adoption_no:{year}"
+    key = int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big", signed=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
 def _next_number(on: date) -> str:
-    prefix = f"南收登字（{on.year}）第"
-    taken = Adoption.objects.filter(registration_no__startswith=prefix).count()
-    return f"{prefix}{taken + 1:04d}号"
+    """The year's highest number + 1 (not its count + 1): a number typed by hand, out of order,
+    is never handed out again. Called under `_lock_numbering(on.year)`."""
+    prefix = NUMBER_PREFIX.format(year=on.year)
+    taken = Adoption.objects.filter(registration_no__startswith=prefix).values_list("registration_no", flat=True)
+    numbers = [int(m.group(1)) for no in taken if (m := _SERIAL.fullmatch(no[len(prefix) :]))]
+    return f"{prefix}{max(numbers, default=0) + 1:04d}号"
+
+
+def _adopted_already(errors: FieldErrors, child: Person) -> None:
+    """One registration per child: the register records no dissolution (解除收养关系, Civil Code
+    Arts. 1114–1118), so every registration stays in force."""
+    existing = Adoption.objects.filter(child=child).first()
+    if existing is not None:
+        errors.add(
+            "child",
+            _("%(n)s 已于 %(d)s 办理收养登记（%(no)s），不能重复登记。")
+            % {"n": child.name, "d": existing.registered_on.isoformat(), "no": existing.registration_no},
+        )
+
+
+def _constraint(exc: IntegrityError) -> str | None:
+    return getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None)
 
 
 @transaction.atomic
@@ -142,11 +179,15 @@ def adoption_register(
     check_date(errors, "assessed_on", assessed_on, not_after_today=True)
     if assessed_on and registered_on and assessed_on > registered_on:
         errors.add("assessed_on", _("评估日期不能晚于登记日期。"))
+    if child is not None:
+        _adopted_already(errors, child)
     registration_no = (registration_no or "").strip()
     if len(registration_no) > 40:
         errors.add("registration_no", _("登记证号不能超过40个字。"))
     errors.raise_if_any()
     first, second = adopters[0], adopters[1] if len(adopters) > 1 else None
+    # Typed numbers take their turn too, so an automatic number read meanwhile sees them.
+    _lock_numbering(registered_on.year)
     try:
         with transaction.atomic():
             adoption = Adoption.objects.create(
@@ -156,8 +197,14 @@ def adoption_register(
                 registration_no=registration_no or _next_number(registered_on), registered_on=registered_on,
                 created_by=user,
             )  # fmt: skip
-    except IntegrityError:
-        raise ValidationError({"registration_no": [_("登记证号已被使用。")]}) from None
+    except IntegrityError as exc:
+        if _constraint(exc) != ONE_ADOPTION_PER_CHILD:
+            raise ValidationError({"registration_no": [_("登记证号已被使用。")]}) from None
+        # The same child registered twice at the same moment (a double submit): the other one
+        # has committed, so it is found and named like any earlier registration.
+        raced = FieldErrors()
+        _adopted_already(raced, child)
+        raise ValidationError(dict(raced)) from None
     file = Child.objects.filter(person=child, closed_on__isnull=True).first()
     if file is not None:
         for category in file.categories.filter(code__in=SUPPORTED, end__isnull=True):

@@ -236,7 +236,8 @@ def child_file_open(
         raise TypeError(f"unknown child fields: {sorted(unknown)}")
     errors = FieldErrors()
     opened_on = opened_on or timezone.localdate()
-    check_date(errors, "opened_on", opened_on, not_after_today=True)
+    # A file cannot be opened before the child is born (check_date names both bounds).
+    check_date(errors, "opened_on", opened_on, earliest=person.birth_date, not_after_today=True)
     _file_checks(errors, {"care_setting": care_setting, **data})
     if person.township_id is None:
         errors.add("person", _("%(name)s 没有户籍乡镇（街道），请先在人员信息中补全。") % {"name": person.name})
@@ -326,7 +327,8 @@ def _guardian_on_record_follows(child: Child, before: tuple[str, str, str], user
         return
     for record in current.filter(name=old_name) if old_name else ():
         record.end = max(record.start, today - timedelta(days=1))
-        record.end_reason = _("监护人变更为%(name)s") % {"name": name} if name else _("档案不再登记监护人")
+        # No name in the reason: the new guardian's own record says who, masked by role like any name.
+        record.end_reason = _("监护人变更") if name else _("档案不再登记监护人")
         record.save(update_fields=["end", "end_reason", "updated_at"])
     if name:
         Carer.objects.create(

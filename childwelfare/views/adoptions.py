@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from childwelfare import selectors
-from childwelfare.forms import AdoptionForm
+from childwelfare.forms import AdoptionFilterForm, AdoptionForm
 from childwelfare.services.adoptions import adoption_register
 from childwelfare.views.common import capped, export_rows
 from core.exceptions import ApplicationError
@@ -28,18 +28,25 @@ RULE_LABELS = {
 }
 
 
-def _year(request):
-    try:
-        return int(request.GET.get("year", ""))
-    except ValueError:
-        return None
+def _filter(request) -> AdoptionFilterForm:
+    """The year asked for, read through a form: a year outside the bureau's window (10000, -1) or
+    not a number is told on the list (an export goes back to it), never a 500."""
+    form = AdoptionFilterForm(request.GET)
+    form.is_valid()
+    return form
+
+
+def _adoptions(request, form: AdoptionFilterForm):
+    qs = selectors.adoption_list(user=request.user, year=form.cleaned_data.get("year"))
+    return qs.none() if form.errors else qs
 
 
 @login_required
 @permission_required("childwelfare.view_adoption", raise_exception=True)
 def adoption_list(request):
-    year = _year(request)
-    page, query = paginate(request, selectors.adoption_list(user=request.user, year=year))
+    form = _filter(request)
+    year = form.cleaned_data.get("year")
+    page, query = paginate(request, _adoptions(request, form))
     pd = personal_data(request.user)
     rows = [
         {
@@ -53,7 +60,7 @@ def adoption_list(request):
     return render(
         request,
         "childwelfare/adoption_list.html",
-        {"page": page, "rows": rows, "query": query, "year": year, "years": years},
+        {"page": page, "rows": rows, "query": query, "year": year, "years": years, "form": form},
     )
 
 
@@ -61,7 +68,11 @@ def adoption_list(request):
 @permission_required("childwelfare.view_adoption", raise_exception=True)
 @permission_required(EXPORT_PERSONAL_DATA, raise_exception=True)
 def adoption_export(request):
-    adoptions, too_many = capped(selectors.adoption_list(user=request.user, year=_year(request)))
+    form = _filter(request)
+    if form.errors:
+        messages.error(request, form.errors["year"][0])
+        return redirect("childwelfare:adoption_list")
+    adoptions, too_many = capped(_adoptions(request, form))
     if too_many:
         messages.error(request, _("导出结果超过 %(n)d 行，请先缩小范围。") % {"n": EXPORT_MAX_ROWS})
         return redirect("childwelfare:adoption_list")

@@ -196,7 +196,7 @@ def child_detail(request, pk):
         "guardian_name": pd.name(child.guardian_name),
         "guardian_phone": pd.phone(child.guardian_phone),
         "bank_account": pd.bank_account(child.bank_account),
-        "categories": categories,
+        "categories": [{"category": c, "end_reason": pd.text(c.end_reason, names=names)} for c in categories],
         "current": [c for c in categories if c.active_on(today)],
         "visits": [
             {"visit": v, "findings": pd.text(v.findings, names=names), "follow_up": pd.text(v.follow_up, names=names)}
@@ -209,6 +209,7 @@ def child_detail(request, pk):
                 "name": pd.name(c.name),
                 "phone": pd.phone(c.phone),
                 "id_number": pd.id_number(c.id_number),
+                "end_reason": pd.text(c.end_reason, names=names),
                 "current": c.active_on(today),
             }
             for c in carers

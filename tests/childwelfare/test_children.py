@@ -192,3 +192,24 @@ def test_situations_are_named_values(open_file, staff):
         code="orphan", start=TODAY, father_situation="eaten_by_wolves", mother_situation=ParentSituation.DECEASED
     )
     assert "father_situation" in errors_of(lambda: category_add(user=staff, child=child, data=data))
+
+
+def test_a_file_cannot_be_opened_before_the_child_was_born(staff):
+    """Found by review: only 1900..today was checked, so a file of a child born in 2021 opened in 1900."""
+    from tests.childwelfare.conftest import api
+
+    person = person_born(years_ago(4))
+    with pytest.raises(ValidationError) as exc:
+        child_file_open(
+            user=staff, person=person, care_setting="kinship", opened_on=person.birth_date - datetime.timedelta(days=1)
+        )
+    assert list(exc.value.message_dict) == ["opened_on"]
+    response = api(staff).post(
+        "/api/v1/childwelfare/children/",
+        {"person": person.pk, "care_setting": "kinship", "opened_on": "1900-01-01"},
+        format="json",
+    )
+    assert response.status_code == 400 and list(response.json()) == ["opened_on"], response.json()
+    assert not Child.objects.exists()
+    born_today = child_file_open(user=staff, person=person, care_setting="kinship", opened_on=person.birth_date)
+    assert born_today.opened_on == person.birth_date

@@ -370,7 +370,7 @@ def test_a_guardian_changed_on_the_file_ends_the_old_record_and_starts_a_new_one
     assert (record.name, record.phone, record.end) == ("陈大伯", "13905950000", None)
     child_update(user=officer, child=child, guardian_name="黄秀英", guardian_relation="祖母")
     old, new = child.carers.order_by("start", "id")
-    assert old.name == "陈大伯" and old.end is not None and "黄秀英" in old.end_reason
+    assert old.name == "陈大伯" and old.end is not None and old.end_reason == "监护人变更"
     assert (new.name, new.relation, new.start, new.end) == ("黄秀英", "祖母", TODAY, None)
     assert not lacks_carer(child)
 
@@ -424,3 +424,40 @@ def test_a_carers_full_id_number_on_the_childs_page_is_logged_under_the_carer(op
     assert client_for(officer).get(f"/childwelfare/children/{child.pk}/").status_code == 200
     logged = AccessLog.objects.filter(object_type="childwelfare_carer", action=AccessLog.Action.VIEW_FULL_ID)
     assert [entry.object_ids for entry in logged] == [[carer.pk]]
+
+
+def test_a_guardian_change_keeps_the_new_guardians_name_out_of_the_old_records_reason(open_file, officer):
+    """Found by review: the reason read "监护人变更为<full name>", free text no mask knew about. The
+    new guardian's own record names them (masked by role); the reason needs no name."""
+    from childwelfare.services.children import child_update
+
+    child = open_file(10, categories=[left_behind(years_ago(1))])
+    child_update(user=officer, child=child, guardian_name="黄秀英", guardian_relation="祖母")
+    old = child.carers.get(name="陈大伯")
+    assert old.end_reason == "监护人变更" and "黄秀英" not in old.end_reason
+
+
+def test_a_masked_reader_sees_no_full_name_in_an_end_reason_on_the_page_or_the_api(
+    open_file, officer, leader, client_for
+):
+    from childwelfare.services.children import category_end, child_update
+
+    child = open_file(10, categories=[left_behind(years_ago(1))])
+    child_update(user=officer, child=child, guardian_name="黄秀英", guardian_relation="祖母")
+    # Reasons typed by a clerk, or written before the fix, may still name someone on the file.
+    old = child.carers.get(name="陈大伯")
+    Carer.objects.filter(pk=old.pk).update(end_reason="监护人变更为黄秀英")
+    category_end(user=officer, category=child.categories.get(), end=TODAY, reason="交由黄秀英抚养")
+    page = client_for(leader).get(f"/childwelfare/children/{child.pk}/").content.decode()
+    assert "黄秀英" not in page and "监护人变更为黄*英" in page and "交由黄*英抚养" in page
+    row = api(leader).get(f"{CARERS}{old.pk}/").json()
+    assert row["end_reason"] == "监护人变更为黄*英"
+    listing = api(leader).get(CARERS, {"child": child.pk}).json()
+    assert "黄秀英" not in str(listing)
+    full = api(officer).get(f"{CARERS}{old.pk}/").json()
+    assert full["end_reason"] == "监护人变更为黄秀英"
+    # The children API shows the category's reason too, in a file's detail and in the list's rows.
+    detail = api(leader).get(f"/api/v1/childwelfare/children/{child.pk}/").json()
+    assert [c["end_reason"] for c in detail["categories"]] == ["交由黄*英抚养"]
+    rows = api(leader).get("/api/v1/childwelfare/children/", {"status": "all"}).json()["results"]
+    assert "黄秀英" not in str(rows) and "交由黄*英抚养" in str(rows)

@@ -91,3 +91,19 @@ def test_the_workers_api_reads_and_writes_through_the_service(officer, shuitou_o
     check(schema, "/api/v1/childwelfare/workers/", "get", "200", listing)
     assert listing["count"] == 1
     assert api(shuitou_officer).get(f"/api/v1/childwelfare/workers/{response.json()['id']}/").status_code == 404
+
+
+def test_the_workers_api_masks_a_directors_phone_for_a_reader_who_sees_masked_phones(officer, leader, honglai_villages):
+    """Found by review: stations' phones were masked, child directors' (their own mobiles) were not."""
+    from tests.childwelfare.conftest import api
+
+    township, (v1, _v2) = honglai_villages
+    worker = worker_save(
+        user=officer, kind="director", name="陈秀英", phone="13905951234", township=township, village=v1,
+        since=D(2021, 1, 1),
+    )  # fmt: skip
+    masked = api(leader).get(f"/api/v1/childwelfare/workers/{worker.pk}/").json()
+    assert masked["phone"] != "13905951234" and "*" in masked["phone"]
+    listing = api(leader).get("/api/v1/childwelfare/workers/").json()
+    assert "13905951234" not in str(listing)
+    assert api(officer).get(f"/api/v1/childwelfare/workers/{worker.pk}/").json()["phone"] == "13905951234"

@@ -209,7 +209,9 @@ class SubsidyForm(BootstrapMixin, forms.Form):
 
 
 class SubsidyEndForm(BootstrapMixin, forms.Form):
-    ended_on = forms.DateField(label=_("终止日期"), widget=DATE)
+    ended_on = forms.DateField(
+        label=_("终止日期"), widget=DATE, help_text=_("该日期之后开始的月份不再发放；最晚为下月末。")
+    )
     reason = forms.CharField(label=_("终止原因"), max_length=200)
 
 

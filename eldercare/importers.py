@@ -22,9 +22,11 @@ from eldercare.services.subsidies import (
     Facts,
     clean_bank_account,
     facts_for,
+    paid_until,
     standards_in_force,
     subsidy_amount,
     subsidy_check,
+    subsidy_overlap_check,
 )  # fmt: skip
 from eldercare.townships import with_townships
 
@@ -397,11 +399,7 @@ def validate_subsidies(rows, *, user, progress):
     # Only the user's own people: a number registered elsewhere reads as unknown, as in every other
     # door, so a sheet cannot test which name goes with a number in another township.
     people = {p.id_number: p for p in Person.objects.for_user(user).filter(id_number__any_of=numbers - {""})}
-    open_entries = set(
-        Subsidy.objects.filter(person__any_of=list(people.values()))
-        .exclude(status=Subsidy.Status.ENDED)
-        .values_list("person_id", "kind")
-    )
+    paid = paid_until(p.pk for p in people.values())
     kinds = _labels(SubsidyKind.choices)
     facts: dict = {}
     standards: dict = {}
@@ -438,10 +436,9 @@ def validate_subsidies(rows, *, user, progress):
             starts_on = subsidy_check(
                 row_errors, user=user, person=person, kind=kind, starts_on=starts_on, outcome_for=outcome_for
             )
-            if "kind" not in row_errors:
-                if (person.pk, kind) in open_entries:
-                    row_errors.add("kind", _("该老年人已在享受%(k)s。") % {"k": SubsidyKind(kind).label})
-                elif (person.pk, kind) in seen:
+            if "kind" not in row_errors and starts_on is not None:
+                subsidy_overlap_check(row_errors, kind=kind, starts_on=starts_on, until=paid.get((person.pk, kind)))
+                if (person.pk, kind) in seen and not {"kind", "starts_on"} & set(row_errors):
                     row_errors.add("kind", _("与第 %(r)d 行重复。") % {"r": seen[(person.pk, kind)]})
                 seen.setdefault((person.pk, kind), row.number)
         for key, messages in row_errors.items():

@@ -153,7 +153,8 @@ class SubsidyViewSet(JurisdictionMixin, mixins.CreateModelMixin, viewsets.ReadOn
     @extend_schema(request=SubsidyEndSerializer, responses={200: SubsidySerializer})
     @action(detail=True, methods=["post"])
     def end(self, request, pk=None):
-        """End the entry on `ended_on` (months beginning after it are not paid)."""
+        """End the entry on `ended_on` (months beginning after it are not paid): no later than the
+        end of next month, the last month a list can be built for (400 on `ended_on`)."""
         body = SubsidyEndSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         return self._answer(subsidy_end(user=request.user, subsidy=self.get_object(), **body.validated_data))

@@ -1,10 +1,16 @@
 """Helpers the eldercare services share."""
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core.exceptions import FieldErrors
 from core.jurisdiction import user_can_act_in
 from core.limits import check_date, check_text
+from core.models import Person
 from eldercare.models import Status
 
 
@@ -26,3 +32,33 @@ def check_place_fields(errors: FieldErrors, obj) -> None:
     check_text(errors, "note", obj.note, max_length=200)
     check_date(errors, "opened_on", obj.opened_on, not_after_today=obj.status != Status.PLANNED)
     check_date(errors, "closed_on", obj.closed_on, not_after_today=True)
+
+
+def hold_person(person) -> None:
+    """Lock the person's row until the transaction ends: two requests adding a record to the same
+    person (a double submit) take turns, so the second one's check sees the first one's row."""
+    Person.objects.select_for_update().filter(pk=person.pk).values_list("pk", flat=True).first()
+
+
+def constraint_of(exc: IntegrityError) -> str | None:
+    """The constraint PostgreSQL names in `exc` (None where the database does not say: SQLite)."""
+    return getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None)
+
+
+@contextmanager
+def saved_once(recheck: Callable[[FieldErrors], None], *, constraint: str | None = None) -> Iterator[None]:
+    """Run the insert in a savepoint. Two requests at once can both pass a service's check before
+    either commits; the second then breaks the unique constraint and is refused with the check's
+    own message (`recheck`, run again, now finds the row the first one committed) instead of a
+    500. Any other integrity error (another constraint, nothing found again) is raised as it is."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as exc:
+        if constraint is not None and constraint_of(exc) not in (constraint, None):
+            raise
+        errors = FieldErrors()
+        recheck(errors)
+        if not errors:
+            raise
+        raise ValidationError(dict(errors)) from None

@@ -20,9 +20,12 @@ from core.limits import check_date, check_money, check_text
 from eldercare.models import Assessment
 from eldercare.models.adaptations import ADAPTATION_TEXT_MAX, COST_MAX, Device, HomeAdaptation
 from eldercare.models.subsidies import OLDER_AGE
+from eldercare.services._common import hold_person, saved_once
 from eldercare.services.subsidies import age_on, birth_of, category_members
 
 State = HomeAdaptation.State
+#: The states of an application still in progress: one at a time per person (adaptation_one_open_per_person).
+OPEN_STATES = (State.APPLIED, State.SURVEYED, State.WORKS_DONE)
 #: action: (from states, to state, the date field it sets)
 ACTIONS = {
     "survey": ((State.APPLIED,), State.SURVEYED, "surveyed_on"),
@@ -69,6 +72,11 @@ def adaptation_apply(*, user, person, applied_on: datetime.date | None, note: st
         errors.add("applied_on", _("请填写申请日期。"))
     check_date(errors, "applied_on", applied_on, not_after_today=True)
     check_text(errors, "note", note, max_length=200)
+
+    def in_progress(found: FieldErrors) -> None:
+        if HomeAdaptation.objects.filter(person=person, state__in=OPEN_STATES).exists():
+            found.add("person", _("该老年人已有办理中的适老化改造。"))
+
     if not errors:
         if person.date_of_death and person.date_of_death <= applied_on:
             errors.add("person", _("该老年人已于 %(d)s 死亡。") % {"d": person.date_of_death})
@@ -76,12 +84,12 @@ def adaptation_apply(*, user, person, applied_on: datetime.date | None, note: st
             reason = eligibility_reason(person, applied_on)
             if reason:
                 errors.add("person", _("不符合适老化改造条件：%(r)s") % {"r": reason})
-            elif HomeAdaptation.objects.filter(
-                person=person, state__in=[State.APPLIED, State.SURVEYED, State.WORKS_DONE]
-            ).exists():
-                errors.add("person", _("该老年人已有办理中的适老化改造。"))
+            else:
+                hold_person(person)  # a double submit waits here, then finds the first one's application
+                in_progress(errors)
     errors.raise_if_any()
-    return HomeAdaptation.objects.create(person=person, applied_on=applied_on, note=note or "", created_by=user)
+    with saved_once(in_progress, constraint="adaptation_one_open_per_person"):
+        return HomeAdaptation.objects.create(person=person, applied_on=applied_on, note=note or "", created_by=user)
 
 
 def _previous_date(adaptation: HomeAdaptation) -> datetime.date:

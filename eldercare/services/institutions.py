@@ -10,7 +10,7 @@ from core.identifiers import validate_credit_code
 from core.jurisdiction import user_can_act_in
 from core.limits import check_date, check_text
 from eldercare.models import BEDS_MAX, BedCount, Institution, InstitutionListing
-from eldercare.services._common import check_place_fields, check_township
+from eldercare.services._common import check_place_fields, check_township, saved_once
 
 INSTITUTION_FIELDS = (
     "name", "credit_code", "ownership", "township", "address", "opened_on", "closed_on", "status", "star_grade",
@@ -56,7 +56,15 @@ def _institution_save(*, user, institution: Institution, data: dict) -> Institut
         errors.add("township", _("养老机构由民政局登记和维护。"))
     institution_check(user=user, institution=institution, errors=errors)
     errors.raise_if_any()
-    institution.save()
+
+    def taken(found: FieldErrors) -> None:
+        try:
+            institution.validate_unique()  # the name or the credit code, taken meanwhile
+        except ValidationError as exc:
+            found.merge(exc)
+
+    with saved_once(taken):
+        institution.save()
     return institution
 
 
@@ -94,16 +102,23 @@ def bed_count_check(*, institution: Institution, count: BedCount, errors: FieldE
 @transaction.atomic
 def bed_count_record(*, user, institution: Institution, as_of, total_beds: int, nursing_beds: int) -> BedCount:
     """A dated count of the institution's beds (a township officer records their township's)."""
+    institution = Institution.objects.select_for_update().get(pk=institution.pk)  # a double submit waits
     errors = FieldErrors()
     if not user_can_act_in(user, institution.township_id):
         errors.add("institution", _("只能登记本乡镇（街道）机构的床位。"))
     count = BedCount(institution=institution, as_of=as_of, total_beds=total_beds, nursing_beds=nursing_beds)
     bed_count_check(institution=institution, count=count, errors=errors)
-    if "as_of" not in errors and BedCount.objects.filter(institution=institution, as_of=as_of).exists():
-        errors.add("as_of", _("该机构 %(d)s 已有床位统计。") % {"d": as_of.isoformat()})
+
+    def counted(found: FieldErrors) -> None:
+        if BedCount.objects.filter(institution=institution, as_of=as_of).exists():
+            found.add("as_of", _("该机构 %(d)s 已有床位统计。") % {"d": as_of.isoformat()})
+
+    if "as_of" not in errors:
+        counted(errors)
     errors.raise_if_any()
     count.created_by = user
-    count.save()
+    with saved_once(counted, constraint="bedcount_one_per_day"):
+        count.save()
     touch(Institution, [count.institution_id])  # the API shows today's beds on the institution
     return count
 
@@ -111,6 +126,7 @@ def bed_count_record(*, user, institution: Institution, as_of, total_beds: int, 
 @transaction.atomic
 def listing_add(*, user, institution: Institution, kind: str, reason: str, listed_on) -> InstitutionListing:
     """Put an institution on the red or black list (the bureau only; one list at a time)."""
+    institution = Institution.objects.select_for_update().get(pk=institution.pk)  # a double submit waits
     errors = FieldErrors()
     if not user.is_city_level:
         errors.add("kind", _("红黑名单由民政局认定。"))
@@ -125,17 +141,23 @@ def listing_add(*, user, institution: Institution, kind: str, reason: str, liste
     check_date(errors, "listed_on", listed_on, not_after_today=True)
     if listed_on and "listed_on" not in errors and institution.opened_on and listed_on < institution.opened_on:
         errors.add("listed_on", _("列入日期不能早于机构开业日期（%(d)s）。") % {"d": institution.opened_on})
-    current = InstitutionListing.objects.select_for_update().filter(institution=institution, removed_on__isnull=True)
-    current = current.first()
-    if current is not None and "kind" not in errors:
-        errors.add(
-            "kind",
-            _("该机构已在%(k)s（%(d)s 列入），请先移出。") % {"k": current.get_kind_display(), "d": current.listed_on},
-        )
+
+    def listed(found: FieldErrors) -> None:
+        current = InstitutionListing.objects.filter(institution=institution, removed_on__isnull=True).first()
+        if current is not None:
+            found.add(
+                "kind",
+                _("该机构已在%(k)s（%(d)s 列入），请先移出。")
+                % {"k": current.get_kind_display(), "d": current.listed_on},
+            )
+
+    if "kind" not in errors:
+        listed(errors)
     errors.raise_if_any()
-    return InstitutionListing.objects.create(
-        institution=institution, kind=kind, reason=reason, listed_on=listed_on, created_by=user
-    )
+    with saved_once(listed, constraint="listing_one_open_per_institution"):
+        return InstitutionListing.objects.create(
+            institution=institution, kind=kind, reason=reason, listed_on=listed_on, created_by=user
+        )
 
 
 @transaction.atomic

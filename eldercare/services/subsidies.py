@@ -14,9 +14,16 @@ the monthly list), on a day:
 Who is paid for a month: every roster entry that starts on or before the month's first day, is
 active (or ended on or after that day), whose person is alive on that day and still eligible on it;
 the amount is the standard in force on that day. A death (core.events.person_died) ends the entry
-on the date of death: the month in which the person died is the last one paid."""
+on the date of death: the month in which the person died is the last one paid.
+
+One line per person and kind a month: a person's entries of one kind never pay the same month. A
+new entry starts after every earlier one of its kind has stopped paying (an ended entry pays up to
+the month of its end date), and an entry is ended no later than the end of next month, the last
+month a list can be built for, so an ended entry never goes on paying for years. The month's list
+pays one line per person and kind even if two entries were written around these rules."""
 
 import datetime
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -58,6 +65,9 @@ from eldercare.models.subsidies import (
     SubsidyKind,
     SubsidyStandard,
 )  # fmt: skip
+from eldercare.services._common import hold_person, saved_once
+
+logger = logging.getLogger(__name__)
 
 PROGRAM = "eldercare"
 SOURCE = "eldercare.subsidy"
@@ -336,6 +346,42 @@ def _single_outcome(person, kind, day):
     return subsidy_amount(kind, facts, day, standards_in_force(day))
 
 
+#: The last day an open (active or suspended) entry may pay: it has no end.
+OPEN = date.max
+
+
+def paid_until(person_ids) -> dict[tuple[int, str], date]:
+    """{(person id, kind): the last day the person's entries of that kind may pay}: OPEN while one
+    is active or suspended, else the latest end date (an ended entry pays every month that begins
+    on or before it). One query for any number of people."""
+    out: dict[tuple[int, str], date] = {}
+    rows = Subsidy.objects.filter(person__any_of=list(person_ids)).values_list(
+        "person_id", "kind", "status", "ended_on"
+    )
+    for person_id, kind, status, ended_on in rows:
+        until = OPEN if status != Subsidy.Status.ENDED or ended_on is None else ended_on
+        key = (person_id, kind)
+        out[key] = max(out.get(key, until), until)
+    return out
+
+
+def subsidy_overlap_check(errors: FieldErrors, *, kind: str, starts_on: date, until: date | None) -> None:
+    """A new entry of `kind` from `starts_on` is refused while an earlier one (paying up to
+    `until`, see paid_until) still pays in or after its first month: the person would be paid twice
+    for a month (shared by the form, the API and the import)."""
+    if until is None:
+        return
+    label = SubsidyKind(kind).label
+    if until == OPEN:
+        errors.add("kind", _("该老年人已在享受%(k)s。") % {"k": label})
+    elif until >= starts_on:
+        errors.add(
+            "starts_on",
+            _("该老年人的%(k)s发放至 %(m)s，新的起始月份不能早于 %(n)s。")
+            % {"k": label, "m": f"{until:%Y-%m}", "n": f"{next_month(until):%Y-%m}"},
+        )
+
+
 @transaction.atomic
 def subsidy_enroll(
     *, user, person, kind: str, starts_on: date | None, bank_account: str = "", note: str = ""
@@ -347,16 +393,20 @@ def subsidy_enroll(
     starts_on = subsidy_check(
         errors, user=user, person=person, kind=kind, starts_on=starts_on, outcome_for=_single_outcome
     )
-    if (
-        person is not None
-        and "kind" not in errors
-        and Subsidy.objects.filter(person=person, kind=kind).exclude(status=Subsidy.Status.ENDED).exists()
-    ):
-        errors.add("kind", _("该老年人已在享受%(k)s。") % {"k": SubsidyKind(kind).label})
+
+    def overlap(found: FieldErrors) -> None:
+        until = paid_until([person.pk]).get((person.pk, kind))
+        subsidy_overlap_check(found, kind=kind, starts_on=starts_on, until=until)
+
+    if person is not None and starts_on is not None and not {"person", "kind"} & set(errors):
+        hold_person(person)  # a double submit waits here, then finds the first one's entry
+        overlap(errors)
     errors.raise_if_any()
-    return Subsidy.objects.create(
-        person=person, kind=kind, starts_on=starts_on, bank_account=bank_account, note=note or "", created_by=user
-    )
+    with saved_once(overlap, constraint="subsidy_one_open_per_kind"):
+        return Subsidy.objects.create(
+            person=person, kind=kind, starts_on=starts_on, bank_account=bank_account, note=note or "",
+            created_by=user,
+        )  # fmt: skip
 
 
 def _locked(user, subsidy: Subsidy) -> Subsidy:
@@ -364,6 +414,12 @@ def _locked(user, subsidy: Subsidy) -> Subsidy:
     if not user_can_act_in(user, subsidy.person.township_id):
         raise ValidationError({"person": [gettext("只能办理本乡镇（街道）的补贴对象。")]})
     return subsidy
+
+
+def latest_end(today: date | None = None) -> date:
+    """The latest end date an entry may be given: the last day of next month, the last month a
+    list can be built for (core.payments.payable_months) and the latest start month."""
+    return next_month(next_month(today or timezone.localdate())) - datetime.timedelta(days=1)
 
 
 @transaction.atomic
@@ -378,6 +434,13 @@ def subsidy_end(*, user, subsidy: Subsidy, ended_on: date | None, reason: str) -
     check_date(errors, "ended_on", ended_on)
     if ended_on is not None and "ended_on" not in errors and ended_on < subsidy.starts_on:
         errors.add("ended_on", _("终止日期不能早于起始月份（%(d)s）。") % {"d": f"{subsidy.starts_on:%Y-%m}"})
+    latest = latest_end()
+    if ended_on is not None and "ended_on" not in errors and ended_on > latest:
+        # An ended entry is paid every month beginning on or before its end date: a later date
+        # would keep paying months nobody can see on a list yet, under an entry shown as ended.
+        errors.add(
+            "ended_on", _("终止日期最晚为下月末（%(d)s）：发放名单最多提前生成下月的。") % {"d": latest.isoformat()}
+        )
     reason = (reason or "").strip()
     if not reason:
         errors.add("end_reason", _("请填写终止原因。"))
@@ -455,13 +518,14 @@ def entitlements(month: date):
         .order_by("id")
         .values_list(
             "id", "kind", "person_id", "person__township_id", "person__village_id", "bank_account",
-            "person__birth_date", "person__id_number", "person__date_of_death",
+            "person__birth_date", "person__id_number", "person__date_of_death", "status",
         )
     )  # fmt: skip
+    rows = one_per_person_and_kind(rows, month)
     levels = latest_levels({r[2] for r in rows if r[1] == SubsidyKind.CARE}, month)
     categories = category_members({r[2] for r in rows if r[1] == SubsidyKind.SERVICE}, month)
     outcomes: dict[tuple, tuple[Outcome, dict] | None] = {}
-    for sid, kind, person_id, township, village, account, birth, number, died in rows:
+    for sid, kind, person_id, township, village, account, birth, number, died, _status in rows:
         facts = Facts(birth_of(birth, number), died, levels.get(person_id), categories.get(person_id, set()))
         key = outcome_key(kind, facts, month)
         if key not in outcomes:
@@ -478,6 +542,24 @@ def entitlements(month: date):
             source_type=SOURCE, source_id=sid, payee_id=person_id, township_id=township, village_id=village,
             category=kind, members=1, amount=paid[0].amount, bank_account=account, basis=paid[1],
         )  # fmt: skip
+
+
+def one_per_person_and_kind(rows: list[tuple], month: date) -> list[tuple]:
+    """The month's entry rows (id, kind, person id, ..., status last; in id order), one per person
+    and kind: the roster's rules never leave two entries paying one month (subsidy_enroll,
+    subsidy_end), but an entry written around them (the admin, a script, an old end date) must not
+    pay the person twice. The open entry is kept over an ended one, else the latest."""
+    kept: dict[tuple[int, str], tuple] = {}
+    for row in rows:
+        key = (row[2], row[1])
+        if key not in kept or row[-1] != Subsidy.Status.ENDED or kept[key][-1] == Subsidy.Status.ENDED:
+            kept[key] = row
+    if len(kept) == len(rows):
+        return rows
+    dropped = sorted(row[0] for row in rows if kept[(row[2], row[1])] is not row)
+    logger.warning("eldercare subsidies %s: entries %s pay a person and kind another entry pays; left out",
+                   f"{month:%Y-%m}", dropped)  # fmt: skip
+    return [row for row in rows if kept[(row[2], row[1])] is row]
 
 
 def outcome_key(kind: str, facts: Facts, day: date) -> tuple:

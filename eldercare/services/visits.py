@@ -19,10 +19,10 @@ from core.categories import CATEGORIES
 from core.exceptions import FieldErrors
 from core.jurisdiction import user_can_act_in
 from core.limits import check_date, check_text
-from core.models import Person
 from eldercare.models import Assessment, Visit, VisitGroup, VisitInterval, VisitTarget
 from eldercare.models.subsidies import OLDER_AGE
 from eldercare.models.visits import INTERVAL_MAX_DAYS, INTERVAL_MIN_DAYS, VISIT_TEXT_MAX
+from eldercare.services._common import hold_person, saved_once
 from eldercare.services.subsidies import age_on, birth_of
 
 HIGH_AGE = 80
@@ -94,18 +94,26 @@ def visit_target_add(*, user, person, group: str, since: datetime.date | None, n
         errors.add("since", _("请填写纳入日期。"))
     check_date(errors, "since", since, not_after_today=True)
     check_text(errors, "note", note, max_length=200)
+
+    def on_programme(found: FieldErrors) -> None:
+        if VisitTarget.objects.filter(person=person, group=group, ended_on__isnull=True).exists():
+            found.add("group", _("该老年人已是%(g)s探访对象。") % {"g": VisitGroup(group).label})
+
     if not errors:
         reason = group_reason(person, group, since)
         if reason:
             errors.add("group", _("不属于%(g)s：%(r)s") % {"g": VisitGroup(group).label, "r": reason})
-        elif VisitTarget.objects.filter(person=person, group=group, ended_on__isnull=True).exists():
-            errors.add("group", _("该老年人已是%(g)s探访对象。") % {"g": VisitGroup(group).label})
+        else:
+            # No visit recorded between reading the latest and writing the entry, and a double
+            # submit waits here, then finds the first one's entry.
+            hold_person(person)
+            on_programme(errors)
     errors.raise_if_any()
-    _hold(person)  # no visit recorded between reading the latest and writing the entry
     last = Visit.objects.filter(person=person).aggregate(last=Max("visited_on"))["last"]
-    return VisitTarget.objects.create(
-        person=person, group=group, since=since, note=note or "", created_by=user, last_visit_on=last
-    )
+    with saved_once(on_programme, constraint="visittarget_one_open_per_group"):
+        return VisitTarget.objects.create(
+            person=person, group=group, since=since, note=note or "", created_by=user, last_visit_on=last
+        )
 
 
 @transaction.atomic
@@ -161,7 +169,7 @@ def visit_record(
     check_text(errors, "findings", findings, max_length=VISIT_TEXT_MAX)
     check_text(errors, "follow_up", follow_up, max_length=VISIT_TEXT_MAX)
     errors.raise_if_any()
-    _hold(person)  # no entry added between the visit and its date reaching the entries
+    hold_person(person)  # no entry added between the visit and its date reaching the entries
     visit = Visit.objects.create(
         person=person, visited_on=visited_on, way=way, visitor=visitor, findings=findings,
         follow_up=(follow_up or "").strip(), created_by=user,
@@ -170,12 +178,6 @@ def visit_record(
         Q(last_visit_on__isnull=True) | Q(last_visit_on__lt=visited_on)
     ).update(last_visit_on=visited_on)
     return visit
-
-
-def _hold(person) -> None:
-    """Lock the person's row until the transaction ends: a visit and a new entry of the same person
-    take turns, so the entry's latest visit is never read before a visit it should count commits."""
-    Person.objects.select_for_update().filter(pk=person.pk).values_list("pk", flat=True).first()
 
 
 def visit_targets_refresh(person_ids=None) -> int:

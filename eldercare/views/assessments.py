@@ -161,7 +161,15 @@ def _person_page(
         "can_change_subsidy": request.user.has_perm("eldercare.change_subsidy"),
         "can_view_visits": request.user.has_perm("eldercare.view_visit"),
         "targets": list(selectors.person_visit_targets(person)),
-        "visits": list(selectors.person_visits(person)[:20]),
+        # Free text names people: masked as on the visits list and in the API.
+        "visits": [
+            {
+                "v": v,
+                "findings": pd.text(v.findings, names=[person.name]),
+                "follow_up": pd.text(v.follow_up, names=[person.name]),
+            }
+            for v in selectors.person_visits(person)[:20]
+        ],
         "visit_form": visit_form or VisitForm(prefix="visit", initial={"visited_on": today}),
         "target_form": target_form or VisitTargetForm(prefix="target", initial={"since": today}),
         "can_add_visit": request.user.has_perm("eldercare.add_visit") and not person.date_of_death,

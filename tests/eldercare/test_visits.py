@@ -370,3 +370,20 @@ def test_the_due_lists_figures_come_with_its_page_in_one_aggregation(client_for,
             assert answer.json()["count"] == figures[0]
             shown += [r["person"] for r in answer.json()["results"]]
         assert shown == listed
+
+
+def test_the_person_page_masks_the_names_in_visit_findings_and_follow_up_as_the_visits_list_does(
+    client_for, officer, leader, staff, honglai
+):
+    """Found by review: the person page printed a visit's findings and follow-up raw, while the
+    visits list and the API mask the person's name in them for a reader without the name right."""
+    person = older(honglai, 85, "陈阿婆")
+    visit_record(user=officer, person=person, visited_on=TODAY, visitor="村协理员", findings="陈阿婆身体尚可",
+                 follow_up="下周再访陈阿婆")  # fmt: skip
+    masked = client_for(leader).get(f"/eldercare/people/{person.pk}/").content.decode()
+    assert "陈*婆身体尚可" in masked and "下周再访陈*婆" in masked
+    assert "陈阿婆身体尚可" not in masked and "下周再访陈阿婆" not in masked
+    listed = client_for(leader).get("/eldercare/visits/").content.decode()
+    assert "陈*婆身体尚可" in listed and "陈阿婆身体尚可" not in listed
+    full = client_for(staff).get(f"/eldercare/people/{person.pk}/").content.decode()
+    assert "陈阿婆身体尚可" in full and "下周再访陈阿婆" in full

@@ -336,6 +336,7 @@ SPECTACULAR_SETTINGS = {
         "VisitGroupEnum": "eldercare.models.visits.VisitGroup",
         "ParentSituationEnum": "childwelfare.models.children.ParentSituation",
         "OrganisationStatusEnum": "orgs.models.Organisation.Status",
+        "AnnualReportResultEnum": "orgs.models.AnnualReport.Result",
     },
 }
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import BootstrapMixin
 from core.models import Division, Person
 from orgs.models import (
+    NOTE_MAX,
     AnnualReport,
     CommunityFacility,
     GradeEvaluation,
@@ -18,6 +19,7 @@ from orgs.models import (
     Supervision,
     VolunteerRecord,
 )
+from orgs.services.reports import REVIEW_PERMISSION
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -28,6 +30,9 @@ def townships(user):
 
 
 class _ServiceValidated(BootstrapMixin, forms.ModelForm):
+    def __init__(self, *args, user=None, organisation=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
     def _post_clean(self):
         pass  # the service validates
 
@@ -97,9 +102,27 @@ class AnnualReportForm(_ServiceValidated):
         fields = ["year", "submitted_on", "result", "note"]
         widgets = {"submitted_on": DATE}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].initial = timezone.localdate().year - 1
+        if user is None or not user.has_perm(REVIEW_PERMISSION):
+            del self.fields["result"]  # the bureau's review, not the recorder's (the service refuses it too)
+
+
+class ReportReviewForm(BootstrapMixin, forms.Form):
+    report = forms.ModelChoiceField(label=_("报告年度"), queryset=AnnualReport.objects.none(), empty_label=None)
+    result = forms.ChoiceField(label=_("审查结论"), choices=AnnualReport.Result.choices)
+    note = forms.CharField(label=_("备注"), required=False, max_length=NOTE_MAX)
+
+    def __init__(self, *args, user=None, organisation=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        reports = organisation.annual_reports.order_by("-year") if organisation else AnnualReport.objects.none()
+        self.fields["report"].queryset = reports
+        self.fields["report"].label_from_instance = self.report_label
+
+    @staticmethod
+    def report_label(report) -> str:
+        return _("%(y)d 年度（%(r)s）") % {"y": report.year, "r": report.get_result_display()}
 
 
 class GradeForm(_ServiceValidated):

@@ -26,10 +26,11 @@ class OrganisationRowsSerializer(RowsSerializer):
     reader's policy; grade and list standing are the queryset's annotations."""
 
     def row_maker(self, pd):
-        def change(s):
-            return {"status": s.status, "changed_on": day(s.changed_on), "reason": s.reason}
-
         def row(o):
+            def change(s):
+                reason = pd.text(s.reason, names=[o.legal_representative])
+                return {"status": s.status, "changed_on": day(s.changed_on), "reason": reason}
+
             return {
                 "id": o.id, "name": o.name, "credit_code": o.credit_code, "type": o.type,
                 "registered_on": day(o.registered_on), "deregistered_on": day(o.deregistered_on),
@@ -85,7 +86,11 @@ class OrganisationSerializer(serializers.ModelSerializer):
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        data["legal_representative"] = personal(self.context).name(instance.legal_representative)
+        pd = personal(self.context)
+        data["legal_representative"] = pd.name(instance.legal_representative)
+        # A reason is free text that may repeat the masked name.
+        for change in data["status_changes"]:
+            change["reason"] = pd.text(change["reason"], names=[instance.legal_representative])
         return data
 
 

@@ -1,11 +1,16 @@
 """/api/v1/orgs/grades/, annual-reports/, supervisions/: dated records about an organisation."""
 
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
+from core.api.serializers import personal
 from core.jurisdiction import JurisdictionMixin
-from orgs.models import AnnualReport, GradeEvaluation, Organisation, Supervision
+from orgs.models import NOTE_MAX, AnnualReport, GradeEvaluation, Organisation, Supervision
 from orgs.services.grades import grade_record
-from orgs.services.reports import annual_report_record
+from orgs.services.reports import annual_report_record, annual_report_review
 from orgs.services.supervision import supervision_record
 
 
@@ -21,6 +26,16 @@ class OrganisationInJurisdictionField(serializers.PrimaryKeyRelatedField):
         return Organisation.objects.for_user(request.user if request else None)
 
 
+class _NoteMasked:
+    """A record's note is free text that may name the organisation's legal representative, whose
+    name the reader may see only masked."""
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["note"] = personal(self.context).text(instance.note, names=[instance.organisation.legal_representative])
+        return data
+
+
 class _RecordViewSet(JurisdictionMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     ordering = ["-id"]
 
@@ -28,7 +43,7 @@ class _RecordViewSet(JurisdictionMixin, mixins.CreateModelMixin, viewsets.ReadOn
         return super().get_base_queryset().select_related("organisation")
 
 
-class GradeEvaluationSerializer(serializers.ModelSerializer):
+class GradeEvaluationSerializer(_NoteMasked, serializers.ModelSerializer):
     organisation = OrganisationInJurisdictionField()
 
     class Meta:
@@ -54,7 +69,7 @@ class GradeViewSet(_RecordViewSet):
         serializer.instance = grade_record(user=self.request.user, **serializer.validated_data)
 
 
-class AnnualReportSerializer(serializers.ModelSerializer):
+class AnnualReportSerializer(_NoteMasked, serializers.ModelSerializer):
     organisation = OrganisationInJurisdictionField()
     due_on = serializers.DateField(read_only=True)
     late = serializers.BooleanField(read_only=True)
@@ -68,8 +83,15 @@ class AnnualReportSerializer(serializers.ModelSerializer):
         return []
 
 
+class AnnualReportReviewInput(serializers.Serializer):
+    result = serializers.ChoiceField(choices=AnnualReport.Result.choices, help_text=_("审查结论"))
+    note = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_MAX)
+
+
 class AnnualReportViewSet(_RecordViewSet):
-    """Annual work reports, one per organisation and year, due by 31 May of the next year."""
+    """Annual work reports, one per organisation and year, due by 31 May of the next year. A report
+    is recorded pending (`result` only from the bureau's reviewers); the review is a POST to
+    `{id}/review/` (the right to change annual reports)."""
 
     serializer_class = AnnualReportSerializer
     queryset = AnnualReport.objects.all()
@@ -79,8 +101,16 @@ class AnnualReportViewSet(_RecordViewSet):
     def perform_create(self, serializer):
         serializer.instance = annual_report_record(user=self.request.user, **serializer.validated_data)
 
+    @extend_schema(request=AnnualReportReviewInput, responses={200: AnnualReportSerializer})
+    @action(detail=True, methods=["post"], url_path="review")
+    def review(self, request, pk=None):
+        data = AnnualReportReviewInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        report = annual_report_review(user=request.user, report=self.get_object(), **data.validated_data)
+        return Response(self.get_serializer(report).data)
 
-class SupervisionSerializer(serializers.ModelSerializer):
+
+class SupervisionSerializer(_NoteMasked, serializers.ModelSerializer):
     organisation = OrganisationInJurisdictionField()
 
     class Meta:

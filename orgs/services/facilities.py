@@ -117,6 +117,9 @@ def volunteer_record_create(*, user, volunteer: Person, **data) -> VolunteerReco
         errors.add("facility", _("志愿服务站点不在所选乡镇（街道）。"))
     clean_fields_into(errors, record, exclude=["volunteer", "township", "facility", "recorded_by"])
     if day and "hours" not in errors and record.hours is not None:
+        # The volunteer's row is locked until this transaction ends, so a second record for the same
+        # person waits here and sums this one's hours: two at once cannot pass 24 hours together.
+        Person.objects.select_for_update().filter(pk=volunteer.pk).values_list("pk").first()
         that_day = VolunteerRecord.objects.filter(volunteer=volunteer, served_on=day)
         done = that_day.aggregate(h=Sum("hours"))["h"]
         if (done or Decimal(0)) + record.hours > HOURS_MAX:

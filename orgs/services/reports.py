@@ -4,6 +4,7 @@ for the previous year is missing (活动异常名录), and proposes for the seri
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -15,6 +16,9 @@ from core.limits import check_date, check_year
 from orgs.models import REPORT_DUE, AnnualReport, AnnualReportCheck, ListEntry, Organisation
 from orgs.services._common import check_texts, check_township, clean_fields_into, strip, today
 from orgs.services.organisations import first_report_year
+
+#: The bureau's review of a report (审查结论) is the registration authority's act, not the recorder's.
+REVIEW_PERMISSION = "orgs.change_annualreport"
 
 
 def due_date(year: int) -> datetime.date:
@@ -44,12 +48,24 @@ def annual_report_record(
     )
     errors = FieldErrors()
     check_township(errors, user, "organisation", org.township_id)
+    if result and result != AnnualReport.Result.PENDING and not user.has_perm(REVIEW_PERMISSION):
+        # Refused, not dropped: a caller who sent a conclusion must learn it was not recorded.
+        errors.add("result", _("您无权填写审查结论，报告录入后由登记管理机关审查。"))
     check_year(errors, "year", year, earliest=2000, latest=today().year - 1)
     if "year" not in errors and year is not None and year < first_report_year(org):
         errors.add(
             "year",
             _("该组织 %(d)s 登记，%(y)d 年度无需报送（当年登记不满6个月的免报）。")
             % {"d": org.registered_on.isoformat(), "y": year},
+        )
+    ended = org.deregistered_on or org.revoked_on
+    if "year" not in errors and year is not None and ended and ended <= datetime.date(year, 1, 1):
+        # Not standing on any day of the year (Organisation.standing_on's rule): it owes no report
+        # and takes none. The year it was deregistered or revoked in is still its own.
+        errors.add(
+            "year",
+            _("该组织 %(d)s %(s)s，%(y)d 年度不在册，不能录入工作报告。")
+            % {"d": ended.isoformat(), "s": org.get_status_display(), "y": year},
         )
     if not submitted_on:
         errors.add("submitted_on", _("请填写报送日期。"))
@@ -77,7 +93,11 @@ def annual_report_review(*, user, report: AnnualReport, result: str, note: str |
     """Record the review result (审查结论) of a submitted report."""
     report = AnnualReport.objects.select_for_update().select_related("organisation").get(pk=report.pk)
     errors = FieldErrors()
+    if not user.has_perm(REVIEW_PERMISSION):
+        raise ValidationError({"result": [_("您无权审查年度工作报告。")]})
     check_township(errors, user, "result", report.organisation.township_id)
+    if not result:
+        errors.add("result", _("请选择审查结论。"))
     report.result = result
     if note is not None:
         report.note = strip(note)

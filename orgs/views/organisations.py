@@ -20,6 +20,7 @@ from orgs.forms import (
     ListEntryForm,
     OrganisationFilterForm,
     OrganisationForm,
+    ReportReviewForm,
     StatusChangeForm,
     SupervisionForm,
 )
@@ -27,7 +28,7 @@ from orgs.models import Organisation
 from orgs.services.grades import grade_record
 from orgs.services.lists import list_entry_add
 from orgs.services.organisations import organisation_change_status, organisation_create, organisation_update
-from orgs.services.reports import annual_report_record
+from orgs.services.reports import REVIEW_PERMISSION, annual_report_record, annual_report_review
 from orgs.services.supervision import supervision_record
 from orgs.views.common import export_rows, filters
 
@@ -73,12 +74,16 @@ def organisation_export(request):
             yes if o.public_fundraising else "", yes if o.on_abnormal_list else "",
         ]  # fmt: skip
 
-    # The legal representatives' names are people's names: an export showing them in full is logged.
-    logged = ("orgs.organisation", lambda o: o.pk) if pd.full_name else None
+    # The legal representatives' names are people's names: every export is logged, masked or not.
     return export_rows(
         request, queryset=qs, headers=headers, row=row, filename=_("社会组织名录"), back="orgs:organisation_list",
-        personal_ids=logged,
+        personal_ids=("orgs.organisation", lambda o: o.pk),
     )  # fmt: skip
+
+
+def _review(*, user, organisation, report, result, note):
+    # The form's report is one of this organisation's; a blank note keeps the one recorded.
+    return annual_report_review(user=user, report=report, result=result, note=note or None)
 
 
 ACTIONS = {
@@ -86,6 +91,7 @@ ACTIONS = {
     "grade": (GradeForm, grade_record, "orgs.add_gradeevaluation", gettext_lazy("已录入等级评估。")),
     "supervision": (SupervisionForm, supervision_record, "orgs.add_supervision", gettext_lazy("已录入监督检查记录。")),
     "list": (ListEntryForm, list_entry_add, "orgs.add_listentry", gettext_lazy("已列入名录。")),
+    "review": (ReportReviewForm, _review, REVIEW_PERMISSION, gettext_lazy("已录入审查结论。")),
 }
 
 
@@ -94,7 +100,11 @@ ACTIONS = {
 def organisation_detail(request, pk, action: str = ""):
     """An organisation's page; the POST of one of its action forms comes back here with its errors."""
     org = get_for_user_or_404(selectors.organisation_detail_queryset(user=request.user), request.user, pk=pk)
-    forms = {key: spec[0](prefix=key) for key, spec in ACTIONS.items() if request.user.has_perm(spec[2])}
+    forms = {
+        key: spec[0](prefix=key, user=request.user, organisation=org)
+        for key, spec in ACTIONS.items()
+        if request.user.has_perm(spec[2]) and (key != "review" or org.annual_reports.exists())
+    }
     status_form = StatusChangeForm(prefix="status") if request.user.has_perm("orgs.add_organisation") else None
     open_form = ""
     if action and action != "status" and action not in ACTIONS:
@@ -118,7 +128,7 @@ def organisation_detail(request, pk, action: str = ""):
             form_class, service, perm, done = ACTIONS[action]
             if not request.user.has_perm(perm):
                 raise PermissionDenied
-            form = forms[action] = form_class(request.POST, prefix=action)
+            form = forms[action] = form_class(request.POST, prefix=action, user=request.user, organisation=org)
             if form.is_valid():
                 try:
                     service(user=request.user, organisation=org, **form.cleaned_data)
@@ -129,13 +139,21 @@ def organisation_detail(request, pk, action: str = ""):
                     return redirect("orgs:organisation_detail", pk=org.pk)
         open_form = action
     pd = personal_data(request.user)
+    history = selectors.organisation_history(org)
+    # Free text next to the masked name may repeat it: masked there too.
+    names = [org.legal_representative]
+    for key, fields in (("list_entries", ("reason", "removal_reason")), ("supervisions", ("note",)),
+                        ("status_changes", ("reason",))):  # fmt: skip
+        for record in history[key]:
+            for field in fields:
+                setattr(record, f"shown_{field}", pd.text(getattr(record, field), names=names))
     return render(
         request,
         "orgs/organisation_detail.html",
         {
             "org": org,
             "legal_representative": pd.name(org.legal_representative),
-            "history": selectors.organisation_history(org),
+            "history": history,
             "forms": forms,
             "status_form": status_form,
             "open_form": open_form,

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from core.forms import apply_errors
 from core.jurisdiction import get_for_user_or_404
+from core.personal import personal_data
 from core.views.common import paginate
 from orgs import selectors
 from orgs.forms import ListConfirmForm, ListRemoveForm, townships
@@ -98,15 +99,21 @@ def list_manage(request):
     state = state if state in ("open", "proposed", "removed") else "open"
     qs = selectors.list_entries(user=request.user, kind=kind, state=state)
     if request.GET.get("export"):
+        pd = personal_data(request.user).for_export()
         headers = [_("名录"), _("名称"), _("统一社会信用代码"), _("乡镇（街道）"), _("列入日期"), _("列入事由"),
                    _("决定日期"), _("移出日期"), _("移出事由")]  # fmt: skip
+        # The reasons are free text that may name the legal representative: masked by the policy, logged.
         return export_rows(
             request, queryset=qs, headers=headers, filename=_("社会组织名录记录"), back="orgs:list_manage",
             row=lambda e: [e.get_kind_display(), e.organisation.name, e.organisation.credit_code,
-                           e.organisation.township.name, e.listed_on, e.reason, e.confirmed_on, e.removed_on,
-                           e.removal_reason],
+                           e.organisation.township.name, e.listed_on, _entry_text(pd, e, e.reason), e.confirmed_on,
+                           e.removed_on, _entry_text(pd, e, e.removal_reason)],
+            personal_ids=("orgs.listentry", lambda e: e.pk),
         )  # fmt: skip
     page, query = paginate(request, qs)
+    pd = personal_data(request.user)
+    for e in page:
+        e.shown_reason, e.shown_removal_reason = _entry_text(pd, e, e.reason), _entry_text(pd, e, e.removal_reason)
     return render(
         request,
         "orgs/list_manage.html",
@@ -114,6 +121,10 @@ def list_manage(request):
          "remove_form": ListRemoveForm(initial={"removed_on": timezone.localdate()}),
          "confirm_form": ListConfirmForm(initial={"confirmed_on": timezone.localdate()})},
     )  # fmt: skip
+
+
+def _entry_text(pd, entry, text) -> str:
+    return pd.text(text, names=[entry.organisation.legal_representative])
 
 
 def _entry_action(request, pk, form_class, service, done):

@@ -6,10 +6,16 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from orgs.models import AnnualReportCheck, ListEntry
+from orgs.models import AnnualReport, AnnualReportCheck, ListEntry
 from orgs.services.lists import list_entry_confirm
-from orgs.services.reports import ReportCheckTooEarly, annual_report_check, annual_report_record
+from orgs.services.reports import (
+    ReportCheckTooEarly,
+    annual_report_check,
+    annual_report_record,
+    annual_report_review,
+)
 from orgs.tasks import annual_report_check_task
+from tests.api_schema import check
 from tests.factories import SHUITOU
 from tests.orgs.conftest import api
 
@@ -114,3 +120,50 @@ def test_a_report_submitted_before_its_year_ended_is_refused(registry, staff):
         format="json",
     )
     assert response.status_code == 400 and "submitted_on" in response.json()
+
+
+def test_a_township_officer_cannot_set_the_review_result_through_the_service_or_the_api(registry, officer):
+    with pytest.raises(ValidationError) as exc:
+        annual_report_record(
+            user=officer, organisation=registry["late"], year=2023, submitted_on=D(2024, 5, 1), result="passed"
+        )
+    assert "审查结论" in str(exc.value.message_dict["result"])
+    response = api(officer).post(
+        "/api/v1/orgs/annual-reports/",
+        {"organisation": registry["late"].pk, "year": 2023, "submitted_on": "2024-05-01", "result": "passed"},
+        format="json",
+    )
+    assert response.status_code == 400 and "result" in response.json()
+    assert not AnnualReport.objects.filter(organisation=registry["late"]).exists()
+    made = api(officer).post(
+        "/api/v1/orgs/annual-reports/",
+        {"organisation": registry["late"].pk, "year": 2023, "submitted_on": "2024-05-01"},
+        format="json",
+    )
+    assert made.status_code == 201 and made.json()["result"] == "pending"
+
+
+def test_only_a_reviewer_reviews_a_report_through_the_api(registry, officer, staff, schema):
+    report = annual_report_record(user=officer, organisation=registry["late"], year=2023, submitted_on=D(2024, 5, 1))
+    url = f"/api/v1/orgs/annual-reports/{report.pk}/review/"
+    refused = api(officer).post(url, {"result": "passed"}, format="json")
+    assert refused.status_code in (400, 403)
+    report.refresh_from_db()
+    assert report.result == "pending"
+    reviewed = api(staff).post(url, {"result": "basic", "note": "财务报表不全"}, format="json")
+    assert reviewed.status_code == 200, reviewed.json()
+    check(schema, "/api/v1/orgs/annual-reports/{id}/review/", "post", "200", reviewed.json())
+    report.refresh_from_db()
+    assert (report.result, report.note) == ("basic", "财务报表不全")
+    with pytest.raises(ValidationError):
+        annual_report_review(user=officer, report=report, result="passed")
+
+
+def test_a_report_for_a_year_after_the_organisation_was_deregistered_is_refused(registry, staff):
+    gone = registry["gone"]  # deregistered on 2024-03-01
+    with pytest.raises(ValidationError) as exc:
+        annual_report_record(user=staff, organisation=gone, year=2025, submitted_on=D(2026, 1, 10))
+    assert "不在册" in str(exc.value.message_dict["year"])
+    # The year it was deregistered in is still its own.
+    annual_report_record(user=staff, organisation=gone, year=2024, submitted_on=D(2025, 1, 10))
+    assert set(AnnualReport.objects.filter(organisation=gone).values_list("year", flat=True)) == {2024}

@@ -3,6 +3,7 @@ township's organisations (another's answers 404), leaders and API clients only r
 people are masked for them, and every response matches the schema."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 
@@ -163,3 +164,62 @@ def test_an_officer_filters_their_records_by_a_volunteer_from_another_township(s
     unknown = client.get(f"{BASE}volunteer-records/", {"volunteer": stranger.pk + 1000})
     theirs = client.get(f"{BASE}volunteer-records/", {"volunteer": stranger.pk})
     assert theirs.status_code == unknown.status_code == 400 and theirs.json() == unknown.json()
+
+
+def test_the_legal_representatives_name_in_api_notes_and_reasons_is_masked_for_the_leader(
+    make_org, staff, leader, schema
+):
+    from orgs.services.organisations import organisation_change_status
+    from orgs.services.supervision import supervision_record
+
+    org = make_org("南安市洪濑镇书法协会", legal_representative="陈建国")
+    supervision_record(user=staff, organisation=org, kind="interview", done_on=D(2024, 4, 1), result="rectify",
+                       note="约谈法定代表人陈建国")  # fmt: skip
+    organisation_change_status(user=staff, organisation=org, status="deregistered", changed_on=D(2024, 9, 1),
+                               reason="陈建国申请注销")  # fmt: skip
+    client = api(leader)
+    for url in (f"{BASE}organisations/", f"{BASE}organisations/{org.pk}/", f"{BASE}supervisions/"):
+        body = client.get(url).json()
+        assert "陈建国" not in str(body) and "陈*国" in str(body), url
+    assert "陈建国申请注销" in str(api(staff).get(f"{BASE}organisations/{org.pk}/").json())
+    assert "约谈法定代表人陈建国" in str(api(staff).get(f"{BASE}supervisions/").json())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_volunteer_records_at_once_cannot_pass_the_days_24_hours(staff):
+    """Found by review: the day's hours were summed, then the record saved, with nothing locked, so
+    two records at once each saw the other's hours missing. Here the first record's transaction is
+    held open while a second arrives: the second must wait for it and be refused."""
+    import threading
+    import time
+
+    from django.core.exceptions import ValidationError
+    from django.db import connection, transaction
+
+    from orgs.models import VolunteerRecord
+    from orgs.services.facilities import volunteer_record_create
+
+    person = PersonFactory(township=Division.objects.get(code=HONGLAI), birth_date=D(1990, 1, 1))
+    township = Division.objects.get(code=HONGLAI)
+    day = {"activity": "敬老院陪护", "organiser": "志愿者协会", "served_on": D(2024, 3, 2), "township": township}
+    outcome = []
+
+    def second():
+        try:
+            volunteer_record_create(user=staff, volunteer=person, hours=Decimal(10), **day)
+            outcome.append("saved")
+        except ValidationError as exc:
+            outcome.append(exc.message_dict)
+        except Exception as exc:  # reported below: a thread's failure must fail the test
+            outcome.append(exc)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=second)
+    with transaction.atomic():
+        volunteer_record_create(user=staff, volunteer=person, hours=Decimal(20), **day)
+        thread.start()
+        time.sleep(1.5)  # the second request reads the day while the first is not yet committed
+    thread.join(timeout=30)
+    assert len(outcome) == 1 and isinstance(outcome[0], dict) and "hours" in outcome[0], outcome
+    assert [r.hours for r in VolunteerRecord.objects.filter(volunteer=person)] == [Decimal(20)]

@@ -107,3 +107,71 @@ def test_a_facility_form_refuses_a_village_of_another_township(client_for, offic
         {"village": other.code, "name": "x", "floor_area_m2": "100", "in_use_from": "2020-01-01"},
     )
     assert response.status_code == 200 and 'data-field-error="village"' in response.content.decode()
+
+
+def test_an_officer_is_not_offered_the_review_result_and_a_posted_one_is_not_recorded(
+    client_for, officer, staff, honglai_org
+):
+    client = client_for(officer)
+    assert 'name="report-result"' not in client.get(f"/orgs/{honglai_org.pk}/").content.decode()
+    response = client.post(
+        f"/orgs/{honglai_org.pk}/report/",
+        {"report-year": 2023, "report-submitted_on": "2024-02-01", "report-result": "passed"},
+    )
+    assert response.status_code == 302
+    assert AnnualReport.objects.get().result == AnnualReport.Result.PENDING
+    assert 'name="report-result"' in client_for(staff).get(f"/orgs/{honglai_org.pk}/").content.decode()
+
+
+def test_a_reviewer_records_the_review_result_on_the_organisation_page(client_for, officer, staff, honglai_org):
+    from orgs.services.reports import annual_report_record
+
+    report = annual_report_record(user=officer, organisation=honglai_org, year=2023, submitted_on=D(2024, 2, 1))
+    data = {"review-report": report.pk, "review-result": "passed", "review-note": ""}
+    assert 'data-testid="form-review"' not in client_for(officer).get(f"/orgs/{honglai_org.pk}/").content.decode()
+    assert client_for(officer).post(f"/orgs/{honglai_org.pk}/review/", data).status_code == 403
+    client = client_for(staff)
+    assert 'data-testid="form-review"' in client.get(f"/orgs/{honglai_org.pk}/").content.decode()
+    assert client.post(f"/orgs/{honglai_org.pk}/review/", data).status_code == 302
+    report.refresh_from_db()
+    assert report.result == AnnualReport.Result.PASSED
+
+
+@pytest.fixture
+def named_in_texts(make_org, staff):
+    """An organisation whose legal representative 陈建国 is named in a supervision note, a list
+    entry's reason and its removal, and a status change's reason."""
+    from orgs.services.lists import list_entry_add, list_entry_remove
+    from orgs.services.organisations import organisation_change_status
+    from orgs.services.supervision import supervision_record
+
+    org = make_org("南安市洪濑镇书法协会", legal_representative="陈建国")
+    supervision_record(user=staff, organisation=org, kind="interview", done_on=D(2024, 4, 1), result="rectify",
+                       note="约谈法定代表人陈建国")  # fmt: skip
+    entry = list_entry_add(user=staff, organisation=org, kind="abnormal", listed_on=D(2024, 6, 1),
+                           reason="陈建国拒不报送年报")  # fmt: skip
+    list_entry_remove(user=staff, entry=entry, removed_on=D(2024, 7, 1), reason="陈建国已补报")
+    entry = list_entry_add(user=staff, organisation=org, kind="abnormal", listed_on=D(2024, 8, 1),
+                           reason="陈建国失联")  # fmt: skip
+    organisation_change_status(user=staff, organisation=org, status="deregistered", changed_on=D(2024, 9, 1),
+                               reason="陈建国申请注销")  # fmt: skip
+    return org
+
+
+def test_the_legal_representatives_name_in_free_text_is_masked_on_the_pages(client_for, leader, staff, named_in_texts):
+    org = named_in_texts
+    for url in (f"/orgs/{org.pk}/", "/orgs/lists/?state=removed", "/orgs/lists/?state=open"):
+        page = client_for(leader).get(url).content.decode()
+        assert "陈建国" not in page and "陈*国" in page, url
+    page = client_for(staff).get(f"/orgs/{org.pk}/").content.decode()
+    assert "约谈法定代表人陈建国" in page and "陈建国申请注销" in page
+    export = client_for(leader).get("/orgs/lists/?export=1&state=removed")
+    ws = openpyxl.load_workbook(io.BytesIO(export.content)).active
+    cells = " ".join(str(c) for row in ws.iter_rows(values_only=True) for c in row if c)
+    assert "陈建国" not in cells and "陈*国拒不报送年报" in cells
+
+
+def test_the_registry_export_is_logged_for_a_masked_reader_too(client_for, leader, honglai_org):
+    response = client_for(leader).get("/orgs/export/")
+    assert response.status_code == 200
+    assert AccessLog.objects.filter(user=leader, action=AccessLog.Action.EXPORT).count() == 1

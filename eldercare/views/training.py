@@ -27,7 +27,7 @@ def _filtered(request):
 @login_required
 @permission_required("eldercare.view_trainingsession", raise_exception=True)
 def training_list(request):
-    add_form = TrainingForm(request.POST or None, user=request.user)
+    add_form = TrainingForm(request.POST or None, user=request.user, auto_id="add_%s")
     if request.method == "POST":
         if not request.user.has_perm("eldercare.add_trainingsession"):
             return HttpResponse(status=403)

@@ -24,3 +24,30 @@ document.addEventListener("change", function (event) {
     select.form.submit();
   }
 });
+
+// A form sent by POST goes once: a second click (or Enter) while the first is on its way is
+// ignored, so a double click does not register the same training, visit or record twice. A form
+// whose answer is a download leaves the page in place: it can be sent again after a few seconds.
+// htmx sends its own forms (hx-post) and is left alone. The services still refuse what must be
+// unique; this spares the user the duplicate where nothing makes it one.
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  if (!(form instanceof HTMLFormElement) || form.method.toLowerCase() !== "post" || form.hasAttribute("hx-post")) {
+    return;
+  }
+  if (form.hasAttribute("data-sending")) {
+    event.preventDefault();
+    return;
+  }
+  form.setAttribute("data-sending", "");
+  window.setTimeout(function () {
+    form.removeAttribute("data-sending");
+  }, 5000);
+});
+
+// Back to a page kept by the browser (the back button): its forms can be sent again.
+window.addEventListener("pageshow", function () {
+  document.querySelectorAll("form[data-sending]").forEach(function (form) {
+    form.removeAttribute("data-sending");
+  });
+});

@@ -26,6 +26,7 @@ from decimal import Decimal
 from django.db import transaction
 from stdnum.cn import uscc
 
+from core.bulk import bulk_insert
 from core.demo.people import GIVEN_FEMALE, GIVEN_MALE, SURNAMES, VILLAGE_WORDS, Seeder, ensure_villages
 from core.exceptions import FieldErrors
 from core.models import Division, Person, User
@@ -153,7 +154,7 @@ def _organisations(staff, today) -> int:
             check_organisation(errors, org)
             errors.raise_if_any()  # the demo holds only what the registry's rule accepts
             new.append(org)
-    created = Organisation.objects.bulk_create(new, batch_size=2000)
+    created = bulk_insert(Organisation, new, user=staff, reason="演示数据")
     StatusChange.objects.bulk_create([c for org in created for c in status_history_for_new(org, staff)])
     # Deregistrations: 60 before 2021 (so 708 stand at its end), then about ten a year.
     standing = sorted(created, key=lambda o: (o.registered_on, o.pk))

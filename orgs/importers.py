@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from core.bulk import bulk_insert
 from core.exceptions import FieldErrors
 from core.imports import Column, Importer, RowError, register
 from core.models import Division
@@ -168,9 +169,13 @@ def validate(rows, *, user, progress):
     return prepared, errors
 
 
+_REASON = "Excel导入：社会组织"
+
+
 def save(prepared, *, user) -> int:
-    """All rows in one INSERT each for organisations and their history."""
-    created = Organisation.objects.bulk_create(prepared, batch_size=2000)
+    """All rows at once: the organisations with their audit history (core.bulk), then their status
+    history."""
+    created = bulk_insert(Organisation, prepared, user=user, reason=_REASON)
     history = [change for org in created for change in status_history_for_new(org, user)]
     StatusChange.objects.bulk_create(history, batch_size=5000)
     return len(created)

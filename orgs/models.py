@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
+from core.history import AuditHistory
 from core.jurisdiction import JurisdictionQuerySet
 from core.limits import (
     NOTE_MAX,
@@ -106,6 +107,9 @@ class Organisation(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = OrganisationQuerySet.as_manager()
+    # Who changed a name, a credit code or a legal representative, and when (the status has its own
+    # dated StatusChange rows besides).
+    history = AuditHistory(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("社会组织")

@@ -143,6 +143,7 @@ def organisation_create(*, user, **data) -> Organisation:
     check_organisation(errors, org)
     check_unique(errors, org)
     errors.raise_if_any()
+    org._history_user = user  # the audit history's author, in a request or not
     save_unique(org, errors, "credit_code", _("统一社会信用代码或名称已登记（刚被其他用户录入）。"))
     StatusChange.objects.bulk_create(status_history_for_new(org, user))
     return org
@@ -165,6 +166,7 @@ def organisation_update(*, user, organisation: Organisation, **data) -> Organisa
             errors.add("registered_on", _("登记日期不能晚于 %(d)s 的状态变更。") % {"d": first.changed_on.isoformat()})
     check_unique(errors, org)
     errors.raise_if_any()
+    org._history_user = user
     save_unique(org, errors, "name", _("名称已被其他社会组织使用（刚被其他用户录入）。"))
     org.status_changes.filter(status=Organisation.Status.REGISTERED, reason=_("登记成立")).update(
         changed_on=org.registered_on
@@ -200,6 +202,7 @@ def organisation_change_status(
         org.deregistered_on = changed_on
     else:
         org.revoked_on = changed_on
+    org._history_user = user
     org.save(update_fields=["status", "deregistered_on", "revoked_on", "updated_at"])
     change.save()
     return org

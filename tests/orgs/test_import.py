@@ -71,6 +71,11 @@ def test_a_good_sheet_imports_with_its_history_and_deregistered_organisations(st
     gone = Organisation.objects.get(name="南安市测试社团3")
     assert gone.status == "deregistered" and str(gone.deregistered_on) == "2020-02-02"
     assert StatusChange.objects.count() == 4
+    # and each organisation's audit history starts with the import, under the importing user
+    created = Organisation.history.filter(history_type="+")
+    assert created.count() == 3 and set(created.values_list("history_user", "history_change_reason")) == {
+        (staff.pk, "Excel导入：社会组织")
+    }
 
 
 def test_validation_costs_the_same_queries_for_ten_rows_as_for_a_thousand(staff):

@@ -153,3 +153,19 @@ def test_a_duplicate_that_slips_past_the_check_is_a_field_error_not_a_server_err
 
 def test_an_unknown_action_on_an_organisation_page_is_404(client_for, staff, honglai_org):
     assert client_for(staff).post(f"/orgs/{honglai_org.pk}/nonsense/", {}).status_code == 404
+
+
+def test_an_edit_of_the_registry_leaves_who_changed_what(honglai_org, officer, staff):
+    """Found by an attacker's walk: an officer's change of a name, a credit code or a legal
+    representative left no trail but updated_at. Each save is in the audit history now."""
+    from orgs.services.organisations import organisation_change_status, organisation_update
+
+    organisation_update(user=officer, organisation=honglai_org, legal_representative="林紫志")
+    organisation_change_status(
+        user=staff, organisation=honglai_org, status=Organisation.Status.DEREGISTERED,
+        changed_on=datetime.date(2024, 5, 4), reason="自行申请注销",
+    )  # fmt: skip
+    history = list(honglai_org.history.order_by("history_id"))
+    assert [(h.history_type, h.history_user) for h in history] == [("+", staff), ("~", officer), ("~", staff)]
+    assert history[1].legal_representative == "林紫志" and history[0].legal_representative != "林紫志"
+    assert history[2].status == Organisation.Status.DEREGISTERED

@@ -7,9 +7,18 @@ from core.models import AccessLog, Division, Household, HouseholdMember, ImportJ
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    """Accounts are created and given their role on the user management page, where the role, the
+    township, the groups and the staff flags change together (core.services.users.user_set_role).
+    Here they are shown, not edited: an edit of one without the others left a user whose groups
+    (and so permissions) were another role's."""
+
     list_display = ["username", "first_name", "role", "township", "is_active", "last_login"]
     list_filter = ["role", "township", "is_active"]
     fieldsets = [*BaseUserAdmin.fieldsets, ("角色", {"fields": ["role", "township"]})]
+    readonly_fields = ["role", "township", "is_staff", "is_superuser", "groups", "user_permissions"]
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(Division)

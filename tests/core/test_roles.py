@@ -129,3 +129,20 @@ def test_a_migrate_or_test_flush_syncs_the_role_groups_once_and_puts_lost_grants
         emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
     granted = {f"{p.content_type.app_label}.{p.codename}" for p in staff.permissions.select_related("content_type")}
     assert granted == set(role_permissions()[Role.STAFF])
+
+
+def test_the_admin_shows_a_users_role_and_permissions_but_cannot_change_them(admin_user, officer, client_for):
+    """Found by an attacker's walk: the admin's user form changed the role or the township without
+    the groups (user_set_role changes them together), so a user could hold another role's rights."""
+    client = client_for(admin_user)
+    url = f"/admin/core/user/{officer.pk}/change/"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert 'name="role"' not in page.content.decode() and 'name="groups"' not in page.content.decode()
+    client.post(url, {"username": officer.username, "first_name": "改名", "role": "staff", "is_active": "on",
+                      "date_joined_0": "2025-01-01", "date_joined_1": "00:00:00"})  # fmt: skip
+    officer.refresh_from_db()
+    assert officer.role == "township_officer" and list(officer.groups.values_list("name", flat=True)) == [
+        "township_officer"
+    ]
+    assert client.get("/admin/core/user/add/").status_code == 403

@@ -51,3 +51,21 @@ window.addEventListener("pageshow", function () {
     form.removeAttribute("data-sending");
   });
 });
+
+// A link to a folded section (<details id="form-…">, e.g. an organisation's actions) unfolds it,
+// from a button on the page or from an address that names it.
+function unfoldDetails(id) {
+  var target = id && document.getElementById(id);
+  if (target && target.tagName === "DETAILS") {
+    target.open = true;
+  }
+}
+document.addEventListener("click", function (event) {
+  var link = event.target.closest('a[href^="#"]');
+  if (link) {
+    unfoldDetails(decodeURIComponent(link.getAttribute("href").slice(1)));
+  }
+});
+document.addEventListener("DOMContentLoaded", function () {
+  unfoldDetails(decodeURIComponent(window.location.hash.slice(1)));
+});

@@ -62,3 +62,26 @@ def test_staff_import_the_registry_fix_two_bad_codes_and_see_the_abnormal_list(p
     screenshot(anonymous, "orgs-public-abnormal-list")
     anonymous.context.close()
     assert page.external_requests == []
+
+
+def test_a_reviewer_unfolds_the_review_action_and_records_the_result(page, live_server, staff, honglai):
+    """The organisation page's action buttons unfold their section (static/js/portal.js): the review
+    action added after an attacker's walk (an officer could set the result) is a click away."""
+    from orgs.models import AnnualReport
+    from orgs.services.organisations import organisation_create
+
+    org = organisation_create(
+        user=staff, name="南安市测试审查协会", credit_code=credit_code("association", 1), type="association",
+        registered_on=datetime.date(2015, 3, 1), township=honglai,
+    )  # fmt: skip
+    annual_report_record(user=staff, organisation=org, year=2024, submitted_on=datetime.date(2025, 3, 1))
+    login(page, live_server, staff)
+    page.goto(f"{live_server.url}/orgs/{org.pk}/")
+    review = page.locator("#form-review")
+    expect(review.get_by_label("审查结论")).to_be_hidden()
+    page.get_by_role("link", name="审查年度工作报告").click()
+    expect(review.get_by_label("审查结论")).to_be_visible()
+    review.get_by_label("审查结论").select_option(value="basic")
+    review.get_by_role("button", name="保存").click()
+    expect(page.locator("body")).to_contain_text("已录入审查结论")
+    assert AnnualReport.objects.get(organisation=org).result == "basic"

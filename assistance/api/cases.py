@@ -146,10 +146,14 @@ class CaseDetailSerializer(CaseSerializer):
         return [a.code for a in allowed_actions(case, self.context["request"].user)]
 
     def get_income_items(self, case) -> list[dict]:
+        # An item's note may name a member ("配偶 … 务工"): masked as the case's texts are.
+        pd = personal(self.context)
+        names = () if pd.full_name else [case.applicant.name, *(m.person.name for m in case.members.all())]
         return [
-            {"kind": i.kind, "monthly_amount": str(i.monthly_amount), "counted": i.counts, "note": i.note}
+            {"kind": i.kind, "monthly_amount": str(i.monthly_amount), "counted": i.counts,
+             "note": pd.text(i.note, names=names)}
             for i in case.income_items.all()
-        ]
+        ]  # fmt: skip
 
 
 class IncomeItemInput(serializers.Serializer):

@@ -263,6 +263,11 @@ def case_detail(request, pk):
     if case.is_pending:
         status, left = selectors.deadline_badges([case])[case.pk]
         badge = (status, left, -left if left is not None else None)
+    names = [case.applicant.name, *names]
+
+    def masked(text):
+        return pd.text(text, names=names)
+
     return render(
         request,
         "assistance/case_detail.html",
@@ -270,17 +275,26 @@ def case_detail(request, pk):
             "case": case,
             "rows": rows,
             "applicant_name": pd.name(case.applicant.name),
-            "recheck_reason": pd.text(case.recheck_reason, names=names),
+            # Free text the clerks typed may name the household's people: masked as the API masks it.
+            "texts": {key: masked(getattr(case, key)) for key in CASE_TEXTS},
+            "income": [{"item": i, "note": masked(i.note)} for i in case.income_items.all()],
+            "assets": [{"item": a, "description": masked(a.description)} for a in case.asset_items.all()],
+            "objections": [{"o": o, "content": masked(o.content)} for o in case.objections.all()],
+            "recheck_reason": masked(case.recheck_reason),
             "calculation": calculation,
             "calc_error": calc_error,
             "decisions": list(case.decisions.all()),
-            "timeline": _timeline(case, lambda text: pd.text(text, names=names)),
+            "timeline": _timeline(case, masked),
             "actions": allowed_actions(case, request.user),
             "badge": badge,
             "can_edit_income": request.user.has_perm("assistance.change_case")
             and case.state in (Case.State.DRAFT, *Case.PENDING_STATES, Case.State.ACTIVE, Case.State.SUSPENDED),
         },
     )
+
+
+#: The case's own free texts shown on its page (CaseSerializer.MASKED_TEXTS in the API).
+CASE_TEXTS = ("reason", "opinion", "extension_reason", "refusal_reason")
 
 
 def _timeline(case, masked) -> list[dict]:
@@ -402,7 +416,9 @@ def refusal_notice(request, pk):
     case = _get_case(request, pk)
     if case.state != Case.State.REFUSED:
         raise Http404
-    return render(request, "assistance/refusal_notice.html", {"case": case})
+    names = [case.applicant.name, *(m.person.name for m in case.members.all())]
+    reason = personal_data(request.user).text(case.refusal_reason, names=names)
+    return render(request, "assistance/refusal_notice.html", {"case": case, "refusal_reason": reason})
 
 
 @login_required

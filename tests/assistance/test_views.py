@@ -143,3 +143,35 @@ def test_the_queue_and_the_case_list_read_a_page_in_the_same_queries_for_1_case_
         assert len(rows) == n and all(r["amount"] == "—" and r["state_label"] for r in rows)
         counts[n] = (len(queue), len(listed))
     assert counts[1] == counts[5]
+
+
+def test_the_case_page_masks_names_in_its_free_texts_as_the_api_does(officer, leader, client_for):
+    """Found by an attacker's walk: a leader read "韩月思因病致贫，配偶潘芬诗无业" on the case page while
+    the API gave "韩*思…潘*诗". Every text the clerks typed is masked on the page and the letter."""
+    from assistance.models import IncomeItem, Objection
+
+    household = family(2)
+    head = household.head
+    spouse = household.members.exclude(person=head).get().person
+    case = apply(officer, household)
+    Case.objects.filter(pk=case.pk).update(
+        reason=f"{head.name}因病致贫，配偶{spouse.name}无业", opinion=f"经审核，{head.name}家庭符合条件",
+        extension_reason=f"{spouse.name}外出务工，需延期核实", refusal_reason=f"{spouse.name}名下有车辆",
+        state=Case.State.REFUSED,
+    )  # fmt: skip
+    IncomeItem.objects.filter(case=case).update(note=f"{spouse.name}打零工")
+    Objection.objects.create(case=case, received_on=days_ago(1), content=f"村民反映{head.name}有经营收入",
+                             recorded_by=officer)  # fmt: skip
+    texts = [f"{head.name}因病致贫", f"经审核，{head.name}家庭", f"{spouse.name}外出务工", f"{spouse.name}名下有车辆",
+             f"{spouse.name}打零工", f"村民反映{head.name}"]  # fmt: skip
+    staff_page = client_for(officer).get(f"/assistance/cases/{case.pk}/").content.decode()
+    assert all(text in staff_page for text in texts)
+    page = client_for(leader).get(f"/assistance/cases/{case.pk}/")
+    assert page.status_code == 200
+    shown = page.content.decode()
+    assert not [text for text in texts if text in shown]
+    assert head.name[0] + "*" in shown and spouse.name[0] + "*" in shown
+    letter = client_for(leader).get(f"/assistance/cases/{case.pk}/refusal-notice/").content.decode()
+    assert f"{spouse.name}名下有车辆" not in letter and f"{spouse.name[0]}*" in letter
+    detail = client_for(leader).get(f"/api/v1/assistance/cases/{case.pk}/").json()
+    assert spouse.name not in detail["income_items"][0]["note"]

@@ -86,8 +86,12 @@ ACTIONS: dict[str, Action] = {
 }
 
 
+#: A change of the household's income or assets (case_income_set), recorded as a step naming its author.
+INCOME_CHANGE = "income_change"
+
 #: Events recorded on a case that are not user actions of the workflow table.
 EVENTS = {
+    INCOME_CHANGE: _("修改收入"),
     "create": _("登记申请"),
     "member_died": _("成员死亡"),
     "import": _("从原台账导入"),

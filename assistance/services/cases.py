@@ -22,7 +22,7 @@ from assistance.calculation import Calculation, compute, self_care_level
 from assistance.models import AssetItem, Case, CaseDocument, CaseMember, Decision, IncomeItem, Objection, Transition
 from assistance.models.cases import ASSET_VALUE_MAX, INCOME_MONTHLY_MAX, REQUESTED_AMOUNT_MAX, REQUESTED_AMOUNT_MIN
 from assistance.workdays import add_working_days
-from assistance.workflow import ACTIONS, action_applies
+from assistance.workflow import ACTIONS, INCOME_CHANGE, action_applies
 from core.bulk import bulk_update
 from core.documents import document_refusal
 from core.exceptions import ApplicationError, FieldErrors
@@ -383,12 +383,24 @@ def case_document_add(*, user, case: Case, title: str, upload) -> CaseDocument:
     return CaseDocument.objects.create(case=case, title=title, file=upload, uploaded_by=user)
 
 
+#: States whose income may be changed: while the case is being decided, or ahead of a re-check
+#: (a household in gradual exit may be found eligible again: its income may fall back).
+INCOME_STATES = (Case.State.DRAFT, *Case.PENDING_STATES, *Case.RECHECKED_STATES)
+#: After the township's review the figures are the ones posted (审核确认办法 Art. 19, 7-day notice of
+#: the township's opinion): changing them sends the case back for a new review and a new notice.
+REVIEWED_STATES = (Case.State.REVIEWED, Case.State.NOTICE)
+
+
 @transaction.atomic
 def case_income_set(*, user, case: Case, income_items: list[IncomeInput], asset_items=None) -> Case:
     """Replace the household's income (and asset) items: while the case is being decided, or ahead of a
-    re-check. A decision already made keeps its own frozen copy."""
+    re-check. A decision already made keeps its own frozen copy. Every change is recorded as a step
+    naming its author, who cannot then alone make the decision that uses it (_check_income_changer).
+    A change after the township's review sends the case back to "investigated": the public must see
+    the figures that are decided, so it needs a new review (a new proposed amount) and a new notice."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
     _check_township(user, case)
-    if case.state not in (*Case.PENDING_STATES, Case.State.DRAFT, Case.State.ACTIVE, Case.State.SUSPENDED):
+    if case.state not in INCOME_STATES:
         raise ApplicationError(_("案件当前状态不能修改收入。"), code="state")
     member_ids = set(case.members.values_list("person_id", flat=True))
     errors = FieldErrors()
@@ -398,6 +410,15 @@ def case_income_set(*, user, case: Case, income_items: list[IncomeInput], asset_
     _replace(case, case.income_items, IncomeItem, income_rows)
     if asset_rows is not None:
         _replace(case, case.asset_items, AssetItem, asset_rows)
+    from_state, comment = case.state, ""
+    if case.state in REVIEWED_STATES:
+        case.state = Case.State.INVESTIGATED
+        case.proposed_amount = case.reviewed_on = None
+        case.notice_start = case.notice_end = None
+        case.notice_backfilled = False
+        case.save()
+        comment = _("审核后修改收入，退回重新审核并公示。")
+    _record(case, INCOME_CHANGE, from_state, case.state, user, timezone.localdate(), comment)
     return case
 
 
@@ -650,6 +671,16 @@ def case_transition(*, user, case: Case, action: str, on_date: date | None = Non
     floor = case.accepted_on or case.applied_on
     if on < floor:
         raise ValidationError({"on_date": [_("办理日期不能早于 %(d)s。") % {"d": floor.isoformat()}]})
+    previous = _previous_step(case)
+    if previous is not None and on < previous.on_date:
+        raise ValidationError(
+            {
+                "on_date": [
+                    _("办理日期不能早于上一步「%(a)s」的日期 %(d)s。")
+                    % {"a": previous.action_label, "d": previous.on_date.isoformat()}
+                ]
+            }
+        )
     from_state = case.state
     comment = (comment or "").strip()
     errors = FieldErrors()
@@ -662,6 +693,19 @@ def case_transition(*, user, case: Case, action: str, on_date: date | None = Non
     case.save()
     _record(case, action, from_state, case.state, user, on, comment)
     return case
+
+
+#: The steps a later step follows, in date order: the workflow's actions but an extension (a
+#: deadline's event, not a step of the decision), and income changes. Events dated by the world
+#: (a death, a payment, the import of an old ledger) are not steps.
+_ORDERED_STEPS = (*(code for code in ACTIONS if code != "extend"), INCOME_CHANGE)
+
+
+def _previous_step(case: Case) -> Transition | None:
+    """The case's latest-dated step: a step is dated no earlier than the one it follows (a notice not
+    before the review, a confirmation not before the notice, a re-check not before the last
+    decision), so that the decision in force is always the latest one."""
+    return case.transitions.filter(action__in=_ORDERED_STEPS).order_by("-on_date", "-id").first()
 
 
 def _blank(value) -> bool:
@@ -747,7 +791,25 @@ def _object(case, *, user, on, comment, content: str = ""):
     case.proposed_amount = None
 
 
+#: The steps that make a decision: income changed before the latest of them is in a decision already.
+_DECISIONS = ("confirm", "emergency_confirm", "recheck", "import")
+
+
+def _check_income_changer(case: Case, user) -> None:
+    """审核与调查分离 for the income: whoever changed the household's income since the last decision
+    does not alone decide from it (a confirmation, or a re-check of a paid case)."""
+    steps = case.transitions.all()
+    last = steps.filter(action__in=_DECISIONS).order_by("-id").values_list("id", flat=True).first()
+    if last is not None:
+        steps = steps.filter(id__gt=last)
+    if steps.filter(action=INCOME_CHANGE, user=user).exists():
+        raise ApplicationError(
+            _("您修改了该案件的收入，不能据此作出决定（审核与调查分离），请由其他经办人办理。"), code="maker_checker"
+        )
+
+
 def _decide(case, *, user, on, comment, recheck_months=None):
+    _check_income_changer(case, user)
     calc = case_calculate(case, on)
     if not calc.eligible:
         raise ApplicationError(
@@ -793,6 +855,7 @@ def _notice_backfilled(case: Case, comment: str) -> bool:
 
 def _confirm(case, *, user, on, comment, recheck_months=None):
     _check_maker_checker(case, user)
+    _check_not_accepted_by(case, user, _("您登记或受理了该申请，不能审核确认（受理与审批分离），请由其他经办人确认。"))
     if case.notice_end is None or on <= case.notice_end:
         raise ApplicationError(
             _("公示期（%(days)d 天）至 %(end)s 结束，期满后才能确认。")
@@ -802,17 +865,32 @@ def _confirm(case, *, user, on, comment, recheck_months=None):
     if case.verification != Case.Verification.PASSED:
         raise ApplicationError(_("经济状况核对未通过，不能确认。"), code="verification")
     case.notice_backfilled = _notice_backfilled(case, comment)
+    # Art. 19: what is confirmed is what was posted. Income changes after the review send the case
+    # back (case_income_set); anything else that moves the amount (a new standard, a death) needs
+    # a new review and notice too.
+    calc = case_calculate(case, on)
+    if calc.eligible and case.proposed_amount is not None and calc.amount != case.proposed_amount:
+        raise ApplicationError(
+            _("按现有情况计算的保障金额 %(now)s 元与公示的拟保障金额 %(posted)s 元不一致，不能确认，请重新审核并公示。")
+            % {"now": calc.amount, "posted": case.proposed_amount},
+            code="amount_changed",
+        )
     _decide(case, user=user, on=on, comment=comment, recheck_months=recheck_months)
+
+
+def _check_not_accepted_by(case: Case, user, message) -> None:
+    """申请受理与审批分离: whoever entered or accepted the application does not decide it."""
+    if case.transitions.filter(user=user, action__in=("create", "accept")).exists():
+        raise ApplicationError(message, code="maker_checker")
 
 
 def _emergency_confirm(case, *, user, on, comment):
     """先行救助 skips the investigation and the notice, not the second pair of eyes: whoever entered
     or accepted the application does not decide it (申请受理与审批分离)."""
     _require(comment, "comment", _("请说明先行救助的紧急情况。"))
-    if case.transitions.filter(user=user, action__in=("create", "accept")).exists():
-        raise ApplicationError(
-            _("您登记或受理了该申请，不能先行救助确认（受理与审批分离），请由其他经办人确认。"), code="maker_checker"
-        )
+    _check_not_accepted_by(
+        case, user, _("您登记或受理了该申请，不能先行救助确认（受理与审批分离），请由其他经办人确认。")
+    )
     _decide(case, user=user, on=on, comment=comment)
     case.paperwork_pending = True
 
@@ -841,6 +919,12 @@ def _recheck(case, *, user, on, comment, recheck_months=None):
             _("核查后不再符合条件：%(why)s。请选择渐退或终止。") % {"why": calc.steps[-1]}, code="not_eligible"
         )
     _decide(case, user=user, on=on, comment=comment, recheck_months=recheck_months)
+    if case.state == Case.State.GRADUAL_EXIT:
+        # 渐退 (2022 notice) is for a household no longer eligible: found eligible again, it is paid
+        # in full from the new decision, with no exit date.
+        case.state = Case.State.ACTIVE
+        case.exit_until = None
+        case.end_reason = ""
 
 
 def _suspend(case, *, user, on, comment):

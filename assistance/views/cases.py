@@ -362,11 +362,13 @@ def case_income(request, pk):
     error = ""
     if request.method == "POST" and income.is_valid() and assets.is_valid():
         try:
-            case_income_set(user=request.user, case=case, income_items=items(income), asset_items=items(assets))
+            saved = case_income_set(user=request.user, case=case, income_items=items(income), asset_items=items(assets))
         except (ValidationError, ApplicationError) as exc:
             error = getattr(exc, "message", None) or "; ".join(exc.messages)
         else:
             messages.success(request, _("已保存收入和财产。"))
+            if saved.state != case.state:
+                messages.warning(request, _("审核后修改收入，退回重新审核并公示。"))
             return redirect("assistance:case_detail", pk=pk)
     return render(
         request, "assistance/case_income.html", {"case": case, "income": income, "assets": assets, "error": error}

@@ -305,12 +305,20 @@ class ValueChoice(models.Model):
 class YearApproval(models.Model):
     """Bureau staff approve a year's figures: the approved run is what reports and the dashboard
     show for that year. A later recompute is a draft beside it until approved again. Append-only:
-    the latest approval of a year is in force."""
+    the latest approval of a year is in force, unless a later manual value or choice voided it."""
 
     year = models.PositiveSmallIntegerField(_("年份"), db_index=True)
     run = models.ForeignKey(RecomputeRun, on_delete=models.PROTECT, related_name="+", verbose_name=_("计算"))
     approved_by = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("批准人"))
     approved_at = models.DateTimeField(_("批准时间"), auto_now_add=True)
+    #: A manual value or a choice of source entered for the year after it was approved voids the
+    #: approval (who, when, what changed): the year shows as needing approval again until someone
+    #: approves it anew (a new row). Never cleared.
+    voided_at = models.DateTimeField(_("失效时间"), null=True, blank=True)
+    voided_by = models.ForeignKey(
+        "core.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("修改人")
+    )
+    void_reason = models.CharField(_("失效原因"), max_length=300, blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
@@ -321,3 +329,7 @@ class YearApproval(models.Model):
 
     def __str__(self):
         return f"{self.year} #{self.run_id}"
+
+    @property
+    def in_force(self) -> bool:
+        return self.voided_at is None

@@ -7,9 +7,12 @@ VALUE_YEARS = range(2020, FINAL_YEAR + 1)
 
 
 def latest_approvals() -> dict[int, YearApproval]:
-    """The approval in force per year (the latest)."""
+    """The latest approval per year. It is in force unless voided (a manual value or a choice
+    entered after it): a voided year is shown as not approved, needing approval again."""
     approvals: dict[int, YearApproval] = {}
-    for approval in YearApproval.objects.select_related("approved_by").order_by("year", "-approved_at", "-pk"):
+    for approval in YearApproval.objects.select_related("approved_by", "voided_by").order_by(
+        "year", "-approved_at", "-pk"
+    ):
         approvals.setdefault(approval.year, approval)
     return approvals
 
@@ -44,7 +47,8 @@ def indicator_values(
     why), the status, and the provenance. Reads snapshots, never the owning app's tables."""
     current_year = (today or timezone.localdate()).year
     targets = {t.year: t.value for t in indicator.targets.all()}
-    approved_runs = latest_approvals() if approvals is None else approvals
+    latest_approval = latest_approvals() if approvals is None else approvals
+    approved_runs = {year: a for year, a in latest_approval.items() if a.in_force}
     if prefetched is None:
         prefetched = {
             "snapshots": {
@@ -129,6 +133,8 @@ def indicator_values(
                 "choice_reason": choice.reason if choice else "",
                 "approved_by": str(approved_runs[year].approved_by) if year in approved_runs else "",
                 "approved_at": approved_runs[year].approved_at if year in approved_runs else None,
+                # Approved once, then its figures changed: the year waits for a new approval.
+                "needs_reapproval": year in latest_approval and year not in approved_runs,
                 "draft": (
                     latest[year].value if year in approved and latest[year].run_id != approved[year].run_id else None
                 ),

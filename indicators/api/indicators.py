@@ -50,6 +50,10 @@ class IndicatorValueSerializer(serializers.Serializer):
     computed_at = serializers.DateTimeField(allow_null=True)
     approved_by = serializers.CharField()
     approved_at = serializers.DateTimeField(allow_null=True)
+    needs_reapproval = serializers.BooleanField(
+        help_text="The year was approved, then a manual value or a choice changed its figures: not approved until "
+        "approved again (approved_by and approved_at are then empty)."
+    )
     draft = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True, coerce_to_string=False)
 
 

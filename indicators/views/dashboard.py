@@ -4,7 +4,7 @@ projects."""
 from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import render
 
-from indicators.models import Indicator, KeyProject, RecomputeRun, YearApproval
+from indicators.models import Indicator, KeyProject, RecomputeRun
 from indicators.selectors import indicator_values, latest_approvals, prefetch_values
 from indicators.services.recompute import recompute_runs_expire
 from indicators.status import BEHIND, MISSED
@@ -39,7 +39,7 @@ def dashboard(request):
     )
     recompute_runs_expire(RecomputeRun.objects.filter(year=year))
     latest_run = RecomputeRun.objects.filter(year=year).first()
-    approval = YearApproval.objects.filter(year=year).select_related("approved_by").first()
+    approval = approvals.get(year)  # the latest: in force, or voided and waiting for a new approval
     return render(
         request,
         "indicators/dashboard.html",

@@ -57,3 +57,10 @@ def clean_into(errors: FieldErrors, instance, *, exclude=(), **kwargs) -> None:
             if key not in told:
                 for message in messages:
                     errors.add(key, message)
+
+
+def violated_constraint(exc: Exception) -> str | None:
+    """The name of the constraint an IntegrityError broke, as PostgreSQL reports it (None where the
+    database does not say: SQLite), so a service can turn its own constraint's error into the
+    message its check gives and let any other one through."""
+    return getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None)

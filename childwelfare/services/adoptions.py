@@ -16,7 +16,7 @@ from childwelfare.models.children import SUPPORTED, CategoryCode
 from childwelfare.services._common import ADULT_AGE, age_on, birthday
 from childwelfare.services.children import child_visit_schedule
 from core.changes import touch
-from core.exceptions import ApplicationError, FieldErrors
+from core.exceptions import ApplicationError, FieldErrors, violated_constraint
 from core.jurisdiction import user_can_act_in
 from core.limits import check_date
 from core.models import Person
@@ -156,10 +156,6 @@ def _adopted_already(errors: FieldErrors, child: Person) -> None:
         )
 
 
-def _constraint(exc: IntegrityError) -> str | None:
-    return getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None)
-
-
 @transaction.atomic
 def adoption_register(
     *, user, adopters: list[Person], child: Person, existing_children, registered_on: date | None,
@@ -198,7 +194,7 @@ def adoption_register(
                 created_by=user,
             )  # fmt: skip
     except IntegrityError as exc:
-        if _constraint(exc) != ONE_ADOPTION_PER_CHILD:
+        if violated_constraint(exc) != ONE_ADOPTION_PER_CHILD:
             raise ValidationError({"registration_no": [_("登记证号已被使用。")]}) from None
         # The same child registered twice at the same moment (a double submit): the other one
         # has committed, so it is found and named like any earlier registration.

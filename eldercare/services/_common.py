@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from core.exceptions import FieldErrors
+from core.exceptions import FieldErrors, violated_constraint
 from core.jurisdiction import user_can_act_in
 from core.limits import check_date, check_text
 from core.models import Person
@@ -40,11 +40,6 @@ def hold_person(person) -> None:
     Person.objects.select_for_update().filter(pk=person.pk).values_list("pk", flat=True).first()
 
 
-def constraint_of(exc: IntegrityError) -> str | None:
-    """The constraint PostgreSQL names in `exc` (None where the database does not say: SQLite)."""
-    return getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None)
-
-
 @contextmanager
 def saved_once(recheck: Callable[[FieldErrors], None], *, constraint: str | None = None) -> Iterator[None]:
     """Run the insert in a savepoint. Two requests at once can both pass a service's check before
@@ -55,7 +50,7 @@ def saved_once(recheck: Callable[[FieldErrors], None], *, constraint: str | None
         with transaction.atomic():
             yield
     except IntegrityError as exc:
-        if constraint is not None and constraint_of(exc) not in (constraint, None):
+        if constraint is not None and violated_constraint(exc) not in (constraint, None):
             raise
         errors = FieldErrors()
         recheck(errors)

@@ -291,9 +291,12 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# A token taken for a person's account (every role but the API client) ends after this many hours.
+API_TOKEN_HOURS = env_int("API_TOKEN_HOURS", 8)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "core.api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.RoleModelPermissions"],

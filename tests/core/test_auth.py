@@ -6,6 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.conftest import PASSWORD
 
@@ -63,6 +64,38 @@ def test_a_new_password_ends_the_api_tokens_taken_with_the_old_one(officer):
     officer.first_name = "改名"
     officer.save()  # a save without a new password keeps the token
     assert Client().get("/api/v1/people/", HTTP_AUTHORIZATION=f"Token {fresh}").status_code == 200
+
+
+def test_a_persons_api_token_ends_after_the_working_day_and_a_new_one_is_issued(officer, make_user, settings):
+    """Found by an attacker's walk: a token never ended, so an officer's token outlived the pages'
+    30-minute idle rule for good. A person's token lasts API_TOKEN_HOURS; the API client's, a
+    system's, lasts until its password changes."""
+    import datetime
+
+    from rest_framework.authtoken.models import Token
+
+    from core.roles import Role
+
+    def token_of(user):
+        answer = Client().post(
+            "/api/v1/auth/token/", {"username": user.username, "password": PASSWORD}, content_type="application/json"
+        )
+        assert answer.status_code == 200
+        return answer.json()["token"]
+
+    def people(key):
+        return Client().get("/api/v1/people/", HTTP_AUTHORIZATION=f"Token {key}")
+
+    system = make_user(Role.API_CLIENT)
+    first, system_key = token_of(officer), token_of(system)
+    assert token_of(officer) == first  # the same token while it lasts
+    long_ago = timezone.now() - datetime.timedelta(hours=getattr(settings, "API_TOKEN_HOURS", 8), minutes=1)
+    Token.objects.update(created=long_ago)
+    ended = people(first)
+    assert ended.status_code == 401 and ended.json()["detail"] == "令牌已过期，请重新获取。"
+    assert people(system_key).status_code == 200
+    fresh = token_of(officer)
+    assert fresh != first and people(fresh).status_code == 200
 
 
 def test_session_expires_after_inactivity_and_activity_extends_it(officer, client):

@@ -407,9 +407,12 @@ def case_income_set(*, user, case: Case, income_items: list[IncomeInput], asset_
     income_rows = _income_rows(income_items, member_ids, errors)
     asset_rows = _asset_rows(asset_items, errors) if asset_items is not None else None
     errors.raise_if_any()
+    before = _items(case)
     _replace(case, case.income_items, IncomeItem, income_rows)
     if asset_rows is not None:
         _replace(case, case.asset_items, AssetItem, asset_rows)
+    if _items(case) == before:
+        return case  # saved as it was (a clerk who opened the form and pressed 保存): nothing changed
     from_state, comment = case.state, ""
     if case.state in REVIEWED_STATES:
         case.state = Case.State.INVESTIGATED
@@ -420,6 +423,16 @@ def case_income_set(*, user, case: Case, income_items: list[IncomeInput], asset_
         comment = _("审核后修改收入，退回重新审核并公示。")
     _record(case, INCOME_CHANGE, from_state, case.state, user, timezone.localdate(), comment)
     return case
+
+
+def _items(case: Case) -> tuple:
+    """The case's income and asset items as values, in a stable order (to tell a change from a save)."""
+    income = case.income_items.order_by("kind", "person_id", "monthly_amount", "note")
+    assets = case.asset_items.order_by("kind", "value", "description")
+    return (
+        list(income.values_list("kind", "person_id", "monthly_amount", "note")),
+        list(assets.values_list("kind", "value", "description")),
+    )
 
 
 def _record(case, action, from_state, to_state, user, on_date, comment="") -> Transition:
@@ -696,9 +709,11 @@ def case_transition(*, user, case: Case, action: str, on_date: date | None = Non
 
 
 #: The steps a later step follows, in date order: the workflow's actions but an extension (a
-#: deadline's event, not a step of the decision), and income changes. Events dated by the world
-#: (a death, a payment, the import of an old ledger) are not steps.
-_ORDERED_STEPS = (*(code for code in ACTIONS if code != "extend"), INCOME_CHANGE)
+#: deadline's event, not a step of the decision). An income change is dated the day it is entered,
+#: not the day the paper file says: a clerk keying in a file's earlier steps after fixing its income
+#: must still give them their own dates. Events dated by the world (a death, a payment, the import
+#: of an old ledger) are not steps either.
+_ORDERED_STEPS = tuple(code for code in ACTIONS if code != "extend")
 
 
 def _previous_step(case: Case) -> Transition | None:
@@ -865,16 +880,9 @@ def _confirm(case, *, user, on, comment, recheck_months=None):
     if case.verification != Case.Verification.PASSED:
         raise ApplicationError(_("经济状况核对未通过，不能确认。"), code="verification")
     case.notice_backfilled = _notice_backfilled(case, comment)
-    # Art. 19: what is confirmed is what was posted. Income changes after the review send the case
-    # back (case_income_set); anything else that moves the amount (a new standard, a death) needs
-    # a new review and notice too.
-    calc = case_calculate(case, on)
-    if calc.eligible and case.proposed_amount is not None and calc.amount != case.proposed_amount:
-        raise ApplicationError(
-            _("按现有情况计算的保障金额 %(now)s 元与公示的拟保障金额 %(posted)s 元不一致，不能确认，请重新审核并公示。")
-            % {"now": calc.amount, "posted": case.proposed_amount},
-            code="amount_changed",
-        )
+    # Art. 19: what is confirmed is what was posted. An income change after the review sends the
+    # case back for a new review and notice (case_income_set); a new standard in force by the
+    # confirmation applies to the household as to every other (the amount is the day's).
     _decide(case, user=user, on=on, comment=comment, recheck_months=recheck_months)
 
 

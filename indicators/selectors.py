@@ -66,7 +66,9 @@ def indicator_values(
     approved: dict[int, Snapshot] = {}
     for snap in prefetched["snapshots"].get(indicator.pk, []):
         latest.setdefault(snap.year, snap)
-        approval = approved_runs.get(snap.year)
+        # A voided approval still names the run the year showed: its figures stay on screen (a
+        # newer run is still a draft beside them); only "approved by" waits for a new approval.
+        approval = latest_approval.get(snap.year)
         if approval and snap.run_id == approval.run_id:
             approved[snap.year] = snap
     # An approved year shows its approved run; a newer run is a draft beside it.

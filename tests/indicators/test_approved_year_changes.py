@@ -87,3 +87,24 @@ def test_the_dashboard_shows_a_voided_approval_as_needing_approval_again(staff, 
     assert "批准已失效" in html and "已批准：" not in html
     detail = client_for(leader).get(reverse("indicators:detail", args=[Indicator.objects.get(no=1).no]))
     assert "批准已失效，需重新批准" in detail.content.decode()
+
+
+def test_a_voided_year_keeps_showing_its_approved_figures_beside_a_newer_draft(staff, client_for):
+    """Found by review: once voided, the year fell back to its latest run, so one manual value on one
+    indicator switched all 13 to a recompute nobody had approved."""
+    client = client_for(staff)
+    _approved_2025(staff, client)
+    saved = dict(PROVIDERS)
+    PROVIDERS.clear()
+    register(1)(lambda year, as_of: Actual(Decimal("50")))  # a newer recompute: a draft
+    try:
+        recompute_run(RecomputeRun.objects.create(year=2025, as_of="2025-12-31", requested_by=staff))
+    finally:
+        PROVIDERS.clear()
+        PROVIDERS.update(saved)
+    assert (_row(client)["actual"], _row(client)["draft"]) == (45, 50)
+    post(
+        client, "/api/v1/indicators/2/manual-values/", {"year": 2025, "value": "10", "source": "统计", "reason": "补录"}
+    )
+    row = _row(client)
+    assert (row["actual"], row["draft"], row["approved_by"], row["needs_reapproval"]) == (45, 50, "", True)

@@ -3,6 +3,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
@@ -301,3 +302,46 @@ def test_pages_in_a_row_write_the_session_once_a_minute_not_once_a_request(offic
         for _ in range(3):
             assert client.get("/core/people/").status_code == 200
     assert not [q for q in queries if "django_session" in q["sql"] and q["sql"].lstrip().startswith("UPDATE")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_token_requests_at_once_both_get_the_one_token(officer):
+    """Found reviewing this stop's change: an ended token replaced by two requests at once made the
+    second break the one-token-a-user key (a 500). The second now takes the token the first made."""
+    import threading
+    import time
+
+    from django.db import connection, transaction
+    from rest_framework.authtoken.models import Token
+
+    from core.api.authentication import token_for
+
+    made, got, errors = threading.Event(), [], []
+
+    def first():
+        try:
+            with transaction.atomic():
+                got.append(Token.objects.create(user=officer).key)
+                made.set()
+                time.sleep(0.5)  # the second arrives while this one is not yet committed
+        except Exception as exc:  # a thread's failure must fail the test
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    def second():
+        try:
+            made.wait(timeout=10)
+            got.append(token_for(officer).key)
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert errors == []
+    assert len(got) == 2 and got[0] == got[1] == Token.objects.get(user=officer).key

@@ -5,7 +5,6 @@ the duplicate comes from a second click after the first request has left, which 
 
 import pytest
 
-from eldercare.models import TrainingSession
 from tests.e2e.test_people_pages import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -36,16 +35,3 @@ def test_a_second_submit_while_the_first_is_on_its_way_is_dropped(page, live_ser
     page.get_by_role("button", name="查询").click()
     page.get_by_role("button", name="查询").click()
     assert page.evaluate("window.dropped") == [False, True, True, False, False]
-
-
-def test_the_form_is_sent_once_and_saved_once(page, live_server, staff):
-    login(page, live_server, staff)
-    page.goto(f"{live_server.url}/eldercare/training/")
-    form = page.get_by_test_id("training-form")
-    form.get_by_label("培训课程").fill("养老护理员岗前培训")
-    form.get_by_label("培训对象").select_option(index=1)
-    form.get_by_label("培训日期").fill("2025-06-01")
-    form.get_by_label("培训人次").fill("150")
-    form.get_by_role("button", name="保存").dblclick()
-    page.wait_for_load_state("networkidle")
-    assert TrainingSession.objects.filter(title="养老护理员岗前培训").count() == 1

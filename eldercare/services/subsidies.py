@@ -422,12 +422,18 @@ def latest_end(today: date | None = None) -> date:
     return next_month(next_month(today or timezone.localdate())) - datetime.timedelta(days=1)
 
 
+def ends_too_late(subsidy: Subsidy) -> bool:
+    """An entry ended, before the end date had a limit, on a day past the end of next month: it
+    would go on paying until then and bar a new entry, so it may be ended again, earlier."""
+    return subsidy.status == Subsidy.Status.ENDED and subsidy.ended_on is not None and subsidy.ended_on > latest_end()
+
+
 @transaction.atomic
 def subsidy_end(*, user, subsidy: Subsidy, ended_on: date | None, reason: str) -> Subsidy:
     """End an entry: months beginning after `ended_on` are not paid."""
     subsidy = _locked(user, subsidy)
     errors = FieldErrors()
-    if subsidy.status == Subsidy.Status.ENDED:
+    if subsidy.status == Subsidy.Status.ENDED and not ends_too_late(subsidy):
         errors.add("status", _("该补贴已终止。"))
     if ended_on is None:
         errors.add("ended_on", _("请填写终止日期。"))

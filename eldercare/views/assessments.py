@@ -28,7 +28,7 @@ from eldercare.forms import (
 )  # fmt: skip
 from eldercare.models import SubsidyKind
 from eldercare.services.assessments import assessment_record
-from eldercare.services.subsidies import person_outlook, subsidy_enroll
+from eldercare.services.subsidies import ends_too_late, person_outlook, subsidy_enroll
 from eldercare.views.common import export_rows, yes_no
 
 
@@ -153,7 +153,7 @@ def _person_page(
         "can_add": request.user.has_perm("eldercare.add_assessment"),
         "can_view_subsidies": can_view_subsidies,
         "outlook": person_outlook(person, today) if can_view_subsidies else [],
-        "subsidies": list(selectors.person_subsidies(person)) if can_view_subsidies else [],
+        "subsidies": _with_endable(selectors.person_subsidies(person)) if can_view_subsidies else [],
         "subsidy_form": subsidy_form
         or SubsidyForm(initial={"starts_on": f"{next_month(today):%Y-%m}", "kind": SubsidyKind.HIGH_AGE}),
         "end_form": SubsidyEndForm(initial={"ended_on": today}),
@@ -206,3 +206,12 @@ def subsidy_enroll_view(request, pk):
             )
             return redirect("eldercare:person", pk=person.pk)
     return _person_page(request, person, subsidy_form=form)
+
+
+def _with_endable(subsidies) -> list:
+    """The person's entries, each saying whether it can be ended: an open one, or one ended on a
+    day past the end of next month (subsidies.ends_too_late), which is ended again earlier."""
+    rows = list(subsidies)
+    for s in rows:
+        s.endable = s.status != s.Status.ENDED or ends_too_late(s)
+    return rows

@@ -97,3 +97,17 @@ def test_the_month_list_pays_a_person_once_per_kind_even_if_two_entries_pay_it(s
     lines = PaymentLine.objects.filter(batch=batch, payee=chen.person)
     assert [(line.source_id, line.bank_account) for line in lines] == [(newer.pk, "6217002")]
     assert batch.line_count == 2
+
+
+def test_an_entry_ended_years_ahead_before_the_limit_can_be_ended_again_earlier(staff, chen, client_for):
+    """Found reviewing this stop's change: an entry ended on a far date before the limit existed kept
+    paying until then, barred a new entry, and could not be ended again ("该补贴已终止")."""
+    Subsidy.objects.filter(pk=chen.pk).update(status=Subsidy.Status.ENDED, ended_on=D(2030, 1, 31), end_reason="迁出")
+    chen.refresh_from_db()
+    page = client_for(staff).get(f"/eldercare/people/{chen.person_id}/").content.decode()
+    assert f"/eldercare/subsidies/{chen.pk}/end/" in page  # its end form is offered again
+    ended = subsidy_end(user=staff, subsidy=chen, ended_on=THIS_MONTH, reason="更正终止日期")
+    assert (ended.status, ended.ended_on) == (Subsidy.Status.ENDED, THIS_MONTH)
+    with pytest.raises(ValidationError) as err:  # an entry ended within the limit is ended for good
+        subsidy_end(user=staff, subsidy=ended, ended_on=THIS_MONTH, reason="再次终止")
+    assert "status" in err.value.message_dict

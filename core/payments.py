@@ -26,7 +26,6 @@ Rules the engine keeps for every programme (and so for every door: page, API, wo
 """
 
 import csv
-import hashlib
 import io
 import json
 import logging
@@ -46,6 +45,7 @@ from django.utils.translation import gettext as _
 from core.exceptions import ApplicationError
 from core.exports import safe_cell
 from core.jobs import cap, lease_expired, lease_minutes, queue_wait
+from core.locks import hold_named
 from core.models import Division, PaymentBatch, PaymentLine
 
 logger = logging.getLogger(__name__)
@@ -135,12 +135,8 @@ def payment_month_check(*, program: str, month: date) -> None:
 
 def _lock_program(code: str) -> None:
     """Builds and approvals of one programme take turns (held to the end of the transaction), so a
-    build sees every one-off another month has claimed. SQLite serialises writers anyway."""
-    if connection.vendor != "postgresql":
-        return
-    key = int.from_bytes(hashlib.blake2b(f"core.payments:{code}".encode(), digest_size=8).digest(), "big", signed=True)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+    build sees every one-off another month has claimed."""
+    hold_named(f"core.payments:{code}")
 
 
 # --- writing lines ---------------------------------------------------------------------------------

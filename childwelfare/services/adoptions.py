@@ -1,12 +1,11 @@
 """收养登记 (Civil Code Arts. 1093–1105). Each legal check is a rule; a refusal names the rules that
 failed (adopter_age, existing_children, age_gap, child_consent, ...) and nothing is saved."""
 
-import hashlib
 import re
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +18,7 @@ from core.changes import touch
 from core.exceptions import ApplicationError, FieldErrors, violated_constraint
 from core.jurisdiction import user_can_act_in
 from core.limits import check_date
+from core.locks import hold_named
 from core.models import Person
 
 #: Art. 1098: the adopter has reached 30.
@@ -126,13 +126,8 @@ _SERIAL = re.compile(r"(\d+)号")
 
 def _lock_numbering(year: int) -> None:
     """Registrations of one year are numbered in turn (held to the end of the transaction): two at
-    once would otherwise both read the same highest number. SQLite serialises writers anyway."""
-    if connection.vendor != "postgresql":
-        return
-    name = f"childwelfare.adoption_no:{year}"
-    key = int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big", signed=True)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+    once would otherwise both read the same highest number."""
+    hold_named(f"childwelfare.adoption_no:{year}")
 
 
 def _next_number(on: date) -> str:

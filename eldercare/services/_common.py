@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from core.exceptions import FieldErrors, violated_constraint
 from core.jurisdiction import user_can_act_in
 from core.limits import check_date, check_text
-from core.models import Person
 from eldercare.models import Status
 
 
@@ -32,12 +31,6 @@ def check_place_fields(errors: FieldErrors, obj) -> None:
     check_text(errors, "note", obj.note, max_length=200)
     check_date(errors, "opened_on", obj.opened_on, not_after_today=obj.status != Status.PLANNED)
     check_date(errors, "closed_on", obj.closed_on, not_after_today=True)
-
-
-def hold_person(person) -> None:
-    """Lock the person's row until the transaction ends: two requests adding a record to the same
-    person (a double submit) take turns, so the second one's check sees the first one's row."""
-    Person.objects.select_for_update().filter(pk=person.pk).values_list("pk", flat=True).first()
 
 
 @contextmanager

@@ -17,10 +17,11 @@ from django.utils.translation import gettext as _
 from core.exceptions import FieldErrors
 from core.jurisdiction import user_can_act_in
 from core.limits import check_date, check_money, check_text
+from core.locks import hold_person
 from eldercare.models import Assessment
 from eldercare.models.adaptations import ADAPTATION_TEXT_MAX, COST_MAX, Device, HomeAdaptation
 from eldercare.models.subsidies import OLDER_AGE
-from eldercare.services._common import hold_person, saved_once
+from eldercare.services._common import saved_once
 from eldercare.services.subsidies import age_on, birth_of, category_members
 
 State = HomeAdaptation.State

@@ -43,6 +43,7 @@ from core.identifiers import parse_id_number
 from core.jobs import enqueue
 from core.jurisdiction import user_can_act_in
 from core.limits import check_date, check_money, check_text
+from core.locks import hold_person
 from core.models import Person
 from core.payments import (
     Entitlement,
@@ -65,7 +66,7 @@ from eldercare.models.subsidies import (
     SubsidyKind,
     SubsidyStandard,
 )  # fmt: skip
-from eldercare.services._common import hold_person, saved_once
+from eldercare.services._common import saved_once
 
 logger = logging.getLogger(__name__)
 

@@ -19,10 +19,11 @@ from core.categories import CATEGORIES
 from core.exceptions import FieldErrors
 from core.jurisdiction import user_can_act_in
 from core.limits import check_date, check_text
+from core.locks import hold_person
 from eldercare.models import Assessment, Visit, VisitGroup, VisitInterval, VisitTarget
 from eldercare.models.subsidies import OLDER_AGE
 from eldercare.models.visits import INTERVAL_MAX_DAYS, INTERVAL_MIN_DAYS, VISIT_TEXT_MAX
-from eldercare.services._common import hold_person, saved_once
+from eldercare.services._common import saved_once
 from eldercare.services.subsidies import age_on, birth_of
 
 HIGH_AGE = 80

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from core.exceptions import FieldErrors
 from core.limits import check_date
+from core.locks import hold_person
 from core.models import Division, Person
 from orgs.models import AREA_MAX, AREA_MIN, HOURS_MAX, HOURS_MIN, CommunityFacility, VolunteerRecord
 from orgs.services._common import (
@@ -119,7 +120,7 @@ def volunteer_record_create(*, user, volunteer: Person, **data) -> VolunteerReco
     if day and "hours" not in errors and record.hours is not None:
         # The volunteer's row is locked until this transaction ends, so a second record for the same
         # person waits here and sums this one's hours: two at once cannot pass 24 hours together.
-        Person.objects.select_for_update().filter(pk=volunteer.pk).values_list("pk").first()
+        hold_person(volunteer)
         that_day = VolunteerRecord.objects.filter(volunteer=volunteer, served_on=day)
         done = that_day.aggregate(h=Sum("hours"))["h"]
         if (done or Decimal(0)) + record.hours > HOURS_MAX:

@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.concurrency import second_while_first_uncommitted
 from tests.conftest import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -308,40 +309,9 @@ def test_pages_in_a_row_write_the_session_once_a_minute_not_once_a_request(offic
 def test_two_token_requests_at_once_both_get_the_one_token(officer):
     """Found reviewing this stop's change: an ended token replaced by two requests at once made the
     second break the one-token-a-user key (a 500). The second now takes the token the first made."""
-    import threading
-    import time
-
-    from django.db import connection, transaction
     from rest_framework.authtoken.models import Token
 
     from core.api.authentication import token_for
 
-    made, got, errors = threading.Event(), [], []
-
-    def first():
-        try:
-            with transaction.atomic():
-                got.append(Token.objects.create(user=officer).key)
-                made.set()
-                time.sleep(0.5)  # the second arrives while this one is not yet committed
-        except Exception as exc:  # a thread's failure must fail the test
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    def second():
-        try:
-            made.wait(timeout=10)
-            got.append(token_for(officer).key)
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=first), threading.Thread(target=second)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    assert errors == []
+    got = second_while_first_uncommitted(lambda: Token.objects.create(user=officer).key, lambda: token_for(officer).key)
     assert len(got) == 2 and got[0] == got[1] == Token.objects.get(user=officer).key

@@ -10,6 +10,7 @@ from core.models import Person
 from funeral.models import DeathRecord, Facility, Placement
 from funeral.services.placements import PlacementInput, placement_save
 from funeral.services.records import death_record_register, death_record_update
+from tests.concurrency import second_while_first_uncommitted
 from tests.factories import make_id_number
 
 D = datetime.date
@@ -240,41 +241,13 @@ def test_two_first_placements_of_one_record_at_once_make_one_and_correct_it(
     """Found by an attacker's walk: the second of two first placements saved at once found no
     placement to lock, inserted its own and failed on the one-placement-a-record key (a 500). The
     record is locked first now: the second waits, then corrects the first, and one slot is taken."""
-    import threading
-    import time
-
-    from django.db import connection, transaction
-
     record = record_for(honglai_person)
-    first_saved, errors = threading.Event(), []
-
-    def first():
-        try:
-            with transaction.atomic():
-                placement_save(user=staff, record=record, form="hall_niche", placed_on=D(2024, 3, 5),
-                               facility=honglai_hall)  # fmt: skip
-                first_saved.set()
-                time.sleep(0.5)  # the second arrives while this one is not yet committed
-        except Exception as exc:  # a thread's failure must fail the test
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    def second():
-        try:
-            first_saved.wait(timeout=10)
-            placement_save(user=staff, record=record, form="wall_niche", placed_on=D(2024, 3, 6), facility=county_hall)
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=first), threading.Thread(target=second)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    assert errors == []
+    second_while_first_uncommitted(
+        lambda: placement_save(user=staff, record=record, form="hall_niche", placed_on=D(2024, 3, 5),
+                               facility=honglai_hall),
+        lambda: placement_save(user=staff, record=record, form="wall_niche", placed_on=D(2024, 3, 6),
+                               facility=county_hall),
+    )  # fmt: skip
     placement = Placement.objects.get(record=record)
     assert (placement.form, placement.facility_id) == ("wall_niche", county_hall.pk)
     honglai_hall.refresh_from_db()
